@@ -1,0 +1,53 @@
+# Pathways: two commands. `make run` serves the demo; `make test` runs the linters and every test.
+# Each bootstraps .venv and node_modules from nothing and is safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint pytest demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/static/pathways.css: node_modules/.installed $(wildcard pathways/core/scss/*.scss)
+	mkdir -p build/static
+	npm run --silent build:css
+
+install: $(VENV)/.installed node_modules/.installed build/static/pathways.css
+
+# A laptop demo over plain http on 127.0.0.1: secure cookies off, DEBUG stays off.
+run: install
+	PATHWAYS_SECURE=false $(BIN)/pathways migrate --no-input -v 0
+	PATHWAYS_SECURE=false $(BIN)/pathways collectstatic --no-input -v 0
+	PATHWAYS_SECURE=false $(BIN)/pathways demo
+	PATHWAYS_SECURE=false $(BIN)/pathways run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pathways makemigrations --check --dry-run -v 0
+
+# The suite on SQLite, then again on PostgreSQL when PATHWAYS_TEST_POSTGRES holds a URL.
+test: lint
+	$(BIN)/pytest
+	@if [ -n "$$PATHWAYS_TEST_POSTGRES" ]; then \
+		echo "== The same suite on PostgreSQL =="; \
+		DATABASE_URL="$$PATHWAYS_TEST_POSTGRES" $(BIN)/pytest -p no:cacheprovider; \
+	else \
+		echo "PATHWAYS_TEST_POSTGRES is not set: the PostgreSQL run was skipped."; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules build var/staticfiles .pytest_cache .ruff_cache

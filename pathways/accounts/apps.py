@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "pathways.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from pathways.accounts import signals  # noqa: F401

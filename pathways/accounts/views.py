@@ -1,0 +1,118 @@
+"""Sign in, two-factor set-up and verification, sign out."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from pathways.accounts import services
+from pathways.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
+from pathways.core.access import before_two_factor, public
+
+
+@public
+class SignInView(LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = SignInView.as_view()
+
+
+@public
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signed_out.html")
+
+
+@require_POST
+@before_two_factor
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:signed-out")
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@before_two_factor
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Send the user to verify a code, or to set up an authenticator if they have none."""
+    if request.user.is_verified():
+        return redirect("core:start")
+    if services.confirmed_totp_device(request.user) is None:
+        return redirect("accounts:two-factor-setup")
+    return redirect("accounts:two-factor-verify")
+
+
+@require_http_methods(["GET", "POST"])
+@before_two_factor
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    device = services.confirmed_totp_device(request.user)
+    if device is None:
+        return redirect("accounts:two-factor-setup")
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("code", "The code is not right, or has expired. Enter the code your app shows now")
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@before_two_factor
+def two_factor_recovery(request: HttpRequest) -> HttpResponse:
+    device = services.recovery_device(request.user)
+    form = RecoveryCodeForm(request.POST or None)
+    if form.is_valid():
+        if device is not None and device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return render(request, "accounts/recovery_used.html", {"remaining": device.remaining()})
+        form.add_error("code", "That recovery code is not right, or has been used already")
+    return render(request, "accounts/two_factor_recovery.html", {"form": form})
+
+
+def _qr_data_uri(uri: str) -> str:
+    """The otpauth:// URI as a QR code, an SVG image in a data: URI (no inline markup)."""
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@require_http_methods(["GET", "POST"])
+@before_two_factor
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if services.confirmed_totp_device(request.user) is not None and not request.user.is_verified():
+        return redirect("accounts:two-factor-verify")
+    device = services.pending_totp_device(request.user)
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            codes = services.confirm_totp_device(user=request.user, device=device)
+            otp_login(request, device)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        form.add_error("code", "The code is not right. Enter the code your app shows now")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")  # what apps ask for
+    context = {
+        "form": form,
+        "qr_data_uri": _qr_data_uri(device.config_url),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+    }
+    return render(request, "accounts/two_factor_setup.html", context)

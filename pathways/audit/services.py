@@ -1,0 +1,43 @@
+"""Writing to the audit log. Every service that touches case data calls `record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from pathways.audit.context import current_ip
+from pathways.audit.models import AuditEvent
+
+
+def record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    programme: Any = None,
+    data: dict | None = None,
+    target_label: str | None = None,
+) -> AuditEvent:
+    """Append one event: who (`actor`), what (`verb`, `data`), to which record (`target`)."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_label=(actor.get_username() if is_user else "system"),
+        verb=verb,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=target_label if target_label is not None else (str(target) if target else ""),
+        programme=programme,
+        data=data or {},
+        ip_address=current_ip.get(),
+    )
+
+
+def changes(before: dict, after: dict) -> dict:
+    """The fields that differ, as {"field": {"before": …, "after": …}}."""
+    return {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }

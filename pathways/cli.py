@@ -1,0 +1,25 @@
+"""The `pathways` console command: Django's management commands under one name.
+
+`pathways run`, `pathways demo`, `pathways migrate`, `pathways programmes load`, …
+Hyphens and underscores are the same in a command's name (`demo-code` = `demo_code`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "pathways"
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""`pathways demo`: create the demo organisations, users and programmes, and print the logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pathways.core.demo import DEMO_PASSWORD, DemoRefused, create_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo world (invented data only) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            accounts = create_demo()
+        except DemoRefused as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write("")
+        self.stdout.write(f"  {'username':<20} {'role':<22} {'organisation':<42} authenticator key")
+        for user, secret in accounts:
+            self.stdout.write(
+                f"  {user.username:<20} {user.role_label:<22} {str(user.organisation):<42} {secret}"
+            )
+        self.stdout.write("")
+        self.stdout.write(
+            "Two-factor: add a user's key to an authenticator app, or print the current code with\n"
+            "  .venv/bin/pathways demo-code USERNAME"
+        )

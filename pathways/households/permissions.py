@@ -1,0 +1,20 @@
+"""Opening one household: 404 for anything outside the user's reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+
+from pathways.households.models import Household
+from pathways.households.selectors import households_visible_to
+
+
+def get_household_for_user(user: Any, pk: int) -> Household:
+    """The household if the user may see it, else Http404 (never a hint that it exists)."""
+    return get_object_or_404(
+        households_visible_to(user).select_related(
+            "programme", "local_authority", "advocate", "organisation"
+        ),
+        pk=pk,
+    )

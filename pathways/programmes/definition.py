@@ -1,0 +1,354 @@
+"""A programme definition: the plain data that says what a programme is, and its validation.
+
+Definitions arrive from TOML files (`pathways programmes load`), from the settings page and
+(later) from the exchange importer. All of them go through `clean_definition`, which either
+returns a normalised, JSON-safe dict or raises `DefinitionError` naming every bad field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LA_CODE_PATTERN = re.compile(r"^E0[6-9]\d{6}$")
+LSOA_CODE_PATTERN = re.compile(r"^[EW]01\d{6}$")
+
+UNITS = ("household", "person")
+
+# Each eligibility condition kind and the parameters it takes (name -> checker).
+ELIGIBILITY_CONDITIONS: dict[str, dict[str, str]] = {
+    "resident_in_area": {},
+    "adults_out_of_work": {"min_count": "positive_int", "min_age": "age"},
+    "min_age": {"age": "age"},
+    "lone_parent": {},
+    "not_in_full_time_work_education_training": {},
+    "claims_benefit": {"benefits": "benefit_list"},
+}
+BENEFITS = {
+    "universal_credit",
+    "esa",
+    "jsa",
+    "incapacity_benefit",
+    "income_support",
+    "pip",
+    "dla",
+    "carers_allowance",
+}
+
+# Measure thresholds (programmes.md "Measures"); every one is a programme setting.
+MEASURE_DEFAULTS: dict[str, int] = {
+    "significant_improvement_min_days": 28,
+    "significant_improvement_total_gain": 3,
+    "significant_improvement_point_gain": 2,
+    "job_outcome_min_hours": 16,
+    "job_outcome_min_days": 28,
+    "job_outcome_max_gap_days": 7,
+    "sustained_short_days": 91,
+    "sustained_long_days": 182,
+    "course_min_hours": 5,
+    "star_reading_interval_weeks": 12,
+}
+MEASURE_LABELS: dict[str, str] = {
+    "significant_improvement_min_days": "Days between first and latest reading for a significant improvement",
+    "significant_improvement_total_gain": "Points gained in total for a significant improvement",
+    "significant_improvement_point_gain": "Points gained on one star point for a significant improvement",
+    "job_outcome_min_hours": "Hours a week of work for a job outcome",
+    "job_outcome_min_days": "Days in work for a job outcome",
+    "job_outcome_max_gap_days": "Longest gap in days that joins two spells of work",
+    "sustained_short_days": "Days in work for the first sustained outcome (13 weeks)",
+    "sustained_long_days": "Days in work for the second sustained outcome (26 weeks)",
+    "course_min_hours": "Hours a course needs to count as a course",
+    "star_reading_interval_weeks": "Weeks between star readings",
+}
+
+TARGET_MEASURES = {
+    "started": "Households started",
+    "completed_activity": "Households where someone completed an agreed activity",
+    "significant_improvement": "Households making a significant improvement",
+    "job_outcomes": "Job outcomes",
+    "job_outcome_rate": "Households moved into employment (%)",
+    "positive_outcomes": "Households with a positive outcome",
+    "progress_measures": "Progress measures",
+    "sustained_13": "Sustained in work 13 weeks",
+    "sustained_26": "Sustained in work 26 weeks",
+    "work_related_activities": "Work-related activities",
+    "courses_5h": "Courses (5+ hours)",
+}
+PERCENT_MEASURES = {"job_outcome_rate"}
+PAYABLE_OUTCOMES = {"job_outcome", "sustained_13", "sustained_26"}
+PAYEES = {"participant", "provider"}
+DISCLOSURE_RULES = {"ons-10-5"}
+
+TOP_LEVEL_FIELDS = {
+    "code",
+    "name",
+    "description",
+    "funder",
+    "start_date",
+    "end_date",
+    "support_months",
+    "budget_per_household",
+    "instrument",
+    "local_authorities",
+    "lsoas",
+    "eligibility",
+    "measures",
+    "targets",
+    "outcome_payments",
+    "disclosure",
+}
+
+
+class DefinitionError(ValueError):
+    """A definition with one or more invalid fields; `problems` maps field path -> reason."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {reason}" for field, reason in problems))
+
+
+class _Checker:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, field: str, reason: str) -> None:
+        self.problems.append((field, reason))
+
+    def text(self, data: dict, field: str, *, required: bool, max_length: int = 200) -> str:
+        value = data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(field, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.fail(field, f"must be text, not {value!r}")
+            return ""
+        if len(value.strip()) > max_length:
+            self.fail(field, f"must be {max_length} characters or fewer")
+        return value.strip()
+
+    def date(self, value: Any, field: str, *, required: bool) -> str | None:
+        if value is None or value == "":
+            if required:
+                self.fail(field, "is required")
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        self.fail(field, f"must be a date like 2019-03-31, not {value!r}")
+        return None
+
+    def integer(self, value: Any, field: str, *, minimum: int, maximum: int) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                value = int(value)
+            else:
+                self.fail(field, f"must be a whole number, not {value!r}")
+                return None
+        if not minimum <= value <= maximum:
+            self.fail(field, f"must be between {minimum} and {maximum}, not {value}")
+            return None
+        return value
+
+    def money(self, value: Any, field: str) -> str | None:
+        if isinstance(value, float):
+            self.fail(field, f'write money as text with two decimals, e.g. "1000.00", not {value}')
+            return None
+        try:
+            amount = Decimal(str(value).strip().replace(",", "").removeprefix("£"))
+        except InvalidOperation:
+            self.fail(field, f"must be an amount of money like 1000.00, not {value!r}")
+            return None
+        if not amount.is_finite() or amount < 0:
+            self.fail(field, f"must be zero or more, not {value!r}")
+            return None
+        if amount != amount.quantize(Decimal("0.01")):
+            self.fail(field, f"must be in whole pence, not {value!r}")
+            return None
+        return str(amount.quantize(Decimal("0.01")))
+
+    def listing(self, value: Any, field: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(field, "must be a list")
+            return []
+        return value
+
+
+def _unknown_fields(check: _Checker, data: dict, allowed: Iterable[str], prefix: str) -> None:
+    for key in data:
+        if key not in allowed:
+            check.fail(f"{prefix}{key}", "is not a field a programme definition has")
+
+
+def _clean_eligibility(check: _Checker, raw: Any) -> dict:
+    if not isinstance(raw, dict):
+        check.fail("eligibility", "must be a table with a unit and its conditions")
+        return {}
+    _unknown_fields(check, raw, {"unit", "conditions"}, "eligibility.")
+    unit = raw.get("unit", "household")
+    if unit not in UNITS:
+        check.fail("eligibility.unit", f"must be household or person, not {unit!r}")
+    conditions = []
+    for index, condition in enumerate(check.listing(raw.get("conditions"), "eligibility.conditions")):
+        path = f"eligibility.conditions[{index}]"
+        if not isinstance(condition, dict):
+            check.fail(path, "must be a table with a kind")
+            continue
+        kind = condition.get("kind")
+        if kind not in ELIGIBILITY_CONDITIONS:
+            known = ", ".join(sorted(ELIGIBILITY_CONDITIONS))
+            check.fail(f"{path}.kind", f"unknown condition {kind!r}; known conditions: {known}")
+            continue
+        params = ELIGIBILITY_CONDITIONS[kind]
+        cleaned: dict[str, Any] = {"kind": kind}
+        for key, value in condition.items():
+            if key == "kind":
+                continue
+            if key not in params:
+                check.fail(f"{path}.{key}", f"is not a setting of the {kind} condition")
+            elif params[key] == "positive_int":
+                cleaned[key] = check.integer(value, f"{path}.{key}", minimum=1, maximum=20)
+            elif params[key] == "age":
+                cleaned[key] = check.integer(value, f"{path}.{key}", minimum=0, maximum=120)
+            elif params[key] == "benefit_list":
+                items = check.listing(value, f"{path}.{key}")
+                for item in items:
+                    if item not in BENEFITS:
+                        check.fail(f"{path}.{key}", f"unknown benefit {item!r}")
+                cleaned[key] = list(items)
+        conditions.append(cleaned)
+    if not conditions:
+        check.fail("eligibility.conditions", "needs at least one condition")
+    return {"unit": unit, "conditions": conditions}
+
+
+def _clean_measures(check: _Checker, raw: Any) -> dict[str, int]:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        check.fail("measures", "must be a table of measure settings")
+        return dict(MEASURE_DEFAULTS)
+    _unknown_fields(check, raw, MEASURE_DEFAULTS, "measures.")
+    measures = {}
+    for key, default in MEASURE_DEFAULTS.items():
+        value = check.integer(raw.get(key, default), f"measures.{key}", minimum=1, maximum=3650)
+        measures[key] = default if value is None else value
+    if measures["sustained_long_days"] <= measures["sustained_short_days"]:
+        check.fail("measures.sustained_long_days", "must be longer than sustained_short_days")
+    return measures
+
+
+def _clean_rows(
+    check: _Checker, raw: Any, field: str, clean_row: Callable[[dict, str], dict]
+) -> list[dict]:
+    rows = []
+    for index, row in enumerate(check.listing(raw, field)):
+        path = f"{field}[{index}]"
+        if not isinstance(row, dict):
+            check.fail(path, "must be a table")
+            continue
+        rows.append(clean_row(row, path))
+    return rows
+
+
+def clean_definition(data: Any, *, known_local_authorities: set[str] | None = None) -> dict:
+    """Validate a programme definition; return it normalised or raise DefinitionError."""
+    check = _Checker()
+    if not isinstance(data, dict):
+        raise DefinitionError([("definition", "must be a table of fields")])
+    _unknown_fields(check, data, TOP_LEVEL_FIELDS, "")
+
+    code = check.text(data, "code", required=True, max_length=60)
+    if code and not CODE_PATTERN.match(code):
+        check.fail("code", f"must be lower-case letters, digits and hyphens, not {code!r}")
+    start = check.date(data.get("start_date"), "start_date", required=True)
+    end = check.date(data.get("end_date"), "end_date", required=False)
+    if start and end and end < start:
+        check.fail("end_date", "must be on or after the start date")
+
+    local_authorities = []
+    for index, la in enumerate(check.listing(data.get("local_authorities"), "local_authorities")):
+        if not isinstance(la, str) or not LA_CODE_PATTERN.match(la):
+            check.fail(f"local_authorities[{index}]", f"must be an ONS code like E08000012, not {la!r}")
+        elif known_local_authorities is not None and la not in known_local_authorities:
+            check.fail(f"local_authorities[{index}]", f"{la} is not a local authority Pathways knows")
+        else:
+            local_authorities.append(la)
+    if not local_authorities and not check.problems:
+        check.fail("local_authorities", "needs at least one local authority")
+    lsoas = []
+    for index, lsoa in enumerate(check.listing(data.get("lsoas"), "lsoas")):
+        if not isinstance(lsoa, str) or not LSOA_CODE_PATTERN.match(lsoa):
+            check.fail(f"lsoas[{index}]", f"must be an LSOA code like E01006512, not {lsoa!r}")
+        else:
+            lsoas.append(lsoa)
+
+    def clean_target(row: dict, path: str) -> dict:
+        _unknown_fields(check, row, {"measure", "value", "by", "label"}, f"{path}.")
+        measure = row.get("measure")
+        if measure not in TARGET_MEASURES:
+            check.fail(f"{path}.measure", f"unknown measure {measure!r}")
+        maximum = 100 if measure in PERCENT_MEASURES else 1_000_000
+        return {
+            "measure": measure,
+            "value": check.integer(row.get("value"), f"{path}.value", minimum=0, maximum=maximum),
+            "by": check.date(row.get("by"), f"{path}.by", required=True),
+            "label": check.text(row, "label", required=False),
+        }
+
+    def clean_payment(row: dict, path: str) -> dict:
+        _unknown_fields(check, row, {"outcome", "amount", "payee"}, f"{path}.")
+        outcome, payee = row.get("outcome"), row.get("payee", "participant")
+        if outcome not in PAYABLE_OUTCOMES:
+            check.fail(f"{path}.outcome", f"must be one of {', '.join(sorted(PAYABLE_OUTCOMES))}")
+        if payee not in PAYEES:
+            check.fail(f"{path}.payee", "must be participant or provider")
+        return {"outcome": outcome, "amount": check.money(row.get("amount"), f"{path}.amount"), "payee": payee}
+
+    disclosure = data.get("disclosure") or {"rule": "ons-10-5"}
+    if not isinstance(disclosure, dict) or disclosure.get("rule") not in DISCLOSURE_RULES:
+        check.fail("disclosure.rule", f"must be one of {', '.join(sorted(DISCLOSURE_RULES))}")
+        disclosure = {"rule": "ons-10-5"}
+
+    cleaned = {
+        "code": code,
+        "name": check.text(data, "name", required=True),
+        "description": check.text(data, "description", required=False, max_length=2000),
+        "funder": check.text(data, "funder", required=False),
+        "start_date": start,
+        "end_date": end,
+        "support_months": check.integer(
+            data.get("support_months", 12), "support_months", minimum=1, maximum=60
+        ),
+        "budget_per_household": check.money(
+            data.get("budget_per_household", "0.00"), "budget_per_household"
+        ),
+        "instrument": check.text(data, "instrument", required=False, max_length=60)
+        or "progress-star",
+        "local_authorities": local_authorities,
+        "lsoas": lsoas,
+        "eligibility": _clean_eligibility(check, data.get("eligibility")),
+        "measures": _clean_measures(check, data.get("measures")),
+        "targets": _clean_rows(check, data.get("targets"), "targets", clean_target),
+        "outcome_payments": _clean_rows(
+            check, data.get("outcome_payments"), "outcome_payments", clean_payment
+        ),
+        "disclosure": {"rule": disclosure["rule"]},
+    }
+    if check.problems:
+        raise DefinitionError(check.problems)
+    return cleaned

@@ -1,0 +1,31 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from pathways.accounts.api import MeView
+from pathways.audit.api import AuditEventViewSet
+from pathways.core.api import DocsView, SchemaView
+from pathways.households.api import HouseholdViewSet
+from pathways.programmes.api import ProgrammeViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("households", HouseholdViewSet, basename="household")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("", include("pathways.core.urls")),
+    path("account/", include("pathways.accounts.urls")),
+    path("households/", include("pathways.households.urls")),
+    path("programmes/", include("pathways.programmes.urls")),
+    path("audit/", include("pathways.audit.urls")),
+    path("organisations/", include("pathways.organisations.urls")),
+    path("api/me/", MeView.as_view(), name="api-me"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+]
+
+handler403 = "pathways.core.errors.forbidden"
+handler404 = "pathways.core.errors.not_found"
+handler500 = "pathways.core.errors.server_error"
