@@ -77,7 +77,7 @@ def access_of(view_func: Callable[..., Any]) -> Access | None:
     access = getattr(view_func, "pathways_access", None)
     if access is None:
         cls = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        access = getattr(cls, "access", None)
+        access = getattr(cls, "pathways_access", None) or getattr(cls, "access", None)
     return access
 
 

@@ -1,0 +1,118 @@
+"""Each role sees exactly what it should: role x page/endpoint, outsiders refused, nothing leaked."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from pathways.audit.models import AuditEvent
+from pathways.conftest import World
+
+ROLES = [
+    "advocate_k",
+    "manager_k",
+    "advocate_l",
+    "manager_l",
+    "programme_manager",
+    "win_manager",
+    "evaluator",
+    "funder",
+    "administrator",
+]
+CASEWORK = {"advocate_k", "manager_k", "advocate_l", "manager_l", "programme_manager", "win_manager"}
+PMS = {"programme_manager", "win_manager"}
+
+
+def expect(allowed: set[str], *, hidden: set[str] = frozenset(), ok: int = 200) -> dict[str, int]:
+    """Status per role: `ok` for allowed, 404 for roles that may use the page but not this record."""
+    return {role: ok if role in allowed else 404 if role in hidden else 403 for role in ROLES}
+
+
+def pages(world: World) -> list[tuple[str, dict[str, int]]]:
+    k, hiw = world.household_k.pk, world.hiw.code
+    knowsley_household_readers = {"advocate_k", "manager_k", "programme_manager"}
+    return [
+        (reverse("core:start"), expect(set(ROLES))),
+        (reverse("households:list"), expect(CASEWORK)),
+        (
+            reverse("households:detail", args=[k]),
+            expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+        ),
+        (reverse("programmes:list"), expect(PMS)),
+        (reverse("programmes:detail", args=[hiw]), expect({"programme_manager"}, hidden={"win_manager"})),
+        (reverse("programmes:edit", args=[hiw]), expect({"programme_manager"}, hidden={"win_manager"})),
+        (reverse("audit:search"), expect(PMS | {"administrator"})),
+        (reverse("organisations:users"), expect({"administrator"})),
+        (reverse("organisations:list"), expect({"administrator"})),
+        ("/api/households/", expect(CASEWORK)),
+        (
+            f"/api/households/{k}/",
+            expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+        ),
+        ("/api/programmes/", expect(set(ROLES) - {"administrator"})),
+        ("/api/audit-events/", expect(PMS | {"administrator"})),
+        ("/api/me/", expect(set(ROLES))),
+        ("/api/schema/", expect(set(ROLES))),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_pages_it_should(world: World, signed_in, role: str) -> None:
+    client = signed_in(world.by_name(role))
+    wrong = []
+    for url, statuses in pages(world):
+        response = client.get(url)
+        if response.status_code != statuses[role]:
+            wrong.append(f"{url}: expected {statuses[role]}, got {response.status_code}")
+    assert wrong == []
+
+
+def test_refused_household_page_records_no_view_and_shows_no_names(world: World, signed_in) -> None:
+    person = world.household_k.members.get()
+    client = signed_in(world.advocate_l)
+    before = AuditEvent.objects.filter(verb="household.viewed").count()
+    for url in (reverse("households:detail", args=[world.household_k.pk]), f"/api/households/{world.household_k.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert person.family_name not in response.content.decode()
+    assert AuditEvent.objects.filter(verb="household.viewed").count() == before
+
+
+VISIBLE = {
+    "advocate_k": {"household_k"},
+    "manager_k": {"household_k", "household_k2", "household_win"},
+    "advocate_l": {"household_l"},
+    "manager_l": {"household_l"},
+    "programme_manager": {"household_k", "household_k2", "household_l"},
+    "win_manager": {"household_win"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_lists_show_exactly_the_permitted_households(world: World, signed_in, role: str) -> None:
+    client = signed_in(world.by_name(role))
+    expected_ids = {world.by_name(name).pk for name in VISIBLE[role]}
+    api_ids = {row["id"] for row in client.get("/api/households/").json()["results"]}
+    page = client.get(reverse("households:list"))
+    page_ids = {household.pk for household in page.context["households"]}
+    assert api_ids == expected_ids
+    assert page_ids == expected_ids
+
+
+def test_anonymous_api_caller_is_refused(world: World, client) -> None:
+    response = client.get("/api/households/")
+    assert response.status_code == 401
+
+
+def test_token_holder_reaches_the_api_with_their_own_scope(world: World, client) -> None:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.advocate_l)
+    response = client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} == {world.household_l.pk}
+
+
+def test_signed_in_session_without_two_factor_cannot_use_the_api(world: World, client) -> None:
+    client.force_login(world.programme_manager)
+    assert client.get("/api/households/").status_code in (401, 403)
