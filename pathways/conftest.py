@@ -126,4 +126,7 @@ def _test_overrides(settings: Any) -> None:
     """The test client speaks plain http; and hashing every factory password with argon2
     would only slow the suite (test_passwords checks the real hasher)."""
     settings.SECURE_SSL_REDIRECT = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]

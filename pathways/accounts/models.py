@@ -102,6 +102,9 @@ class RecoveryCode(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} ({'used' if self.used_at else 'unused'})"
+
     @classmethod
     def for_code(cls, device: RecoveryDevice, code: str) -> RecoveryCode:
         salt = secrets.token_hex(8)

@@ -44,7 +44,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return "/"
 
@@ -71,7 +73,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if allowed and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", "The code is not right, or has expired. Enter the code your app shows now")
+        form.add_error(
+            "code", "The code is not right, or has expired. Enter the code your app shows now"
+        )
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
 

@@ -15,7 +15,18 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_label", "verb", "target_type", "target_id", "target_label", "programme", "data", "ip_address"]
+        fields = [
+            "id",
+            "at",
+            "actor_label",
+            "verb",
+            "target_type",
+            "target_id",
+            "target_label",
+            "programme",
+            "data",
+            "ip_address",
+        ]
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):

@@ -20,7 +20,8 @@ from pathways.organisations.models import Organisation, Team
 from pathways.programmes import services as programme_services
 from pathways.programmes.models import Programme
 
-DEMO_PASSWORD = "pathways-demo-2026"  # demo only; `pathways demo` refuses a database with real users
+# Demo only: `pathways demo` refuses a database that has users who are not demo users.
+DEMO_PASSWORD = "pathways-demo-2026"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.pathways.invalid"  # .invalid can never be a real address (RFC 2606)
 LCR_CODES = ["E06000006", "E08000011", "E08000012", "E08000013", "E08000014", "E08000015"]
 
@@ -43,24 +44,101 @@ class DemoUser:
 COUNCIL = "{} Council"
 CA = "Liverpool City Region Combined Authority"
 DEMO_USERS = [
-    DemoUser("advocate-knowsley", "Kay", "Advocate", Role.ADVOCATE, COUNCIL.format("Knowsley"), "Employment Advocates"),
-    DemoUser("manager-knowsley", "Kim", "Manager", Role.TEAM_MANAGER, COUNCIL.format("Knowsley"), "Employment Advocates"),
-    DemoUser("advocate-liverpool", "Lee", "Advocate", Role.ADVOCATE, COUNCIL.format("Liverpool"), "Employment Advocates"),
-    DemoUser("manager-liverpool", "Lou", "Manager", Role.TEAM_MANAGER, COUNCIL.format("Liverpool"), "Employment Advocates"),
-    DemoUser("programme-manager", "Pat", "Programme", Role.PROGRAMME_MANAGER, CA, "Programme team",
-             ("households-into-work", "streets-ahead-plus", "win")),
-    DemoUser("evaluator", "Eve", "Evaluator", Role.EVALUATOR, "Demo Evaluation Partners", "", ("households-into-work",)),
-    DemoUser("funder", "Fin", "Funder", Role.FUNDER, "Department for Work and Pensions", "", ("households-into-work",)),
+    DemoUser(
+        "advocate-knowsley",
+        "Kay",
+        "Advocate",
+        Role.ADVOCATE,
+        COUNCIL.format("Knowsley"),
+        "Employment Advocates",
+    ),
+    DemoUser(
+        "manager-knowsley",
+        "Kim",
+        "Manager",
+        Role.TEAM_MANAGER,
+        COUNCIL.format("Knowsley"),
+        "Employment Advocates",
+    ),
+    DemoUser(
+        "advocate-liverpool",
+        "Lee",
+        "Advocate",
+        Role.ADVOCATE,
+        COUNCIL.format("Liverpool"),
+        "Employment Advocates",
+    ),
+    DemoUser(
+        "manager-liverpool",
+        "Lou",
+        "Manager",
+        Role.TEAM_MANAGER,
+        COUNCIL.format("Liverpool"),
+        "Employment Advocates",
+    ),
+    DemoUser(
+        "programme-manager",
+        "Pat",
+        "Programme",
+        Role.PROGRAMME_MANAGER,
+        CA,
+        "Programme team",
+        ("households-into-work", "streets-ahead-plus", "win"),
+    ),
+    DemoUser(
+        "evaluator",
+        "Eve",
+        "Evaluator",
+        Role.EVALUATOR,
+        "Demo Evaluation Partners",
+        "",
+        ("households-into-work",),
+    ),
+    DemoUser(
+        "funder",
+        "Fin",
+        "Funder",
+        Role.FUNDER,
+        "Department for Work and Pensions",
+        "",
+        ("households-into-work",),
+    ),
     DemoUser("administrator", "Ada", "Administrator", Role.ADMINISTRATOR, CA, "Programme team"),
 ]
 
 # Invented households: (advocate username, reference, [(given, family, role, date of birth)])
 DEMO_HOUSEHOLDS = [
-    ("advocate-knowsley", "KNO-0001", [("Alex", "Example", "primary", "1984-03-02"), ("Sam", "Example", "partner", "1986-07-19")]),
-    ("advocate-knowsley", "KNO-0002", [("Jo", "Sample", "primary", "1979-11-23"), ("Chris", "Sample", "adult", "2001-05-04")]),
-    ("advocate-knowsley", "KNO-0003", [("Robin", "Placeholder", "primary", "1990-01-15"), ("Ash", "Placeholder", "partner", "1991-09-30")]),
-    ("advocate-liverpool", "LIV-0001", [("Morgan", "Fictional", "primary", "1975-06-11"), ("Casey", "Fictional", "partner", "1977-02-27")]),
-    ("advocate-liverpool", "LIV-0002", [("Taylor", "Madeup", "primary", "1988-12-05"), ("Jamie", "Madeup", "adult", "2003-08-14")]),
+    (
+        "advocate-knowsley",
+        "KNO-0001",
+        [("Alex", "Example", "primary", "1984-03-02"), ("Sam", "Example", "partner", "1986-07-19")],
+    ),
+    (
+        "advocate-knowsley",
+        "KNO-0002",
+        [("Jo", "Sample", "primary", "1979-11-23"), ("Chris", "Sample", "adult", "2001-05-04")],
+    ),
+    (
+        "advocate-knowsley",
+        "KNO-0003",
+        [
+            ("Robin", "Placeholder", "primary", "1990-01-15"),
+            ("Ash", "Placeholder", "partner", "1991-09-30"),
+        ],
+    ),
+    (
+        "advocate-liverpool",
+        "LIV-0001",
+        [
+            ("Morgan", "Fictional", "primary", "1975-06-11"),
+            ("Casey", "Fictional", "partner", "1977-02-27"),
+        ],
+    ),
+    (
+        "advocate-liverpool",
+        "LIV-0002",
+        [("Taylor", "Madeup", "primary", "1988-12-05"), ("Jamie", "Madeup", "adult", "2003-08-14")],
+    ),
 ]
 
 
@@ -79,33 +157,46 @@ def create_demo() -> list[tuple[User, str]]:
         )
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(
-            definition=programme_services.read_definition_file(path), actor=None,
+            definition=programme_services.read_definition_file(path),
+            actor=None,
             reason="Loaded by pathways demo",
         )
     for la in LocalAuthority.objects.filter(code__in=LCR_CODES):
         council, _ = Organisation.objects.get_or_create(
-            name=COUNCIL.format(la.name), defaults={"type": Organisation.Type.LOCAL_AUTHORITY, "local_authority": la}
+            name=COUNCIL.format(la.name),
+            defaults={"type": Organisation.Type.LOCAL_AUTHORITY, "local_authority": la},
         )
         Team.objects.get_or_create(organisation=council, name="Employment Advocates")
-    Organisation.objects.get_or_create(name=CA, defaults={"type": Organisation.Type.COMBINED_AUTHORITY})
+    Organisation.objects.get_or_create(
+        name=CA, defaults={"type": Organisation.Type.COMBINED_AUTHORITY}
+    )
     Organisation.objects.get_or_create(
         name="Department for Work and Pensions", defaults={"type": Organisation.Type.FUNDER}
     )
     Organisation.objects.get_or_create(
         name="Demo Evaluation Partners", defaults={"type": Organisation.Type.EVALUATOR}
     )
-    Team.objects.get_or_create(organisation=Organisation.objects.get(name=CA), name="Programme team")
+    Team.objects.get_or_create(
+        organisation=Organisation.objects.get(name=CA), name="Programme team"
+    )
 
     accounts = []
     for spec in DEMO_USERS:
         organisation = Organisation.objects.get(name=spec.organisation)
-        team = Team.objects.filter(organisation=organisation, name=spec.team).first() if spec.team else None
+        team = (
+            Team.objects.filter(organisation=organisation, name=spec.team).first()
+            if spec.team
+            else None
+        )
         user, created = User.objects.get_or_create(
             username=spec.username,
             defaults={
-                "first_name": spec.first_name, "last_name": spec.last_name,
-                "email": f"{spec.username}@{DEMO_EMAIL_DOMAIN}", "role": spec.role,
-                "organisation": organisation, "team": team,
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@{DEMO_EMAIL_DOMAIN}",
+                "role": spec.role,
+                "organisation": organisation,
+                "team": team,
             },
         )
         if created:
@@ -132,7 +223,12 @@ def create_demo() -> list[tuple[User, str]]:
             referral_date=dt.date(2018, 4, 3),
             start_date=dt.date(2018, 4, 24),
             members=[
-                {"given_name": g, "family_name": f, "role": r, "date_of_birth": dt.date.fromisoformat(d)}
+                {
+                    "given_name": g,
+                    "family_name": f,
+                    "role": r,
+                    "date_of_birth": dt.date.fromisoformat(d),
+                }
                 for g, f, r, d in members
             ],
         )

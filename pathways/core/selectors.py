@@ -28,7 +28,9 @@ def start_page_context(user: User) -> dict[str, Any]:
         }
         if user.role == Role.TEAM_MANAGER:
             context["advocates"] = (
-                User.objects.filter(organisation=user.organisation, role=Role.ADVOCATE, is_active=True)
+                User.objects.filter(
+                    organisation=user.organisation, role=Role.ADVOCATE, is_active=True
+                )
                 .annotate(caseload_size=Count("caseload"))
                 .order_by("last_name", "first_name")
             )

@@ -22,7 +22,16 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "reference", "programme", "local_authority", "advocate", "referral_date", "start_date", "end_date"]
+        fields = [
+            "id",
+            "reference",
+            "programme",
+            "local_authority",
+            "advocate",
+            "referral_date",
+            "start_date",
+            "end_date",
+        ]
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):

@@ -11,7 +11,9 @@ from pathways.organisations.models import Organisation
 def organisation_list() -> QuerySet[Organisation]:
     return (
         Organisation.objects.select_related("local_authority")
-        .annotate(user_count=Count("users", distinct=True), team_count=Count("teams", distinct=True))
+        .annotate(
+            user_count=Count("users", distinct=True), team_count=Count("teams", distinct=True)
+        )
         .order_by("name")
     )
 

@@ -16,9 +16,23 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = [
-            "code", "name", "description", "funder", "start_date", "end_date", "support_months",
-            "budget_per_household", "instrument", "local_authorities", "lsoas", "eligibility",
-            "measures", "targets", "outcome_payments", "disclosure", "version",
+            "code",
+            "name",
+            "description",
+            "funder",
+            "start_date",
+            "end_date",
+            "support_months",
+            "budget_per_household",
+            "instrument",
+            "local_authorities",
+            "lsoas",
+            "eligibility",
+            "measures",
+            "targets",
+            "outcome_payments",
+            "disclosure",
+            "version",
         ]
 
 

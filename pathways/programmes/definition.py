@@ -203,7 +203,9 @@ def _clean_eligibility(check: _Checker, raw: Any) -> dict:
     if unit not in UNITS:
         check.fail("eligibility.unit", f"must be household or person, not {unit!r}")
     conditions = []
-    for index, condition in enumerate(check.listing(raw.get("conditions"), "eligibility.conditions")):
+    for index, condition in enumerate(
+        check.listing(raw.get("conditions"), "eligibility.conditions")
+    ):
         path = f"eligibility.conditions[{index}]"
         if not isinstance(condition, dict):
             check.fail(path, "must be a table with a kind")
@@ -283,9 +285,13 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
     local_authorities = []
     for index, la in enumerate(check.listing(data.get("local_authorities"), "local_authorities")):
         if not isinstance(la, str) or not LA_CODE_PATTERN.match(la):
-            check.fail(f"local_authorities[{index}]", f"must be an ONS code like E08000012, not {la!r}")
+            check.fail(
+                f"local_authorities[{index}]", f"must be an ONS code like E08000012, not {la!r}"
+            )
         elif known_local_authorities is not None and la not in known_local_authorities:
-            check.fail(f"local_authorities[{index}]", f"{la} is not a local authority Pathways knows")
+            check.fail(
+                f"local_authorities[{index}]", f"{la} is not a local authority Pathways knows"
+            )
         else:
             local_authorities.append(la)
     if not local_authorities and not check.problems:
@@ -317,7 +323,11 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
             check.fail(f"{path}.outcome", f"must be one of {', '.join(sorted(PAYABLE_OUTCOMES))}")
         if payee not in PAYEES:
             check.fail(f"{path}.payee", "must be participant or provider")
-        return {"outcome": outcome, "amount": check.money(row.get("amount"), f"{path}.amount"), "payee": payee}
+        return {
+            "outcome": outcome,
+            "amount": check.money(row.get("amount"), f"{path}.amount"),
+            "payee": payee,
+        }
 
     disclosure = data.get("disclosure") or {"rule": "ons-10-5"}
     if not isinstance(disclosure, dict) or disclosure.get("rule") not in DISCLOSURE_RULES:

@@ -9,63 +9,87 @@ from typing import Any
 from django import forms
 
 from pathways.areas.models import LocalAuthority
-from pathways.programmes.definition import MEASURE_DEFAULTS, MEASURE_LABELS, DefinitionError, clean_definition
+from pathways.programmes.definition import (
+    MEASURE_DEFAULTS,
+    MEASURE_LABELS,
+    DefinitionError,
+    clean_definition,
+)
 from pathways.programmes.models import Programme
 
 # Which form field shows a problem with a definition field (by the path's first part).
-FIELD_FOR_PATH = {"local_authorities": "local_authorities", "budget_per_household": "budget_per_household"}
+FIELD_FOR_PATH = {
+    "local_authorities": "local_authorities",
+    "budget_per_household": "budget_per_household",
+}
 
 
 def _lines(text: str) -> list[list[str]]:
     return [
-        [cell.strip() for cell in line.split(",")]
-        for line in text.splitlines()
-        if line.strip()
+        [cell.strip() for cell in line.split(",")] for line in text.splitlines() if line.strip()
     ]
 
 
 class ProgrammeForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the programme's name"})
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the programme's name"}
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     funder = forms.CharField(max_length=200, required=False)
     start_date = forms.DateField(
         help_text="For example, 2018-02-01",
-        error_messages={"required": "Enter the start date", "invalid": "Enter the start date as a date, like 2018-02-01"},
+        error_messages={
+            "required": "Enter the start date",
+            "invalid": "Enter the start date as a date, like 2018-02-01",
+        },
     )
     end_date = forms.DateField(
         required=False,
         help_text="Leave empty if the programme has no set end",
         error_messages={"invalid": "Enter the end date as a date, like 2020-03-31"},
     )
-    support_months = forms.IntegerField(label="Length of support in months", min_value=1, max_value=60)
+    support_months = forms.IntegerField(
+        label="Length of support in months", min_value=1, max_value=60
+    )
     budget_per_household = forms.DecimalField(
-        label="Household Support Budget per household (£)", min_value=0, max_digits=9, decimal_places=2,
+        label="Household Support Budget per household (£)",
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
         error_messages={"max_decimal_places": "Enter the budget in pounds and pence, like 1000.00"},
     )
     instrument = forms.CharField(label="Assessment instrument code", max_length=60)
     local_authorities = forms.MultipleChoiceField(
-        label="Local authorities", widget=forms.CheckboxSelectMultiple,
+        label="Local authorities",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one local authority"},
     )
     lsoas = forms.CharField(
-        label="Lower Super Output Areas (optional)", required=False,
+        label="Lower Super Output Areas (optional)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="LSOA codes separated by commas or new lines, like E01006512. Leave empty for the whole of each local authority.",
     )
     eligibility = forms.CharField(
-        label="Eligibility rule", widget=forms.Textarea(attrs={"rows": 6}),
+        label="Eligibility rule",
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text='As JSON, for example {"unit": "household", "conditions": [{"kind": "resident_in_area"}]}',
     )
     targets = forms.CharField(
-        label="Targets", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label="Targets",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="One a line: measure, value, date, label (optional). For example: started, 800, 2019-03-31",
     )
     outcome_payments = forms.CharField(
-        label="Outcome payments", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Outcome payments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One a line: outcome, amount, payee. For example: sustained_13, 500.00, participant",
     )
     reason = forms.CharField(
-        label="Reason for the change", max_length=500,
+        label="Reason for the change",
+        max_length=500,
         help_text="Kept with this version of the programme's settings",
         error_messages={"required": "Enter the reason for the change"},
     )
@@ -85,13 +109,25 @@ class ProgrammeForm(forms.Form):
     @classmethod
     def initial_for(cls, programme: Programme) -> dict[str, Any]:
         definition = programme.definition()
-        initial = {key: definition[key] for key in ("name", "description", "funder", "start_date",
-                                                  "end_date", "support_months", "budget_per_household",
-                                                  "instrument", "local_authorities")}
+        initial = {
+            key: definition[key]
+            for key in (
+                "name",
+                "description",
+                "funder",
+                "start_date",
+                "end_date",
+                "support_months",
+                "budget_per_household",
+                "instrument",
+                "local_authorities",
+            )
+        }
         initial["lsoas"] = ", ".join(definition["lsoas"])
         initial["eligibility"] = json.dumps(definition["eligibility"], indent=2)
         initial["targets"] = "\n".join(
-            ", ".join(str(t[k]) for k in ("measure", "value", "by")) + (f", {t['label']}" if t.get("label") else "")
+            ", ".join(str(t[k]) for k in ("measure", "value", "by"))
+            + (f", {t['label']}" if t.get("label") else "")
             for t in definition["targets"]
         )
         initial["outcome_payments"] = "\n".join(
@@ -108,13 +144,18 @@ class ProgrammeForm(forms.Form):
         try:
             eligibility = json.loads(data["eligibility"])
         except json.JSONDecodeError as error:
-            self.add_error("eligibility", f"The eligibility rule is not valid JSON: {error.msg} on line {error.lineno}")
+            self.add_error(
+                "eligibility",
+                f"The eligibility rule is not valid JSON: {error.msg} on line {error.lineno}",
+            )
             return data
         targets = [
-            dict(zip(("measure", "value", "by", "label"), row, strict=False)) for row in _lines(data["targets"])
+            dict(zip(("measure", "value", "by", "label"), row, strict=False))
+            for row in _lines(data["targets"])
         ]
         payments = [
-            dict(zip(("outcome", "amount", "payee"), row, strict=False)) for row in _lines(data["outcome_payments"])
+            dict(zip(("outcome", "amount", "payee"), row, strict=False))
+            for row in _lines(data["outcome_payments"])
         ]
         definition = {
             "code": self.programme.code,
@@ -154,4 +195,8 @@ class ProgrammeForm(forms.Form):
         if match:
             what = f" {match.group(3)}" if match.group(3) else ""
             return f"Line {int(match.group(2)) + 1}:{what} {reason}"
-        return f"{path.replace('_', ' ').capitalize()} {reason}" if "." not in path and "[" not in path else f"{path}: {reason}"
+        return (
+            f"{path.replace('_', ' ').capitalize()} {reason}"
+            if "." not in path and "[" not in path
+            else f"{path}: {reason}"
+        )

@@ -27,4 +27,6 @@ def managed_programmes(user: Any) -> QuerySet[Programme]:
     """Programmes whose settings the user may change: a programme manager's own."""
     if not (user.is_authenticated and user.is_active and user.role == Role.PROGRAMME_MANAGER):
         return Programme.objects.none()
-    return Programme.objects.filter(staff=user).prefetch_related("local_authorities").order_by("name")
+    return (
+        Programme.objects.filter(staff=user).prefetch_related("local_authorities").order_by("name")
+    )

@@ -24,9 +24,9 @@ def read_definition_file(path: Path) -> dict:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise DefinitionError([(path.name, f"is not valid TOML: {error}")]) from None
+        raise DefinitionError([("file", f"is not valid TOML: {error}")]) from None
     except OSError as error:
-        raise DefinitionError([(str(path), f"cannot be read: {error.strerror}")]) from None
+        raise DefinitionError([("file", f"cannot be read: {error.strerror}")]) from None
 
 
 def shipped_definition_files() -> list[Path]:
@@ -71,7 +71,9 @@ def save_definition(
     programme.version += 1
     programme.updated_at = timezone.now()
     programme.save()
-    programme.local_authorities.set(LocalAuthority.objects.filter(code__in=cleaned["local_authorities"]))
+    programme.local_authorities.set(
+        LocalAuthority.objects.filter(code__in=cleaned["local_authorities"])
+    )
     programme.refresh_from_db()
     after = programme.definition()
     ProgrammeVersion.objects.create(
@@ -86,6 +88,10 @@ def save_definition(
         verb="programme.created" if created else "programme.changed",
         target=programme,
         programme=programme,
-        data={"version": programme.version, "reason": reason, "changes": audit.changes(before, after)},
+        data={
+            "version": programme.version,
+            "reason": reason,
+            "changes": audit.changes(before, after),
+        },
     )
     return programme, True

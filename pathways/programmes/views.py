@@ -32,7 +32,10 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "programme": programme,
         "measures": [(MEASURE_LABELS[k], v) for k, v in programme.measures.items()],
-        "targets": [dict(t, measure_label=TARGET_MEASURES.get(t["measure"], t["measure"])) for t in programme.targets],
+        "targets": [
+            dict(t, measure_label=TARGET_MEASURES.get(t["measure"], t["measure"]))
+            for t in programme.targets
+        ],
         "versions": programme.versions.select_related("created_by")[:20],
     }
     return render(request, "programmes/detail.html", context)
@@ -47,12 +50,18 @@ def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         _, changed = services.save_definition(
-            definition=form.definition, actor=request.user, reason=form.cleaned_data["reason"],
+            definition=form.definition,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
             programme=programme,
         )
-        messages.success(request, "Programme settings saved." if changed else "Nothing had changed.")
+        messages.success(
+            request, "Programme settings saved." if changed else "Nothing had changed."
+        )
         return redirect("programmes:detail", code=programme.code)
     measure_fields = [form[name] for name in form.fields if name.startswith("measure_")]
     return render(
-        request, "programmes/edit.html", {"programme": programme, "form": form, "measure_fields": measure_fields}
+        request,
+        "programmes/edit.html",
+        {"programme": programme, "form": form, "measure_fields": measure_fields},
     )

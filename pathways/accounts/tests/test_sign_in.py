@@ -30,14 +30,18 @@ def password_step(client, username="kay", password=PASSWORD):
 
 def code_step(client, user, code=None):
     device = user.totpdevice_set.get(confirmed=True)
-    return client.post(reverse("accounts:two-factor-verify"), {"code": code or current_totp_code(device)})
+    return client.post(
+        reverse("accounts:two-factor-verify"), {"code": code or current_totp_code(device)}
+    )
 
 
 def test_password_then_code_reaches_the_start_page(client, advocate) -> None:
     assert password_step(client).status_code == 302
     # The password alone is not enough: every page sends the user to the code step.
     assert client.get("/")["Location"] == reverse("accounts:two-factor")
-    assert client.get(reverse("accounts:two-factor"))["Location"] == reverse("accounts:two-factor-verify")
+    assert client.get(reverse("accounts:two-factor"))["Location"] == reverse(
+        "accounts:two-factor-verify"
+    )
     response = code_step(client, advocate)
     assert response["Location"] == "/"
     page = client.get("/")
@@ -47,7 +51,11 @@ def test_password_then_code_reaches_the_start_page(client, advocate) -> None:
 
 def test_a_wrong_code_is_refused_with_a_message(client, advocate) -> None:
     password_step(client)
-    response = code_step(client, advocate, code="000000" if current_totp_code(advocate.totpdevice_set.get()) != "000000" else "111111")
+    response = code_step(
+        client,
+        advocate,
+        code="000000" if current_totp_code(advocate.totpdevice_set.get()) != "000000" else "111111",
+    )
     assert response.status_code == 200
     assert "The code is not right" in response.content.decode()
     assert client.get("/").status_code == 302

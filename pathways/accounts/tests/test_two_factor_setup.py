@@ -18,13 +18,17 @@ def new_user(db):
 
 def test_a_new_user_sets_up_their_app_and_gets_recovery_codes(client, new_user) -> None:
     client.post("/account/sign-in/", {"username": "newbie", "password": PASSWORD})
-    assert client.get(reverse("accounts:two-factor"))["Location"] == reverse("accounts:two-factor-setup")
+    assert client.get(reverse("accounts:two-factor"))["Location"] == reverse(
+        "accounts:two-factor-setup"
+    )
     page = client.get(reverse("accounts:two-factor-setup"))
     html = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html  # the QR code
     assert 'id="totp-secret"' in html  # and the key, for typing in
     device = TOTPDevice.objects.get(user=new_user, confirmed=False)
-    response = client.post(reverse("accounts:two-factor-setup"), {"code": current_totp_code(device)})
+    response = client.post(
+        reverse("accounts:two-factor-setup"), {"code": current_totp_code(device)}
+    )
     codes = response.context["codes"]
     assert len(codes) == 10
     device.refresh_from_db()

@@ -10,7 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pathways.core.access import access_of
 
 
-def all_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[tuple[str, URLPattern]]:
+def all_patterns(
+    resolver: URLResolver | None = None, prefix: str = ""
+) -> list[tuple[str, URLPattern]]:
     resolver = resolver or get_resolver()
     found = []
     for entry in resolver.url_patterns:

@@ -19,7 +19,14 @@ ROLES = [
     "funder",
     "administrator",
 ]
-CASEWORK = {"advocate_k", "manager_k", "advocate_l", "manager_l", "programme_manager", "win_manager"}
+CASEWORK = {
+    "advocate_k",
+    "manager_k",
+    "advocate_l",
+    "manager_l",
+    "programme_manager",
+    "win_manager",
+}
 PMS = {"programme_manager", "win_manager"}
 
 
@@ -39,8 +46,14 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
         ),
         (reverse("programmes:list"), expect(PMS)),
-        (reverse("programmes:detail", args=[hiw]), expect({"programme_manager"}, hidden={"win_manager"})),
-        (reverse("programmes:edit", args=[hiw]), expect({"programme_manager"}, hidden={"win_manager"})),
+        (
+            reverse("programmes:detail", args=[hiw]),
+            expect({"programme_manager"}, hidden={"win_manager"}),
+        ),
+        (
+            reverse("programmes:edit", args=[hiw]),
+            expect({"programme_manager"}, hidden={"win_manager"}),
+        ),
         (reverse("audit:search"), expect(PMS | {"administrator"})),
         (reverse("organisations:users"), expect({"administrator"})),
         (reverse("organisations:list"), expect({"administrator"})),
@@ -71,7 +84,10 @@ def test_refused_household_page_records_no_view_and_shows_no_names(world: World,
     person = world.household_k.members.get()
     client = signed_in(world.advocate_l)
     before = AuditEvent.objects.filter(verb="household.viewed").count()
-    for url in (reverse("households:detail", args=[world.household_k.pk]), f"/api/households/{world.household_k.pk}/"):
+    for url in (
+        reverse("households:detail", args=[world.household_k.pk]),
+        f"/api/households/{world.household_k.pk}/",
+    ):
         response = client.get(url)
         assert response.status_code == 404
         assert person.family_name not in response.content.decode()

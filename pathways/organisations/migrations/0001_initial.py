@@ -5,37 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('type', models.CharField(choices=[('combined_authority', 'Combined authority'), ('local_authority', 'Local authority'), ('housing_provider', 'Housing provider'), ('jobcentre_plus', 'Jobcentre Plus'), ('nhs', 'NHS'), ('third_sector', 'Third sector'), ('training_provider', 'Training provider'), ('employer', 'Employer'), ('evaluator', 'Evaluator'), ('funder', 'Funder')], max_length=32)),
-                ('is_active', models.BooleanField(default=True)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='areas.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("combined_authority", "Combined authority"),
+                            ("local_authority", "Local authority"),
+                            ("housing_provider", "Housing provider"),
+                            ("jobcentre_plus", "Jobcentre Plus"),
+                            ("nhs", "NHS"),
+                            ("third_sector", "Third sector"),
+                            ("training_provider", "Training provider"),
+                            ("employer", "Employer"),
+                            ("evaluator", "Evaluator"),
+                            ("funder", "Funder"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="areas.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'name'), name='team_name_unique_in_org')],
+                "ordering": ["organisation__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "name"), name="team_name_unique_in_org"
+                    )
+                ],
             },
         ),
     ]

@@ -9,7 +9,8 @@ from pathways.organisations.models import Organisation, Team
 def council_for(code: str) -> Organisation:
     la = LocalAuthority.objects.get(code=code)
     return Organisation.objects.get_or_create(
-        name=f"{la.name} Council", defaults={"type": Organisation.Type.LOCAL_AUTHORITY, "local_authority": la}
+        name=f"{la.name} Council",
+        defaults={"type": Organisation.Type.LOCAL_AUTHORITY, "local_authority": la},
     )[0]
 
 

@@ -7,56 +7,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('funder', models.CharField(blank=True, max_length=200)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('support_months', models.PositiveSmallIntegerField(default=12)),
-                ('budget_per_household_pence', models.PositiveIntegerField(default=0)),
-                ('instrument', models.CharField(default='progress-star', max_length=60)),
-                ('lsoas', models.JSONField(blank=True, default=list)),
-                ('eligibility', models.JSONField(default=dict)),
-                ('measures', models.JSONField(default=dict)),
-                ('targets', models.JSONField(blank=True, default=list)),
-                ('outcome_payments', models.JSONField(blank=True, default=list)),
-                ('disclosure', models.JSONField(default=dict)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('local_authorities', models.ManyToManyField(related_name='programmes', to='areas.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("funder", models.CharField(blank=True, max_length=200)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("support_months", models.PositiveSmallIntegerField(default=12)),
+                ("budget_per_household_pence", models.PositiveIntegerField(default=0)),
+                ("instrument", models.CharField(default="progress-star", max_length=60)),
+                ("lsoas", models.JSONField(blank=True, default=list)),
+                ("eligibility", models.JSONField(default=dict)),
+                ("measures", models.JSONField(default=dict)),
+                ("targets", models.JSONField(blank=True, default=list)),
+                ("outcome_payments", models.JSONField(blank=True, default=list)),
+                ("disclosure", models.JSONField(default=dict)),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "local_authorities",
+                    models.ManyToManyField(related_name="programmes", to="areas.localauthority"),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeVersion',
+            name="ProgrammeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('definition', models.JSONField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("definition", models.JSONField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('programme', 'number'), name='programme_version_unique')],
+                "ordering": ["programme", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "number"), name="programme_version_unique"
+                    )
+                ],
             },
         ),
     ]

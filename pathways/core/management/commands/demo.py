@@ -18,7 +18,7 @@ class Command(BaseCommand):
         except DemoRefused as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write("")
         self.stdout.write(f"  {'username':<20} {'role':<22} {'organisation':<42} authenticator key")
         for user, secret in accounts:

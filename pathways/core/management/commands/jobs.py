@@ -29,4 +29,6 @@ class Command(BaseCommand):
             if result.status == TaskResultStatus.FAILED:
                 raise CommandError("The job worker ran the check but it failed.")
             time.sleep(0.5)
-        raise CommandError(f"No job worker answered within {options['wait']:g} seconds. Is `pathways run` running?")
+        raise CommandError(
+            f"No job worker answered within {options['wait']:g} seconds. Is `pathways run` running?"
+        )

@@ -35,9 +35,13 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"Pathways is at http://{options['host']}:{options['port']}/ (Ctrl+C stops it)")
+        self.stdout.write(
+            f"Pathways is at http://{options['host']}:{options['port']}/ (Ctrl+C stops it)"
+        )
         try:
-            serve(application, host=options["host"], port=options["port"], threads=options["threads"])
+            serve(
+                application, host=options["host"], port=options["port"], threads=options["threads"]
+            )
         except KeyboardInterrupt:
             pass
         finally:

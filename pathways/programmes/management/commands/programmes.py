@@ -33,13 +33,17 @@ class Command(BaseCommand):
                             definition=definition, actor=None, reason=options["reason"]
                         )
                     except DefinitionError as error:
-                        problems += [f"{path.name}: {field}: {reason}" for field, reason in error.problems]
+                        problems += [
+                            f"{path.name}: {field}: {reason}" for field, reason in error.problems
+                        ]
                         continue
                     state = f"version {programme.version}" if changed else "unchanged"
                     outcomes.append(f"{programme.code}: {state}")
                 if problems:
                     raise DefinitionError([])
         except DefinitionError:
-            raise CommandError("Nothing was loaded. Fix these problems:\n  " + "\n  ".join(problems)) from None
+            raise CommandError(
+                "Nothing was loaded. Fix these problems:\n  " + "\n  ".join(problems)
+            ) from None
         for line in outcomes:
             self.stdout.write(line)

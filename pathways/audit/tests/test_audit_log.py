@@ -1,0 +1,109 @@
+"""The audit log records views and changes, and nothing in the app or API can alter it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from pathways.audit.models import AuditEvent, AuditLogIsAppendOnly
+from pathways.conftest import World
+
+
+def test_opening_a_household_records_who_when_what_and_from_where(world: World, signed_in) -> None:
+    client = signed_in(world.advocate_k)
+    client.get(reverse("households:detail", args=[world.household_k.pk]), REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.get(verb="household.viewed")
+    assert event.actor == world.advocate_k
+    assert event.actor_label == "advocate-k"
+    assert event.target_type == "households.household"
+    assert event.target_id == str(world.household_k.pk)
+    assert event.programme == world.hiw
+    assert event.ip_address == "10.1.2.3"
+    assert event.data["people"] == [p.pk for p in world.household_k.members.all()]
+
+
+def test_opening_a_household_through_the_api_is_recorded_too(world: World, signed_in) -> None:
+    client = signed_in(world.manager_k)
+    client.get(f"/api/households/{world.household_k.pk}/")
+    assert AuditEvent.objects.filter(verb="household.viewed", actor=world.manager_k).count() == 1
+
+
+def test_a_programme_change_records_before_and_after(world: World, signed_in) -> None:
+    from pathways.programmes import services
+
+    definition = world.hiw.definition() | {"support_months": 9}
+    services.save_definition(definition=definition, actor=world.programme_manager, reason="Shorter")
+    event = AuditEvent.objects.filter(verb="programme.changed").get()
+    assert event.actor == world.programme_manager
+    assert event.data["changes"] == {"support_months": {"before": 12, "after": 9}}
+    assert event.data["reason"] == "Shorter"
+
+
+def test_audit_events_cannot_be_changed_or_deleted_through_the_models(world: World) -> None:
+    event = AuditEvent.objects.create(verb="test.event", actor_label="someone")
+    event.verb = "tampered"
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.delete()
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.filter(pk=event.pk).update(verb="tampered")
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).verb == "test.event"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's"
+)
+def test_postgresql_itself_refuses_to_change_the_audit_log(world: World) -> None:
+    event = AuditEvent.objects.create(verb="test.event")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET verb = 'tampered' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).verb == "test.event"
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "post"])
+def test_the_api_offers_no_way_to_alter_the_audit_log(world: World, signed_in, method: str) -> None:
+    event = AuditEvent.objects.create(verb="test.event", programme=world.hiw)
+    client = signed_in(world.programme_manager)
+    url = f"/api/audit-events/{event.pk}/" if method != "post" else "/api/audit-events/"
+    response = getattr(client, method)(
+        url, data={"verb": "tampered"}, content_type="application/json"
+    )
+    assert response.status_code == 405
+    assert AuditEvent.objects.filter(verb="tampered").count() == 0
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_programme_manager_finds_views_of_their_programmes_records(
+    world: World, signed_in, client
+) -> None:
+    signed_in(world.advocate_k).get(reverse("households:detail", args=[world.household_k.pk]))
+    client.logout()
+    client = signed_in(world.programme_manager)
+    page = client.get(reverse("audit:search"), {"verb": "household.viewed", "actor": "advocate-k"})
+    events = list(page.context["events"])
+    assert [e.target_id for e in events] == [str(world.household_k.pk)]
+
+
+def test_another_programmes_manager_does_not_see_those_events(
+    world: World, signed_in, client
+) -> None:
+    signed_in(world.advocate_k).get(reverse("households:detail", args=[world.household_k.pk]))
+    client.logout()
+    client = signed_in(world.win_manager)
+    page = client.get(reverse("audit:search"), {"verb": "household.viewed"})
+    assert list(page.context["events"]) == []
+    api = client.get("/api/audit-events/").json()["results"]
+    assert all(row["programme"] == "win" for row in api)
+
+
+def test_a_bad_date_in_the_search_is_explained(world: World, signed_in) -> None:
+    page = signed_in(world.programme_manager).get(
+        reverse("audit:search"), {"date_from": "31/02/2026"}
+    )
+    assert "Enter the from date as a date" in page.content.decode()

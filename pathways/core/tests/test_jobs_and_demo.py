@@ -1,0 +1,65 @@
+"""The background job queue runs jobs; the demo builds a world of every role."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_tasks import TaskResultStatus
+
+from pathways.accounts.models import Role, User
+from pathways.accounts.services import confirmed_totp_device
+from pathways.accounts.tests.factories import UserFactory
+from pathways.core.demo import DEMO_PASSWORD, create_demo
+from pathways.core.tasks import ping
+from pathways.households.models import Household
+from pathways.organisations.models import Organisation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_job_is_run_by_the_worker() -> None:
+    result = ping.enqueue()
+    assert result.status == TaskResultStatus.READY
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "default")
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value.startswith("20")
+
+
+@pytest.mark.django_db
+def test_the_demo_creates_every_role_with_two_factor_ready(capsys) -> None:
+    call_command("demo")
+    out = capsys.readouterr().out
+    users = User.objects.all()
+    assert {u.role for u in users} == set(Role.values)
+    assert all(confirmed_totp_device(u) is not None for u in users)
+    assert all(u.check_password(DEMO_PASSWORD) for u in users)
+    assert DEMO_PASSWORD in out and "advocate-knowsley" in out
+    councils = Organisation.objects.filter(type=Organisation.Type.LOCAL_AUTHORITY)
+    assert councils.count() == 6
+    assert Household.objects.filter(advocate__username="advocate-knowsley").count() == 3
+
+
+@pytest.mark.django_db
+def test_running_the_demo_again_changes_nothing() -> None:
+    create_demo()
+    counts = (User.objects.count(), Household.objects.count(), Organisation.objects.count())
+    create_demo()
+    assert counts == (User.objects.count(), Household.objects.count(), Organisation.objects.count())
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_a_database_with_real_users() -> None:
+    UserFactory(username="real.person", email="real.person@knowsley.gov.uk")
+    with pytest.raises(CommandError, match="not demo users"):
+        call_command("demo")
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_codes_are_given_only_for_demo_users(capsys) -> None:
+    create_demo()
+    call_command("demo_code", "advocate-knowsley")
+    assert capsys.readouterr().out.strip().isdigit()
+    UserFactory(username="real.person", email="real.person@knowsley.gov.uk")
+    with pytest.raises(CommandError, match="only for demo users"):
+        call_command("demo_code", "real.person")

@@ -1,0 +1,114 @@
+"""Settings come from the environment, with safe defaults, and fail fast on bad values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from pathways.core.env import env_bool, env_int, secret_key
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def settings_in_subprocess(env: dict[str, str], expression: str) -> str:
+    """Evaluate an expression over pathways.settings in a fresh interpreter with `env`."""
+    code = f"import pathways.settings as s; print(repr(({expression})))"
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_database_url_pathways_uses_sqlite_in_wal_mode_under_var(tmp_path: Path) -> None:
+    out = settings_in_subprocess(
+        {"PATHWAYS_VAR_DIR": str(tmp_path)},
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], 'journal_mode=WAL' in s.DATABASES['default']['OPTIONS']['init_command'], s.DEBUG",
+    )
+    assert (
+        out
+        == f"('django.db.backends.sqlite3', PosixPath('{tmp_path}/pathways.sqlite3'), True, False)"
+    )
+
+
+def test_a_postgresql_url_selects_postgresql(tmp_path: Path) -> None:
+    out = settings_in_subprocess(
+        {
+            "PATHWAYS_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgresql://app:pw@db.example:5433/pathways",
+        },
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], s.DATABASES['default']['PORT'], s.DATABASES['default']['NAME']",
+    )
+    assert out == "('django.db.backends.postgresql', 'db.example', 5433, 'pathways')"
+
+
+def test_a_sqlite_url_is_honoured_and_still_gets_wal(tmp_path: Path) -> None:
+    out = settings_in_subprocess(
+        {"PATHWAYS_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/other.db"},
+        "s.DATABASES['default']['NAME'], 'WAL' in s.DATABASES['default']['OPTIONS']['init_command']",
+    )
+    assert out == f"('{tmp_path}/other.db', True)"
+
+
+def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = secret_key(tmp_path)
+    assert len(first) >= 50
+    assert secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_a_given_secret_key_wins(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert secret_key(tmp_path) == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
+def test_an_unclear_yes_or_no_is_a_configuration_error(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("DEBUG", value)
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        env_bool("DEBUG")
+
+
+def test_a_number_that_is_not_a_number_is_a_configuration_error(monkeypatch) -> None:
+    monkeypatch.setenv("PATHWAYS_LOCKOUT_MINUTES", "half an hour")
+    with pytest.raises(
+        ImproperlyConfigured, match="PATHWAYS_LOCKOUT_MINUTES must be a whole number"
+    ):
+        env_int("PATHWAYS_LOCKOUT_MINUTES", 30)
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    env = {
+        "PATHWAYS_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 20 + "production-like-secret-key-with-enough-variety-0123456789",
+        "ALLOWED_HOSTS": "pathways.example.org",
+        "DJANGO_SETTINGS_MODULE": "pathways.settings",
+    }
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "PATHWAYS_SECURE"}
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "pathways", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
