@@ -15,7 +15,7 @@ from pathways.households.models import Household
 from pathways.organisations.models import Organisation
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_queued_job_is_run_by_the_worker() -> None:
     result = ping.enqueue()
     assert result.status == TaskResultStatus.READY
