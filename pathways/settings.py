@@ -109,7 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    # Tests use a file, not memory: WAL and IMMEDIATE behave as in use, and a job worker that
+    # closes its connection does not take the test database with it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_pathways.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -13,7 +13,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts.models import Role, User
-from pathways.areas.models import LocalAuthority
+from pathways.areas.services import ensure_liverpool_city_region
 from pathways.households.models import Household
 from pathways.households.services import create_household
 from pathways.organisations.models import Organisation, Team
@@ -23,7 +23,6 @@ from pathways.programmes.models import Programme
 # Demo only: `pathways demo` refuses a database that has users who are not demo users.
 DEMO_PASSWORD = "pathways-demo-2026"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.pathways.invalid"  # .invalid can never be a real address (RFC 2606)
-LCR_CODES = ["E06000006", "E08000011", "E08000012", "E08000013", "E08000014", "E08000015"]
 
 
 class DemoRefused(Exception):
@@ -155,13 +154,14 @@ def create_demo() -> list[tuple[User, str]]:
             "This database has users who are not demo users, so the demo will not add "
             "accounts with a published password to it. Use an empty database for the demo."
         )
+    authorities = ensure_liverpool_city_region()
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(
             definition=programme_services.read_definition_file(path),
             actor=None,
             reason="Loaded by pathways demo",
         )
-    for la in LocalAuthority.objects.filter(code__in=LCR_CODES):
+    for la in authorities:
         council, _ = Organisation.objects.get_or_create(
             name=COUNCIL.format(la.name),
             defaults={"type": Organisation.Type.LOCAL_AUTHORITY, "local_authority": la},

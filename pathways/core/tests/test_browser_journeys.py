@@ -12,10 +12,11 @@ from pathways.accounts.services import confirmed_totp_device, current_totp_code
 from pathways.core.demo import DEMO_PASSWORD, DEMO_USERS, create_demo
 from pathways.core.tests.browser import assert_accessible, tab_to
 
-# serialized_rollback: flushing between tests must not lose the migrations' data (the six LAs).
+# Transactional: the live server's thread must see the demo's committed data. The flush after
+# each test empties every table; the demo puts back the six LAs it needs.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 START_HEADINGS = {

@@ -15,15 +15,26 @@ from pathways.core.env import env_bool, env_int, secret_key
 REPO = Path(__file__).resolve().parents[3]
 
 
+def outside_env() -> dict[str, str]:
+    """This process's environment without what the test run itself set or inherited for Pathways."""
+    dropped = {
+        "DATABASE_URL",
+        "DEBUG",
+        "SECRET_KEY",
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
+    return {
+        k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("PATHWAYS_")
+    }
+
+
 def settings_in_subprocess(env: dict[str, str], expression: str) -> str:
     """Evaluate an expression over pathways.settings in a fresh interpreter with `env`."""
     code = f"import pathways.settings as s; print(repr(({expression})))"
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}
-    }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
-        env=clean | env,
+        env=outside_env() | env,
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -99,12 +110,9 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
         "ALLOWED_HOSTS": "pathways.example.org",
         "DJANGO_SETTINGS_MODULE": "pathways.settings",
     }
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "PATHWAYS_SECURE"}
-    }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "pathways", "check", "--deploy", "--fail-level", "WARNING"],
-        env=clean | env,
+        env=outside_env() | env,
         capture_output=True,
         text=True,
         cwd=REPO,
