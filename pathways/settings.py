@@ -137,6 +137,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A set-up link (a new user's, or after a forgotten password) works once, for this many days.
+SET_UP_LINK_DAYS = env_int("PATHWAYS_SET_UP_LINK_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
+
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:start"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"

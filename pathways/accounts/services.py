@@ -1,10 +1,15 @@
-"""Accounts: two-factor enrolment, recovery codes, enabling and disabling users."""
+"""Accounts: creating and changing users, set-up links, two-factor enrolment, recovery codes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -69,4 +74,108 @@ def set_user_active(*, user: User, active: bool, actor: Any) -> User:
             target=user,
             target_label=user.username,
         )
+    return user
+
+
+class SetUpTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for set-up links. A link stops working once the password it sets is saved."""
+
+    key_salt = "pathways.accounts.set-up"
+
+
+set_up_tokens = SetUpTokenGenerator()
+
+USER_FIELDS = ("first_name", "last_name", "email", "role", "organisation", "team")
+
+
+def _user_snapshot(user: User) -> dict[str, Any]:
+    snapshot = {field: getattr(user, field) for field in USER_FIELDS}
+    snapshot["organisation"] = str(user.organisation) if user.organisation_id else None
+    snapshot["team"] = str(user.team) if user.team_id else None
+    snapshot["programmes"] = sorted(user.programmes.values_list("code", flat=True))
+    return snapshot
+
+
+def user_for_set_up_link(uidb64: str, token: str) -> User | None:
+    """The user a set-up link belongs to, if the link is genuine and unused."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not set_up_tokens.check_token(user, token):
+        return None
+    return user
+
+
+def set_up_path(user: User) -> str:
+    """The path of a one-time link with which a user chooses their password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:set-up", args=[uid, set_up_tokens.make_token(user)])
+
+
+@transaction.atomic
+def create_user(
+    *, actor: Any, username: str, programmes: Iterable[Any] = (), **fields: Any
+) -> User:
+    """Create an account with no usable password; the user sets one through a set-up link."""
+    user = User(username=username, **fields)
+    user.set_unusable_password()
+    user.save()
+    user.programmes.set(programmes)
+    audit.record(
+        actor=actor,
+        verb="user.created",
+        target=user,
+        target_label=user.username,
+        data={"after": _user_snapshot(user)},
+    )
+    return user
+
+
+@transaction.atomic
+def update_user(*, actor: Any, user: User, programmes: Iterable[Any], **fields: Any) -> User:
+    """Change an account's details, role, organisation or programmes (audited before/after)."""
+    before = _user_snapshot(user)
+    for field, value in fields.items():
+        setattr(user, field, value)
+    user.save()
+    user.programmes.set(programmes)
+    after = _user_snapshot(user)
+    if before != after:
+        audit.record(
+            actor=actor,
+            verb="user.changed",
+            target=user,
+            target_label=user.username,
+            data={"changes": audit.changes(before, after)},
+        )
+    return user
+
+
+@transaction.atomic
+def reset_two_factor(*, actor: Any, user: User) -> None:
+    """Remove a user's authenticator and recovery codes; they set up again at next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryDevice.objects.filter(user=user).delete()
+    audit.record(actor=actor, verb="two_factor.reset", target=user, target_label=user.username)
+
+
+@transaction.atomic
+def issue_set_up_link(*, actor: Any, user: User) -> str:
+    """Make the current password unusable and return a new set-up link (a forgotten password)."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor, verb="user.set_up_link_issued", target=user, target_label=user.username
+    )
+    return set_up_path(user)
+
+
+@transaction.atomic
+def set_password(*, user: User, password: str, verb: str = "user.password_set") -> User:
+    """Save a new password (already validated) and audit it."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=user, verb=verb, target=user, target_label=user.username)
     return user

@@ -7,7 +7,9 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from django_otp import login as otp_login
 
 from pathways.accounts import services
 from pathways.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
-from pathways.core.access import before_two_factor, public
+from pathways.core.access import any_role, before_two_factor, public
 
 
 @public
@@ -120,3 +122,50 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@public
+def set_up(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A new user (or one who forgot their password) chooses a password from a one-time link."""
+    user = services.user_for_set_up_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/set_up_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if form.is_valid():
+        services.set_password(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(
+            request, "Your password has been saved. Sign in to set up two-factor sign-in."
+        )
+        return redirect("accounts:sign-in")
+    return render(request, "accounts/set_up.html", {"form": form, "account": user})
+
+
+@any_role
+def account(request: HttpRequest) -> HttpResponse:
+    device = services.recovery_device(request.user)
+    context = {"remaining": device.remaining() if device else 0}
+    return render(request, "accounts/account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@any_role
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if form.is_valid():
+        services.set_password(
+            user=request.user,
+            password=form.cleaned_data["new_password1"],
+            verb="user.password_changed",
+        )
+        update_session_auth_hash(request, request.user)  # stay signed in here, not elsewhere
+        messages.success(request, "Your password has been changed.")
+        return redirect("accounts:account")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@require_POST
+@any_role
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = services.issue_recovery_codes(user=request.user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})

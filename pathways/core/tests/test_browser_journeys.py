@@ -126,9 +126,30 @@ def test_an_administrator_sees_users_and_organisations(demo, page, live_server) 
     page.click("a.govuk-service-navigation__link:has-text('Users')")
     assert "advocate-knowsley" in page.content()
     assert_accessible(page)
+    page.click("a:has-text('Add a user')")
+    assert_accessible(page)
+    page.click("button:has-text('Add user')")  # nothing filled in
+    assert "Enter a username" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
     page.click("a.govuk-service-navigation__link:has-text('Organisations')")
     assert "Knowsley Council" in page.content()
     assert_accessible(page)
+
+
+def test_signing_in_and_opening_a_household_work_without_javascript(
+    demo, chromium, live_server
+) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "advocate-knowsley")
+        page.click("a.govuk-service-navigation__link:has-text('Caseload')")
+        page.click("a:has-text('KNO-0002')")
+        assert "Jo Sample" in page.content()
+        page.click("button:has-text('Sign out')")
+        assert page.locator("h1").inner_text() == "You have signed out"
+    finally:
+        context.close()
 
 
 def test_the_accessibility_check_does_catch_violations(page) -> None:

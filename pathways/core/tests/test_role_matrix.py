@@ -57,6 +57,12 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         (reverse("audit:search"), expect(PMS | {"administrator"})),
         (reverse("organisations:users"), expect({"administrator"})),
         (reverse("organisations:list"), expect({"administrator"})),
+        (reverse("organisations:create"), expect({"administrator"})),
+        (reverse("organisations:detail", args=[world.knowsley.pk]), expect({"administrator"})),
+        (reverse("organisations:user-create"), expect({"administrator"})),
+        (reverse("organisations:user-edit", args=[world.advocate_k.pk]), expect({"administrator"})),
+        (reverse("accounts:account"), expect(set(ROLES))),
+        (reverse("accounts:change-password"), expect(set(ROLES))),
         ("/api/households/", expect(CASEWORK)),
         (
             f"/api/households/{k}/",
