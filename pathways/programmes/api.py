@@ -6,34 +6,21 @@ from rest_framework import serializers, viewsets
 
 from pathways.accounts.models import Role
 from pathways.core.access import roles_access
+from pathways.programmes.definition import DEFINITION_FIELDS
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     local_authorities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    # Money as a string of pounds and pence ("1000.00"), never a float.
+    budget_per_household = serializers.DecimalField(
+        max_digits=9, decimal_places=2, read_only=True, coerce_to_string=True
+    )
 
     class Meta:
         model = Programme
-        fields = [
-            "code",
-            "name",
-            "description",
-            "funder",
-            "start_date",
-            "end_date",
-            "support_months",
-            "budget_per_household",
-            "instrument",
-            "local_authorities",
-            "lsoas",
-            "eligibility",
-            "measures",
-            "targets",
-            "outcome_payments",
-            "disclosure",
-            "version",
-        ]
+        fields = [*DEFINITION_FIELDS, "version"]
 
 
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):

@@ -83,7 +83,7 @@ PAYABLE_OUTCOMES = {"job_outcome", "sustained_13", "sustained_26"}
 PAYEES = {"participant", "provider"}
 DISCLOSURE_RULES = {"ons-10-5"}
 
-TOP_LEVEL_FIELDS = {
+DEFINITION_FIELDS = (
     "code",
     "name",
     "description",
@@ -100,7 +100,8 @@ TOP_LEVEL_FIELDS = {
     "targets",
     "outcome_payments",
     "disclosure",
-}
+)  # in the order files and the API show them
+TOP_LEVEL_FIELDS = set(DEFINITION_FIELDS)
 
 
 class DefinitionError(ValueError):

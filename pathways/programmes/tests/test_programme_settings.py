@@ -120,3 +120,11 @@ def test_another_programmes_manager_cannot_change_it(world: World, signed_in) ->
     assert response.status_code == 404
     world.hiw.refresh_from_db()
     assert world.hiw.support_months == 12
+
+
+def test_the_api_gives_a_programme_with_money_as_exact_text(world: World, signed_in) -> None:
+    response = signed_in(world.programme_manager).get(f"/api/programmes/{world.hiw.code}/")
+    body = response.json()
+    assert body["budget_per_household"] == "1000.00"
+    assert len(body["local_authorities"]) == 6
+    assert body["measures"]["job_outcome_min_hours"] == 16
