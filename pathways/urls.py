@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pathways.core.urls")),
     path("account/", include("pathways.accounts.urls")),
     path("households/", include("pathways.households.urls")),
+    path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),
     path("audit/", include("pathways.audit.urls")),
     path("organisations/", include("pathways.organisations.urls")),

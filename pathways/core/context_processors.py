@@ -10,11 +10,25 @@ from django.urls import reverse
 from pathways.accounts.models import Role
 
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.ADVOCATE: [("Home", "core:start"), ("Caseload", "households:list")],
-    Role.TEAM_MANAGER: [("Home", "core:start"), ("Households", "households:list")],
+    Role.ADVOCATE: [
+        ("Home", "core:start"),
+        ("Caseload", "households:list"),
+        ("New referral", "households:refer"),
+        ("Search", "households:search"),
+    ],
+    Role.TEAM_MANAGER: [
+        ("Home", "core:start"),
+        ("Households", "households:list"),
+        ("Team", "households:team"),
+        ("Referrals", "households:triage"),
+        ("New referral", "households:refer"),
+        ("Search", "households:search"),
+    ],
     Role.PROGRAMME_MANAGER: [
         ("Home", "core:start"),
         ("Households", "households:list"),
+        ("Referrals", "households:triage"),
+        ("Search", "households:search"),
         ("Programmes", "programmes:list"),
         ("Audit log", "audit:search"),
     ],
@@ -33,9 +47,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
         return {"nav_items": []}
-    items = []
-    for label, name in NAVIGATION.get(user.role, []):
-        url = reverse(name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
-    return {"nav_items": items}
+    links = [(label, reverse(name)) for label, name in NAVIGATION.get(user.role, [])]
+    # The most specific link that holds the page is the active one.
+    holding = [
+        url
+        for _, url in links
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
+    current = max(holding, key=len, default=None)
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": url == current} for label, url in links
+        ]
+    }

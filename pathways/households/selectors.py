@@ -1,16 +1,39 @@
 """Reading households: the one permission-scoped path to case data.
 
-Everything that lists, searches, exports or opens a household or a person starts here.
+Everything that lists, searches, exports or opens a household or a person starts from
+`households_visible_to`; nothing reads Household or Person without it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Upper
+from django.utils import timezone
 
-from pathways.accounts.models import Role
-from pathways.households.models import Household, Person
+from pathways.accounts.models import Role, User
+from pathways.households import rules
+from pathways.households.models import Allocation, Household, Person
+
+NO_CONTACT_DAYS = 30
+EXIT_PLANNING_WEEKS = 8
 
 
 def households_visible_to(user: Any) -> QuerySet[Household]:
@@ -40,3 +63,384 @@ def household_list(user: Any) -> QuerySet[Household]:
         .annotate(member_count=Count("members"))
         .order_by("reference")
     )
+
+
+def household_record(user: Any, pk: int) -> Household | None:
+    """One household with everything its page shows, or None if the user may not see it."""
+    return (
+        households_visible_to(user)
+        .select_related(
+            "programme",
+            "local_authority",
+            "advocate",
+            "organisation",
+            "eligibility_override_by",
+        )
+        .prefetch_related(
+            Prefetch("members", queryset=Person.objects.prefetch_related("consents")),
+            "referrals",
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("advocate", "allocated_by"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- the caseload ------------------------------------------------------------------------
+
+# What needs doing, most urgent first. The casework issue adds "assessment due" and
+# "overdue actions" between these, from star readings and action plans.
+FLAGS = {
+    1: ("not_contacted", "Not yet contacted", "red"),
+    2: ("no_recent_contact", f"No contact for {NO_CONTACT_DAYS} days", "orange"),
+    3: ("ending_soon", "Support ending: plan the exit", "yellow"),
+    4: ("referral", "Referral to decide", "blue"),
+    9: ("", "", ""),
+}
+
+
+def with_flags(households: QuerySet[Household], today: dt.date) -> QuerySet[Household]:
+    """Annotate each household with what needs doing (`urgency`, lower is more urgent) and
+    the date it has been waiting since (`waiting_since`), in the database."""
+    started = Q(status=Household.Status.STARTED)
+    not_contacted = started & (
+        Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=F("allocated_on"))
+    )
+    no_recent = started & Q(last_contact_on__lt=today - dt.timedelta(days=NO_CONTACT_DAYS))
+    ending = started & Q(support_end_date__lte=today + dt.timedelta(weeks=EXIT_PLANNING_WEEKS))
+    return households.annotate(
+        is_not_contacted=Case(When(not_contacted, then=Value(True)), default=Value(False)),
+        is_no_recent_contact=Case(
+            When(not_contacted, then=Value(False)),
+            When(no_recent, then=Value(True)),
+            default=Value(False),
+        ),
+        is_ending_soon=Case(When(ending, then=Value(True)), default=Value(False)),
+        is_referral=Case(
+            When(status=Household.Status.REFERRED, then=Value(True)), default=Value(False)
+        ),
+        urgency=Case(
+            When(not_contacted, then=Value(1)),
+            When(no_recent, then=Value(2)),
+            When(ending, then=Value(3)),
+            When(status=Household.Status.REFERRED, then=Value(4)),
+            default=Value(9),
+            output_field=IntegerField(),
+        ),
+        waiting_since=Case(
+            When(not_contacted, then=F("allocated_on")),
+            When(no_recent, then=F("last_contact_on")),
+            When(ending, then=F("support_end_date")),
+            default=F("referral_date"),
+        ),
+    )
+
+
+def caseload(
+    user: Any, *, advocate: User | None = None, today: dt.date | None = None
+) -> QuerySet[Household]:
+    """Open households (referred or on the programme) with their flags, most urgent first.
+
+    An advocate's own by default; a manager may ask for one advocate's.
+    """
+    today = today or timezone.localdate()
+    households = households_visible_to(user).filter(
+        status__in=[Household.Status.REFERRED, Household.Status.STARTED]
+    )
+    if advocate is not None:
+        households = households.filter(advocate=advocate)
+    return (
+        with_flags(households, today)
+        .select_related("programme", "local_authority", "advocate")
+        .annotate(member_count=Count("members"))
+        .order_by("urgency", F("waiting_since").asc(nulls_last=True), "reference")
+    )
+
+
+def caseload_summary(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+    """How many of the user's open households carry each flag (one query)."""
+    today = today or timezone.localdate()
+    households = with_flags(
+        households_visible_to(user).filter(
+            status__in=[Household.Status.REFERRED, Household.Status.STARTED]
+        ),
+        today,
+    )
+    return households.aggregate(
+        open=Count("id"),
+        not_contacted=Count("id", filter=Q(urgency=1)),
+        no_recent_contact=Count("id", filter=Q(is_no_recent_contact=True)),
+        ending_soon=Count("id", filter=Q(is_ending_soon=True)),
+        referrals=Count("id", filter=Q(is_referral=True)),
+    )
+
+
+def team_caseloads(manager: Any, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """For a team manager: each advocate of their organisation with caseload size and flag
+    counts, in two queries whatever the number of advocates or households."""
+    today = today or timezone.localdate()
+    advocates = list(
+        User.objects.filter(
+            organisation_id=manager.organisation_id, role=Role.ADVOCATE, is_active=True
+        ).order_by("first_name", "last_name", "username")
+    )
+    counts = {
+        row["advocate_id"]: row
+        for row in with_flags(
+            households_visible_to(manager).filter(
+                status__in=[Household.Status.REFERRED, Household.Status.STARTED],
+                advocate__isnull=False,
+            ),
+            today,
+        )
+        .values("advocate_id")
+        .annotate(
+            open=Count("id"),
+            started=Count("id", filter=Q(status=Household.Status.STARTED)),
+            not_contacted=Count("id", filter=Q(urgency=1)),
+            no_recent_contact=Count("id", filter=Q(is_no_recent_contact=True)),
+            ending_soon=Count("id", filter=Q(is_ending_soon=True)),
+            referrals=Count("id", filter=Q(is_referral=True)),
+        )
+        .order_by()
+    }
+    empty = {
+        "open": 0,
+        "started": 0,
+        "not_contacted": 0,
+        "no_recent_contact": 0,
+        "ending_soon": 0,
+        "referrals": 0,
+    }
+    return [{"advocate": a, **{k: counts.get(a.pk, empty)[k] for k in empty}} for a in advocates]
+
+
+def triage_queue(user: Any) -> QuerySet[Household]:
+    """Referrals waiting for a decision and for an advocate: a manager's triage queue."""
+    return (
+        households_visible_to(user)
+        .filter(status=Household.Status.REFERRED, advocate__isnull=True)
+        .select_related("programme", "local_authority", "organisation")
+        .annotate(member_count=Count("members"))
+        .order_by("referral_date", "id")
+    )
+
+
+# --- search ------------------------------------------------------------------------------
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y")
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2,5}-?\d+(-\d+)?$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    kind: str  # "date", "postcode", "reference" or "name"
+    text: str
+    date: dt.date | None = None
+
+
+def understand(query: str) -> SearchQuery | None:
+    text = " ".join(query.split())
+    if not text:
+        return None
+    born = parse_date(text)
+    if born:
+        return SearchQuery("date", text, born)
+    if REFERENCE_PATTERN.match(text) and any(c.isdigit() for c in text):
+        return SearchQuery("reference", text.upper())
+    if rules.looks_like_postcode(text):
+        return SearchQuery("postcode", rules.postcode_key(text))
+    return SearchQuery("name", text)
+
+
+def search(user: Any, query: str) -> QuerySet[Household]:
+    """Households the user may see that match a name, reference, postcode or date of birth.
+
+    Each kind of query reads one index: names by prefix of the family or given name, dates of
+    birth exactly, postcodes whole or by outward code, references exactly.
+    """
+    understood = understand(query)
+    visible = households_visible_to(user)
+    if understood is None:
+        return visible.none()
+    if understood.kind == "reference":
+        matches = visible.annotate(ref_upper=Upper("reference")).filter(
+            Q(ref_upper=understood.text)
+            | Exists(
+                Person.objects.filter(household=OuterRef("pk"), reference__iexact=understood.text)
+            )
+        )
+    elif understood.kind == "postcode":
+        key = understood.text
+        matches = (
+            visible.filter(postcode_key=key)
+            if rules.POSTCODE_PATTERN.match(key)
+            else visible.filter(postcode_key__startswith=key)
+        )
+    else:
+        if understood.kind == "date":
+            people = Person.objects.filter(date_of_birth=understood.date)
+        else:
+            words = [rules.name_key(w) for w in understood.text.split()]
+            words = [w for w in words if w]
+            if not words:
+                return visible.none()
+            if len(words) == 1:
+                people = Person.objects.filter(
+                    Q(family_key__startswith=words[0]) | Q(given_key__startswith=words[0])
+                )
+            else:
+                first, last = words[0], words[-1]
+                people = Person.objects.filter(
+                    Q(given_key__startswith=first, family_key__startswith=last)
+                    | Q(family_key__startswith=first, given_key__startswith=last)
+                )
+        matches = visible.filter(Exists(people.filter(household=OuterRef("pk"))))
+    return (
+        matches.select_related("programme", "local_authority", "advocate")
+        .prefetch_related("members")
+        .order_by("reference")
+    )
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A person already known who may be someone being referred."""
+
+    entered: str  # the name as typed in the referral
+    person: Person | None  # None when the user may not see the household
+    household: Household | None
+    why: str
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    people: list[PossibleDuplicate]
+    households: list[Household]  # open households at the same address on the programme
+    hidden: int  # matches on households the user may not see
+
+    @property
+    def found(self) -> bool:
+        return bool(self.people or self.households or self.hidden)
+
+
+def _date_variants(born: dt.date) -> list[dt.date]:
+    variants = [born]
+    with contextlib.suppress(ValueError):
+        variants.append(dt.date(born.year, born.day, born.month))
+    return variants
+
+
+def find_duplicates(
+    user: Any,
+    *,
+    programme: Any,
+    members: list[dict[str, Any]],
+    postcode: str,
+    address_line_1: str = "",
+    exclude_household: int | None = None,
+) -> DuplicateCheck:
+    """People already known (anywhere) who look like the people being referred, and open
+    households on the programme at the same address.
+
+    Tolerant of case, spacing, accents and common typos in names and dates of birth. Matches
+    on households the user may not see are counted, never shown.
+    """
+    key = rules.postcode_key(postcode)
+    visible_ids = set()
+    candidates_filter = Q()
+    wanted = []
+    for member in members:
+        given, family = (
+            rules.name_key(member.get("given_name", "")),
+            rules.name_key(member.get("family_name", "")),
+        )
+        if not (given or family):
+            continue
+        born = member.get("date_of_birth")
+        wanted.append((member, given, family, born))
+        if born:
+            candidates_filter |= Q(date_of_birth__in=_date_variants(born))
+        if family:
+            candidates_filter |= Q(family_key=family)
+        if key and family:
+            candidates_filter |= Q(household__postcode_key=key, family_key__startswith=family[:3])
+    found: list[PossibleDuplicate] = []
+    hidden_households: set[int] = set()
+    if wanted:
+        candidates = (
+            Person.objects.filter(candidates_filter)
+            .exclude(household_id=exclude_household)
+            .select_related("household", "household__programme", "household__local_authority")
+            .order_by("id")[:500]
+        )
+        candidates = list(candidates)
+        visible_ids = set(
+            households_visible_to(user)
+            .filter(pk__in={c.household_id for c in candidates})
+            .values_list("pk", flat=True)
+        )
+        for member, given, family, born in wanted:
+            for person in candidates:
+                why = _why_alike(person, given, family, born, key)
+                if not why:
+                    continue
+                entered = f"{member.get('given_name', '')} {member.get('family_name', '')}".strip()
+                if person.household_id in visible_ids:
+                    found.append(PossibleDuplicate(entered, person, person.household, why))
+                else:
+                    hidden_households.add(person.household_id)
+    same_address: list[Household] = []
+    if key:
+        at_address = Household.objects.filter(
+            programme=programme,
+            postcode_key=key,
+            status__in=[Household.Status.REFERRED, Household.Status.STARTED],
+        ).exclude(pk=exclude_household)
+        line = rules.name_key(address_line_1)
+        for household in at_address.select_related("local_authority")[:50]:
+            if line and not rules.names_alike(line, rules.name_key(household.address_line_1)):
+                continue
+            if (
+                household.pk in visible_ids
+                or households_visible_to(user).filter(pk=household.pk).exists()
+            ):
+                same_address.append(household)
+            else:
+                hidden_households.add(household.pk)
+    return DuplicateCheck(people=found, households=same_address, hidden=len(hidden_households))
+
+
+def _why_alike(person: Person, given: str, family: str, born: dt.date | None, key: str) -> str:
+    names = rules.names_alike(given, person.given_key) and rules.names_alike(
+        family, person.family_key
+    )
+    if not names:
+        return ""
+    exact_names = given == person.given_key and family == person.family_key
+    name_words = "Same name" if exact_names else "Similar name"
+    if born and person.date_of_birth:
+        if born == person.date_of_birth:
+            where = "" if person.household.postcode_key == key else ", different postcode"
+            return f"{name_words}, same date of birth{where}"
+        if rules.dates_alike(born, person.date_of_birth):
+            return f"{name_words}, similar date of birth"
+        return ""
+    if key and person.household.postcode_key == key:
+        return f"{name_words}, same postcode"
+    return ""

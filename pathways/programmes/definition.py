@@ -93,6 +93,7 @@ DEFINITION_FIELDS = (
     "support_months",
     "budget_per_household",
     "instrument",
+    "privacy_notice_version",
     "local_authorities",
     "lsoas",
     "eligibility",
@@ -350,6 +351,10 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
         ),
         "instrument": check.text(data, "instrument", required=False, max_length=60)
         or "progress-star",
+        "privacy_notice_version": check.text(
+            data, "privacy_notice_version", required=False, max_length=40
+        )
+        or "1",
         "local_authorities": local_authorities,
         "lsoas": lsoas,
         "eligibility": _clean_eligibility(check, data.get("eligibility")),

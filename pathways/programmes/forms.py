@@ -59,6 +59,11 @@ class ProgrammeForm(forms.Form):
         error_messages={"max_decimal_places": "Enter the budget in pounds and pence, like 1000.00"},
     )
     instrument = forms.CharField(label="Assessment instrument code", max_length=60)
+    privacy_notice_version = forms.CharField(
+        label="Privacy notice version",
+        max_length=40,
+        help_text="Recorded with each person's consent. Change it when the notice changes.",
+    )
     local_authorities = forms.MultipleChoiceField(
         label="Local authorities",
         widget=forms.CheckboxSelectMultiple,
@@ -120,6 +125,7 @@ class ProgrammeForm(forms.Form):
                 "support_months",
                 "budget_per_household",
                 "instrument",
+                "privacy_notice_version",
                 "local_authorities",
             )
         }
@@ -167,6 +173,7 @@ class ProgrammeForm(forms.Form):
             "support_months": data["support_months"],
             "budget_per_household": str(data["budget_per_household"]),
             "instrument": data["instrument"],
+            "privacy_notice_version": data["privacy_notice_version"],
             "local_authorities": data["local_authorities"],
             "lsoas": [code for code in re.split(r"[\s,]+", data["lsoas"]) if code],
             "eligibility": eligibility,

@@ -26,6 +26,8 @@ class Programme(models.Model):
     # Money in whole pence, never float.
     budget_per_household_pence = models.PositiveIntegerField(default=0)
     instrument = models.CharField(max_length=60, default="progress-star")
+    # The version of the privacy notice people consent to (recorded with each consent).
+    privacy_notice_version = models.CharField(max_length=40, default="1")
     local_authorities = models.ManyToManyField("areas.LocalAuthority", related_name="programmes")
     lsoas = models.JSONField(default=list, blank=True)
     eligibility = models.JSONField(default=dict)
@@ -58,6 +60,7 @@ class Programme(models.Model):
             "support_months": self.support_months,
             "budget_per_household": f"{self.budget_per_household:.2f}",
             "instrument": self.instrument,
+            "privacy_notice_version": self.privacy_notice_version,
             "local_authorities": sorted(la.code for la in self.local_authorities.all()),
             "lsoas": list(self.lsoas),
             "eligibility": self.eligibility,

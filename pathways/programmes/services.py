@@ -62,6 +62,7 @@ def save_definition(
     programme.support_months = cleaned["support_months"]
     programme.budget_per_household_pence = int(Decimal(cleaned["budget_per_household"]) * 100)
     programme.instrument = cleaned["instrument"]
+    programme.privacy_notice_version = cleaned["privacy_notice_version"]
     programme.lsoas = cleaned["lsoas"]
     programme.eligibility = cleaned["eligibility"]
     programme.measures = cleaned["measures"]

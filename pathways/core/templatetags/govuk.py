@@ -42,3 +42,20 @@ def pence(value: int | None) -> str:
         return ""
     pounds, pennies = divmod(int(value), 100)
     return f"£{pounds:,}.{pennies:02d}"
+
+
+@register.filter
+def field_kind(field: forms.BoundField) -> str:
+    """Which GOV.UK component shows a field: date, checkboxes, radios, checkbox or input."""
+    from pathways.core.forms import DateInput
+
+    widget = field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "input"

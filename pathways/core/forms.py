@@ -1,0 +1,72 @@
+"""Form fields shared by every app: the GOV.UK date input (day, month, year boxes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+
+class DateInput(forms.MultiWidget):
+    """Three boxes, as the GOV.UK date input pattern: Day, Month, Year."""
+
+    template_name = "govuk/date_widget.html"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        # A list, not a dict: the boxes are name_0, name_1, name_2, and the error summary
+        # links to name_0 (the day) as the GOV.UK pattern asks.
+        widgets = [forms.TextInput(), forms.TextInput(), forms.TextInput()]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A date from day, month and year boxes, with the GOV.UK messages for each mistake.
+
+    `what` names the date in messages ("Enter the date of birth").
+    """
+
+    widget = DateInput
+
+    def __init__(self, *, what: str = "the date", required: bool = True, **kwargs: Any) -> None:
+        self.what = what
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(
+            fields=fields,
+            required=required,
+            require_all_fields=False,
+            error_messages={"required": f"Enter {what}", "incomplete": f"Enter {what}"},
+            **kwargs,
+        )
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
+        if missing:
+            raise forms.ValidationError(
+                f"{self.what.capitalize()} must include a {' and '.join(missing)}"
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{self.what.capitalize()} must be a real date, in numbers")
+        if len(year) != 4:
+            raise forms.ValidationError(
+                f"{self.what.capitalize()} must have a 4-digit year, like 2007"
+            )
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self.what.capitalize()} must be a real date") from None
