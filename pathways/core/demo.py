@@ -6,7 +6,6 @@ Everything here is invented. Re-running it changes nothing that exists already.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,8 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts.models import Role, User
 from pathways.areas.services import ensure_liverpool_city_region
-from pathways.households.models import Household
-from pathways.households.services import create_household
+from pathways.core.demo_households import create_demo_households
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes import services as programme_services
 from pathways.programmes.models import Programme
@@ -103,40 +101,30 @@ DEMO_USERS = [
         ("households-into-work",),
     ),
     DemoUser("administrator", "Ada", "Administrator", Role.ADMINISTRATOR, CA, "Programme team"),
-]
-
-# Invented households: (advocate username, reference, [(given, family, role, date of birth)])
-DEMO_HOUSEHOLDS = [
-    (
-        "advocate-knowsley",
-        "KNO-0001",
-        [("Alex", "Example", "primary", "1984-03-02"), ("Sam", "Example", "partner", "1986-07-19")],
+    # More advocates, so every authority has a caseload and a household can be reassigned.
+    DemoUser(
+        "advocate-knowsley-2",
+        "Kit",
+        "Advocate",
+        Role.ADVOCATE,
+        COUNCIL.format("Knowsley"),
+        "Employment Advocates",
     ),
-    (
-        "advocate-knowsley",
-        "KNO-0002",
-        [("Jo", "Sample", "primary", "1979-11-23"), ("Chris", "Sample", "adult", "2001-05-04")],
-    ),
-    (
-        "advocate-knowsley",
-        "KNO-0003",
-        [
-            ("Robin", "Placeholder", "primary", "1990-01-15"),
-            ("Ash", "Placeholder", "partner", "1991-09-30"),
-        ],
-    ),
-    (
-        "advocate-liverpool",
-        "LIV-0001",
-        [
-            ("Morgan", "Fictional", "primary", "1975-06-11"),
-            ("Casey", "Fictional", "partner", "1977-02-27"),
-        ],
-    ),
-    (
-        "advocate-liverpool",
-        "LIV-0002",
-        [("Taylor", "Madeup", "primary", "1988-12-05"), ("Jamie", "Madeup", "adult", "2003-08-14")],
+    *(
+        DemoUser(
+            f"advocate-{name.lower().replace(' ', '-')}",
+            first,
+            "Advocate",
+            Role.ADVOCATE,
+            COUNCIL.format(name),
+            "Employment Advocates",
+        )
+        for name, first in (
+            ("Halton", "Hal"),
+            ("St Helens", "Stel"),
+            ("Sefton", "Sef"),
+            ("Wirral", "Wren"),
+        )
     ),
 ]
 
@@ -208,28 +196,5 @@ def create_demo() -> list[tuple[User, str]]:
             device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
         accounts.append((user, totp_secret(device)))
 
-    programme = Programme.objects.get(code="households-into-work")
-    for username, reference, members in DEMO_HOUSEHOLDS:
-        if Household.objects.filter(programme=programme, reference=reference).exists():
-            continue
-        advocate = User.objects.get(username=username)
-        create_household(
-            actor=None,
-            programme=programme,
-            reference=reference,
-            local_authority=advocate.organisation.local_authority,
-            organisation=advocate.organisation,
-            advocate=advocate,
-            referral_date=dt.date(2018, 4, 3),
-            start_date=dt.date(2018, 4, 24),
-            members=[
-                {
-                    "given_name": g,
-                    "family_name": f,
-                    "role": r,
-                    "date_of_birth": dt.date.fromisoformat(d),
-                }
-                for g, f, r, d in members
-            ],
-        )
+    create_demo_households(Programme.objects.get(code="households-into-work"))
     return accounts

@@ -7,7 +7,13 @@ from typing import Any
 from django.db.models import Count, Q
 
 from pathways.accounts.models import Role, User
-from pathways.households.selectors import household_list, households_visible_to
+from pathways.households.selectors import (
+    caseload,
+    caseload_summary,
+    household_list,
+    households_visible_to,
+    team_caseloads,
+)
 from pathways.organisations.models import Organisation
 from pathways.programmes.selectors import programmes_for
 
@@ -26,14 +32,11 @@ def start_page_context(user: User) -> dict[str, Any]:
             "recent": household_list(user)[:10],
             "programmes": programmes_for(user),
         }
+        if user.role == Role.ADVOCATE:
+            context["caseload"] = caseload(user)[:10]
+            context["caseload_summary"] = caseload_summary(user)
         if user.role == Role.TEAM_MANAGER:
-            context["advocates"] = (
-                User.objects.filter(
-                    organisation=user.organisation, role=Role.ADVOCATE, is_active=True
-                )
-                .annotate(caseload_size=Count("caseload"))
-                .order_by("last_name", "first_name")
-            )
+            context["team"] = team_caseloads(user)
         return context
     if user.role == Role.ADMINISTRATOR:
         return {

@@ -507,7 +507,8 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
     )
     household.advocate = advocate
     household.organisation = advocate.organisation
-    household.allocated_on = _today()
+    # The advocate has the household from its start (a start entered late is not "new").
+    household.allocated_on = start_date
     household.updated_at = timezone.now()
     household.save()
     Allocation.objects.create(

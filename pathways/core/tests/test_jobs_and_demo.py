@@ -9,14 +9,17 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count
 from django_tasks import TaskResultStatus
 
 from pathways.accounts.models import Role, User
 from pathways.accounts.services import confirmed_totp_device
 from pathways.accounts.tests.factories import UserFactory
+from pathways.areas.services import LIVERPOOL_CITY_REGION
 from pathways.core.demo import DEMO_PASSWORD, create_demo
 from pathways.core.tasks import ping
-from pathways.households.models import Household
+from pathways.households.models import Household, Person
+from pathways.households.selectors import caseload_summary
 from pathways.organisations.models import Organisation
 
 
@@ -58,7 +61,22 @@ def test_the_demo_creates_every_role_with_two_factor_ready(capsys) -> None:
     assert DEMO_PASSWORD in out and "advocate-knowsley" in out
     councils = Organisation.objects.filter(type=Organisation.Type.LOCAL_AUTHORITY)
     assert councils.count() == 6
-    assert Household.objects.filter(advocate__username="advocate-knowsley").count() == 3
+
+    # About 150 invented households across the six authorities, at every stage.
+    households = Household.objects.all()
+    assert 140 <= households.count() <= 160
+    assert set(households.values_list("status", flat=True)) == set(Household.Status.values)
+    by_authority = households.values("local_authority__code").annotate(n=Count("id"))
+    in_region = {row["local_authority__code"]: row["n"] for row in by_authority}
+    assert all(in_region.get(code, 0) >= 20 for code in LIVERPOOL_CITY_REGION)
+    started = households.filter(status=Household.Status.STARTED)
+    assert not started.filter(advocate__isnull=True).exists()
+    # Everyone on the programme consented first, and the advocate's caseload has flags.
+    assert not Person.objects.filter(
+        household__in=started, role__in=["primary", "partner", "adult"], consents__isnull=True
+    ).exists()
+    summary = caseload_summary(User.objects.get(username="advocate-liverpool"))
+    assert summary["open"] > 0 and summary["not_contacted"] > 0
 
 
 @pytest.mark.django_db

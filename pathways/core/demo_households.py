@@ -1,0 +1,342 @@
+"""About 150 invented households across the six authorities, at every stage of the journey.
+
+They are made the way users make them, through the services: a referral, eligibility,
+consent, the start, contacts, reassignment, the end of support. Dates are relative to today,
+so the caseload always has something to show: new allocations not yet contacted, households
+not seen for a month, support ending soon. The same seed gives the same households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.utils import timezone
+
+from pathways.accounts.models import Role, User
+from pathways.areas.models import LocalAuthority
+from pathways.casework import services as casework
+from pathways.households import services
+from pathways.households.codes import (
+    DebtBand,
+    ExitReason,
+    IncomeBand,
+    ReferralSource,
+    SupportNeed,
+    Tenure,
+    TimeSinceWork,
+)
+from pathways.households.models import Household
+from pathways.programmes.models import Programme
+
+# Invented names: each list mixes common given and family names so no row is a real person.
+GIVEN = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Robin",
+    "Ash",
+    "Morgan",
+    "Casey",
+    "Taylor",
+    "Jamie",
+    "Jordan",
+    "Charlie",
+    "Frankie",
+    "Riley",
+    "Dee",
+    "Kerry",
+    "Lee",
+    "Billie",
+    "Ellis",
+    "Harper",
+    "Marley",
+    "Remi",
+    "Sasha",
+    "Toni",
+    "Avery",
+    "Blair",
+    "Drew",
+    "Eden",
+    "Jess",
+    "Kit",
+]
+FAMILY = [
+    "Example",
+    "Sample",
+    "Placeholder",
+    "Fictional",
+    "Madeup",
+    "Testington",
+    "Demoson",
+    "Notreal",
+    "Invento",
+    "Imaginary",
+    "Pretendo",
+    "Storybook",
+    "Lorem",
+    "Ipsum",
+    "Dummy",
+    "Mockett",
+    "Fauxley",
+    "Fakenham",
+    "Nonesuch",
+    "Whatnot",
+]
+STREETS = (
+    "Example Street",
+    "Sample Road",
+    "Demo Avenue",
+    "Pretend Lane",
+    "Invented Close",
+    "Imaginary Way",
+)
+# Made-up but well-formed postcodes in each authority's postcode district.
+DISTRICTS = {
+    "E06000006": ("WA7", "WA8"),
+    "E08000011": ("L36", "L28", "L34"),
+    "E08000012": ("L4", "L8", "L24"),
+    "E08000013": ("WA9", "WA10"),
+    "E08000014": ("L20", "L30", "PR8"),
+    "E08000015": ("CH41", "CH42", "CH46"),
+}
+TOWNS = {
+    "E06000006": "Widnes",
+    "E08000011": "Huyton",
+    "E08000012": "Liverpool",
+    "E08000013": "St Helens",
+    "E08000014": "Bootle",
+    "E08000015": "Birkenhead",
+}
+HOUSEHOLDS = 150
+NEEDS = [
+    SupportNeed.MENTAL_HEALTH,
+    SupportNeed.PARENT,
+    SupportNeed.CARER,
+    SupportNeed.CHRONIC_HEALTH,
+    SupportNeed.LONE_PARENT,
+    SupportNeed.HOMELESS,
+    SupportNeed.LEARNING_DISABILITY,
+    SupportNeed.ESOL,
+]
+
+
+def _postcode(rng: random.Random, code: str) -> str:
+    district = rng.choice(DISTRICTS[code])
+    return f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+
+
+def _adult(
+    rng: random.Random, family: str, role: str, today: dt.date, *, working: bool = False
+) -> dict[str, Any]:
+    age = rng.randint(18, 62)
+    born = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+    return {
+        "given_name": rng.choice(GIVEN),
+        "family_name": family,
+        "role": role,
+        "date_of_birth": born,
+        "work_status": "part_time" if working else "out_of_work",
+        "time_since_work": rng.choice(TimeSinceWork.values[:-1]),
+        "gender": rng.choice(["female", "male", "female", "male", "not_stated"]),
+        "benefits": [rng.choice(["universal_credit", "esa", "jsa", "pip"])],
+        "support_needs": rng.sample([str(n) for n in NEEDS], k=rng.randint(0, 3)),
+    }
+
+
+def _members(rng: random.Random, today: dt.date, *, eligible: bool) -> list[dict[str, Any]]:
+    family = rng.choice(FAMILY)
+    members = [
+        _adult(rng, family, "primary", today),
+        _adult(rng, family, rng.choice(["partner", "adult"]), today, working=not eligible),
+    ]
+    for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
+        members.append(
+            {
+                "given_name": rng.choice(GIVEN),
+                "family_name": family,
+                "role": "child",
+                "date_of_birth": today - dt.timedelta(days=rng.randint(200, 15 * 365)),
+            }
+        )
+    return members
+
+
+def create_demo_households(programme: Programme, *, seed: int = 2026) -> int:
+    """Create the demo households if the programme has none yet; return how many exist."""
+    if programme.households.exists():
+        return programme.households.count()
+    rng = random.Random(seed)  # noqa: S311 - invented demo data, not security
+    today = timezone.localdate()
+    authorities = list(LocalAuthority.objects.filter(code__in=DISTRICTS).order_by("code"))
+    advocates = {
+        la.code: list(
+            User.objects.filter(role=Role.ADVOCATE, organisation__local_authority=la).order_by(
+                "username"
+            )
+        )
+        for la in authorities
+    }
+    managers = {
+        la.code: User.objects.filter(
+            role=Role.TEAM_MANAGER, organisation__local_authority=la
+        ).first()
+        for la in authorities
+    }
+    programme_manager = User.objects.filter(
+        role=Role.PROGRAMME_MANAGER, programmes=programme
+    ).first()
+    for index in range(HOUSEHOLDS):
+        la = authorities[index % len(authorities)]
+        team = advocates[la.code]
+        advocate = team[(index // len(authorities)) % len(team)] if team else None
+        stage = _stage(index // len(authorities))  # every authority gets every stage
+        _make(
+            rng,
+            programme,
+            la,
+            advocate,
+            managers[la.code] or programme_manager,
+            stage,
+            today,
+            index,
+        )
+    _outside_the_area(rng, programme, today)
+    return programme.households.count()
+
+
+def _stage(index: int) -> str:
+    """Spread the stages: most on the programme, some referred, ended, declined."""
+    cycle = index % 10
+    stages = {0: "referred", 1: "ended", 2: "ended", 3: "closed", 4: "new", 9: "ending_soon"}
+    return stages.get(cycle, "started")
+
+
+def _make(
+    rng: random.Random,
+    programme: Programme,
+    la: LocalAuthority,
+    advocate: User | None,
+    manager: User | None,
+    stage: str,
+    today: dt.date,
+    index: int,
+) -> None:
+    if stage == "ended":
+        start = today - dt.timedelta(days=rng.randint(200, 420))
+    elif stage == "ending_soon":
+        start = today - dt.timedelta(days=365 - rng.randint(5, 50))
+    elif stage == "new":
+        start = today - dt.timedelta(days=rng.randint(1, 14))
+    elif stage in ("started", "closed"):
+        start = today - dt.timedelta(days=rng.randint(3, 300))
+    else:
+        start = today - dt.timedelta(days=rng.randint(1, 20))
+    referral_date = start - dt.timedelta(days=rng.randint(2, 21))
+    eligible = stage != "closed" or rng.random() < 0.5
+    source = rng.choice(ReferralSource.values)
+    # Advocates record most referrals; managers and the public the rest (the triage queue).
+    recorder = advocate if (stage != "referred" or index % 2 == 0) else manager
+    if source == ReferralSource.SELF:
+        recorder = None
+    household = services.record_referral(
+        actor=recorder,
+        programme=programme,
+        referral={
+            "source": source,
+            "date": referral_date,
+            "referring_organisation": ""
+            if source == ReferralSource.SELF
+            else ReferralSource(source).label,
+        },
+        household={
+            "address_line_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+            "town": TOWNS[la.code],
+            "postcode": _postcode(rng, la.code),
+            "local_authority": la,
+            "tenure": rng.choice(Tenure.values),
+            "income_band": rng.choice(IncomeBand.values[:3]),
+            "debt_band": rng.choice(DebtBand.values),
+        },
+        members=_members(rng, today, eligible=eligible),
+    )
+    if stage == "referred":
+        return
+    if stage == "closed":
+        outcome = Household.Status.DECLINED if not eligible else Household.Status.NOT_CONTACTED
+        reason = (
+            "Not eligible: only one adult out of work"
+            if not eligible
+            else "No answer to three calls and a letter"
+        )
+        services.close_referral(
+            actor=manager,
+            household=household,
+            outcome=outcome,
+            reason=reason,
+            on=min(today, referral_date + dt.timedelta(days=7)),
+        )
+        return
+    if advocate is None:
+        return
+    for person in services.people_needing_consent(household):
+        services.record_consent(actor=advocate, person=person, given_on=start)
+    services.enrol(actor=advocate, household=household, start_date=start, advocate=advocate)
+    if stage == "ended":
+        end = min(today - dt.timedelta(days=1), start + dt.timedelta(days=rng.randint(90, 365)))
+        _contacts(rng, household, advocate, start, end)
+        services.end_support(
+            actor=advocate,
+            household=household,
+            end_date=end,
+            exit_reason=rng.choice(ExitReason.values),
+        )
+    else:
+        _contacts(rng, household, advocate, start, today)
+
+
+def _contacts(
+    rng: random.Random, household: Household, advocate: User, start: dt.date, until: dt.date
+) -> None:
+    """Contacts from the start: most households seen lately, some not for a month or more,
+    and a few new ones not contacted yet."""
+    pattern = rng.random()
+    if (until - start).days < 15:
+        return  # a new allocation, not yet contacted
+    gap = rng.randint(35, 80) if pattern < 0.2 else rng.randint(0, 25)
+    last = max(start, until - dt.timedelta(days=gap))
+    day = start
+    while day < last:
+        casework.record_contact(
+            actor=advocate,
+            household=household,
+            date=day,
+            method=rng.choice(["home_visit", "phone", "office", "outreach", "text"]),
+        )
+        day += dt.timedelta(days=rng.randint(10, 35))
+    casework.record_contact(actor=advocate, household=household, date=last, method="phone")
+
+
+def _outside_the_area(rng: random.Random, programme: Programme, today: dt.date) -> None:
+    """A referral from just outside the area: the rule says why it is not eligible."""
+    warrington = LocalAuthority.objects.filter(code="E06000007").first()
+    if warrington is None:
+        return
+    services.record_referral(
+        actor=None,
+        programme=programme,
+        referral={
+            "source": ReferralSource.JOBCENTRE_PLUS,
+            "date": today - dt.timedelta(days=3),
+            "referring_organisation": "Jobcentre Plus",
+        },
+        household={
+            "address_line_1": "12 Boundary Road",
+            "town": "Warrington",
+            "postcode": "WA1 2AB",
+            "local_authority": warrington,
+        },
+        members=_members(rng, today, eligible=True),
+    )
