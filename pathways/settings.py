@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "pathways.households.codes.MemberRole",
+        "UserRoleEnum": "pathways.accounts.models.Role",
+        "ReferralSourceEnum": "pathways.households.codes.ReferralSource",
+    },
 }
 
 TASKS = {

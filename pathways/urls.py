@@ -4,12 +4,14 @@ from rest_framework.routers import DefaultRouter
 from pathways.accounts.api import MeView
 from pathways.audit.api import AuditEventViewSet
 from pathways.core.api import DocsView, SchemaView
-from pathways.households.api import HouseholdViewSet
+from pathways.households.api import HouseholdViewSet, PersonViewSet, ReferralViewSet
 from pathways.programmes.api import ProgrammeViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("households", HouseholdViewSet, basename="household")
+router.register("people", PersonViewSet, basename="person")
+router.register("referrals", ReferralViewSet, basename="referral")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 

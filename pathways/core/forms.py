@@ -53,20 +53,17 @@ class DateField(forms.MultiValueField):
         if not data_list or not any(data_list):
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
+        subject = self.what.removeprefix("the ").capitalize()
         missing = [
             name for name, part in (("day", day), ("month", month), ("year", year)) if not part
         ]
         if missing:
-            raise forms.ValidationError(
-                f"{self.what.capitalize()} must include a {' and '.join(missing)}"
-            )
+            raise forms.ValidationError(f"{subject} must include a {' and '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise forms.ValidationError(f"{self.what.capitalize()} must be a real date, in numbers")
+            raise forms.ValidationError(f"{subject} must be a real date, in numbers")
         if len(year) != 4:
-            raise forms.ValidationError(
-                f"{self.what.capitalize()} must have a 4-digit year, like 2007"
-            )
+            raise forms.ValidationError(f"{subject} must have a 4-digit year, like 2007")
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise forms.ValidationError(f"{self.what.capitalize()} must be a real date") from None
+            raise forms.ValidationError(f"{subject} must be a real date") from None

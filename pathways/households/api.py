@@ -1,24 +1,157 @@
-"""Households over the API: the same scoped selectors as the pages."""
+"""Households, people and referrals over the API: the same scoped selectors, the same rules
+and the same services as the pages."""
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pathways.accounts.models import Role, User
+from pathways.areas.models import LocalAuthority
 from pathways.core.access import CASEWORK_ROLES, roles_access
-from pathways.households import selectors, services
-from pathways.households.models import Household, Person
+from pathways.households import rules, selectors, services
+from pathways.households.codes import (
+    AgeBand,
+    Benefit,
+    DebtBand,
+    Ethnicity,
+    Gender,
+    IncomeBand,
+    MemberRole,
+    Qualification,
+    ReferralSource,
+    SupportNeed,
+    Tenure,
+    TimeSinceWork,
+    WorkStatus,
+)
+from pathways.households.models import Household, Person, Referral
+from pathways.households.rules import RuleError
+from pathways.programmes.models import Programme
+
+
+def refused(error: RuleError) -> ValidationError:
+    """A service's refusal as a 400 naming each field."""
+    return ValidationError({key: [message] for key, message in error.problems.items()})
+
+
+def _today() -> Any:
+    return timezone.localdate()
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    """A person, with every field of people.csv. Codes are the exchange format's."""
+
+    household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
+    role = serializers.ChoiceField(choices=MemberRole.choices)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False, allow_blank=True)
+    work_status = serializers.ChoiceField(
+        choices=WorkStatus.choices, required=False, allow_blank=True
+    )
+    time_since_work = serializers.ChoiceField(
+        choices=TimeSinceWork.choices, required=False, allow_blank=True
+    )
+    qualification = serializers.ChoiceField(
+        choices=Qualification.choices, required=False, allow_blank=True
+    )
+    benefits = serializers.ListField(
+        child=serializers.ChoiceField(choices=Benefit.choices), required=False
+    )
+    support_needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportNeed.choices), required=False
+    )
+    consent_date = serializers.SerializerMethodField()
+
     class Meta:
         model = Person
-        fields = ["id", "given_name", "family_name", "date_of_birth", "role"]
+        fields = [
+            "id",
+            "reference",
+            "household",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "age_band",
+            "role",
+            "participant",
+            "gender",
+            "ethnicity",
+            "work_status",
+            "time_since_work",
+            "benefits",
+            "qualification",
+            "support_needs",
+            "phone",
+            "email",
+            "joined_on",
+            "left_on",
+            "consent_date",
+        ]
+        read_only_fields = ["id", "reference", "consent_date"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["household"].queryset = selectors.households_visible_to(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["household"].read_only = True
+
+    def get_consent_date(self, person: Person) -> str | None:
+        consents = list(person.consents.all())
+        return consents[0].given_on.isoformat() if consents else None
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        proposed = (
+            {name: getattr(self.instance, name) for name in services.PERSON_FIELDS}
+            if self.instance
+            else {}
+        )
+        proposed.update(data)
+        problems = rules.check_person(proposed, today=_today())
+        if problems:
+            raise ValidationError({k: [v] for k, v in problems.items()})
+        return data
+
+
+class MemberSerializer(PersonSerializer):
+    """A person inside a referral (no household yet)."""
+
+    household = None
+    consent_date = None
+
+    class Meta(PersonSerializer.Meta):
+        fields = [
+            f
+            for f in PersonSerializer.Meta.fields
+            if f not in ("id", "reference", "household", "consent_date")
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super(PersonSerializer, self).__init__(*args, **kwargs)
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    local_authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    local_authority = serializers.SlugRelatedField(
+        slug_field="code", queryset=LocalAuthority.objects.all()
+    )
     advocate = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tenure = serializers.ChoiceField(choices=Tenure.choices, required=False, allow_blank=True)
+    income_band = serializers.ChoiceField(
+        choices=IncomeBand.choices, required=False, allow_blank=True
+    )
+    debt_band = serializers.ChoiceField(choices=DebtBand.choices, required=False, allow_blank=True)
 
     class Meta:
         model = Household
@@ -26,36 +159,353 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "programme",
+            "status",
             "local_authority",
             "advocate",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "lsoa",
+            "referral_source",
             "referral_date",
+            "eligibility",
+            "eligibility_override",
             "start_date",
+            "support_end_date",
             "end_date",
+            "exit_reason",
+            "income_band",
+            "debt_band",
+            "tenure",
+            "landlord",
+        ]
+        read_only_fields = [
+            "id",
+            "reference",
+            "status",
+            "referral_source",
+            "referral_date",
+            "eligibility",
+            "eligibility_override",
+            "start_date",
+            "support_end_date",
+            "end_date",
+            "exit_reason",
         ]
 
 
 class HouseholdDetailSerializer(HouseholdSerializer):
     members = PersonSerializer(many=True, read_only=True)
+    eligibility_reasons = serializers.JSONField(read_only=True)
 
     class Meta(HouseholdSerializer.Meta):
-        fields = [*HouseholdSerializer.Meta.fields, "members"]
+        fields = [*HouseholdSerializer.Meta.fields, "eligibility_reasons", "members"]
 
 
-class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
-    """Households the caller may see. Opening one is audited as a view of its people."""
+class StartSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    advocate = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(role=Role.ADVOCATE, is_active=True)
+    )
+
+
+class ConsentSerializer(serializers.Serializer):
+    given_on = serializers.DateField()
+
+
+class HouseholdViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Households the caller may see. Opening one is audited as a view of its people.
+
+    Create a household by posting a referral to /api/referrals/.
+    """
 
     access = roles_access(CASEWORK_ROLES)
+    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         households = selectors.household_list(self.request.user)
-        if self.action == "retrieve":
-            households = households.prefetch_related("members")
+        if self.action != "list":
+            households = households.prefetch_related("members__consents")
         return households
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+        if self.action == "start":
+            return StartSerializer
+        return HouseholdDetailSerializer if self.action != "list" else HouseholdSerializer
 
-    def retrieve(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         services.record_household_viewed(actor=request.user, household=self.get_object())
         return response
+
+    def perform_update(self, serializer: Any) -> None:
+        try:
+            services.update_household(
+                actor=self.request.user,
+                household=serializer.instance,
+                changes=serializer.validated_data,
+            )
+        except RuleError as error:
+            raise refused(error) from None
+
+    @extend_schema(request=None, responses=HouseholdDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def eligibility(self, request: Request, pk: str | None = None) -> Response:
+        """Evaluate the programme's eligibility rule now; the answer comes with its reasons."""
+        household = self.get_object()
+        services.check_eligibility(actor=request.user, household=household)
+        return Response(
+            HouseholdDetailSerializer(self.get_object(), context={"request": request}).data
+        )
+
+    @extend_schema(request=StartSerializer, responses=HouseholdDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str | None = None) -> Response:
+        """Start the household on the programme (consent must be recorded for every adult)."""
+        household = self.get_object()
+        serializer = StartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        advocate = serializer.validated_data["advocate"]
+        if request.user.role == Role.ADVOCATE and advocate != request.user:
+            raise ValidationError(
+                {"advocate": ["An advocate can start a household only on their own caseload"]}
+            )
+        try:
+            services.enrol(actor=request.user, household=household, **serializer.validated_data)
+        except RuleError as error:
+            raise refused(error) from None
+        household = selectors.households_visible_to(request.user).filter(pk=household.pk).first()
+        if household is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(HouseholdDetailSerializer(household, context={"request": request}).data)
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People in the households the caller may see. Posting a person adds them to a household."""
+
+    access = roles_access(CASEWORK_ROLES)
+    serializer_class = PersonSerializer
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            selectors.people_visible_to(self.request.user)
+            .select_related("household")
+            .prefetch_related("consents")
+            .order_by("id")
+        )
+
+    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        return ConsentSerializer if self.action == "consent" else PersonSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        person = self.get_object()
+        services.record_household_viewed(actor=request.user, household=person.household)
+        return response
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        household = data.pop("household")
+        try:
+            serializer.instance = services.add_member(
+                actor=self.request.user, household=household, member=data
+            )
+        except RuleError as error:
+            raise refused(error) from None
+
+    def perform_update(self, serializer: Any) -> None:
+        try:
+            services.update_member(
+                actor=self.request.user,
+                person=serializer.instance,
+                changes=serializer.validated_data,
+            )
+        except RuleError as error:
+            raise refused(error) from None
+
+    @extend_schema(request=ConsentSerializer, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def consent(self, request: Request, pk: str | None = None) -> Response:
+        """Record the person's consent to the programme's current privacy notice."""
+        person = self.get_object()
+        serializer = ConsentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.record_consent(actor=request.user, person=person, **serializer.validated_data)
+        except RuleError as error:
+            raise refused(error) from None
+        return Response(
+            PersonSerializer(
+                self.get_queryset().get(pk=person.pk), context={"request": request}
+            ).data
+        )
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """A referral. Posting one creates the household and its people, checks eligibility and
+    routes it, exactly as the referral page does (duplicates are refused unless
+    `confirm_new` says the people are not those already known)."""
+
+    programme = serializers.SlugRelatedField(
+        slug_field="code", queryset=Programme.objects.all(), write_only=True
+    )
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    household = serializers.PrimaryKeyRelatedField(read_only=True)
+    address_line_1 = serializers.CharField(max_length=200, write_only=True)
+    address_line_2 = serializers.CharField(
+        max_length=200, write_only=True, required=False, allow_blank=True
+    )
+    town = serializers.CharField(max_length=100, write_only=True, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, write_only=True)
+    local_authority = serializers.SlugRelatedField(
+        slug_field="code", queryset=LocalAuthority.objects.all(), write_only=True
+    )
+    lsoa = serializers.CharField(max_length=9, write_only=True, required=False, allow_blank=True)
+    members = MemberSerializer(many=True, write_only=True)
+    confirm_new = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "household",
+            "programme",
+            "source",
+            "date",
+            "referring_organisation",
+            "referrer_name",
+            "referrer_contact",
+            "notes",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "local_authority",
+            "lsoa",
+            "members",
+            "confirm_new",
+        ]
+        read_only_fields = ["id", "household"]
+
+    def validate_programme(self, programme: Programme) -> Programme:
+        user = self.context["request"].user
+        allowed = (
+            user.programmes.all()
+            if user.role == Role.PROGRAMME_MANAGER
+            else selectors_programmes(user)
+        )
+        if not allowed.filter(pk=programme.pk).exists():
+            raise ValidationError("You do not work on this programme")
+        return programme
+
+    def validate_postcode(self, value: str) -> str:
+        try:
+            return rules.clean_postcode(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_date(self, value: Any) -> Any:
+        if value > _today():
+            raise ValidationError("The date the referral was received must be today or in the past")
+        return value
+
+    def validate_members(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        problem = rules.check_household_members(members)
+        if problem:
+            raise ValidationError(problem)
+        return members
+
+
+def selectors_programmes(user: Any) -> Any:
+    from pathways.programmes.selectors import programmes_for
+
+    return programmes_for(user)
+
+
+class ReferralViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Referrals of the households the caller may see; post one to refer a new household."""
+
+    access = roles_access(CASEWORK_ROLES)
+    serializer_class = ReferralSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Referral.objects.filter(
+            household__in=selectors.households_visible_to(self.request.user)
+        ).order_by("id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        members = [dict(m) for m in data.pop("members")]
+        duplicates = selectors.find_duplicates(
+            request.user,
+            programme=data["programme"],
+            members=members,
+            postcode=data["postcode"],
+            address_line_1=data["address_line_1"],
+        )
+        if duplicates.found and not data.get("confirm_new"):
+            return Response(
+                {
+                    "duplicates": [
+                        {
+                            "entered": d.entered,
+                            "person": d.person.pk,
+                            "household": d.household.pk,
+                            "why": d.why,
+                        }
+                        for d in duplicates.people
+                    ],
+                    "households_at_address": [h.pk for h in duplicates.households],
+                    "hidden_matches": duplicates.hidden,
+                    "detail": "Some of these people may already be known. Link the referral to their "
+                    "household, or post again with confirm_new true if they are different people.",
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        with transaction.atomic():
+            try:
+                household = services.record_referral(
+                    actor=request.user,
+                    programme=data["programme"],
+                    referral={k: data.get(k, "") for k in services.REFERRAL_FIELDS},
+                    household={
+                        k: data.get(k, "")
+                        for k in (
+                            "address_line_1",
+                            "address_line_2",
+                            "town",
+                            "postcode",
+                            "local_authority",
+                            "lsoa",
+                        )
+                    },
+                    members=members,
+                )
+            except RuleError as error:
+                raise refused(error) from None
+        referral = household.referrals.get()
+        body = ReferralSerializer(referral, context={"request": request}).data
+        body["reference"] = household.reference
+        body["eligibility"] = household.eligibility
+        body["eligibility_reasons"] = household.eligibility_reasons
+        return Response(body, status=status.HTTP_201_CREATED)

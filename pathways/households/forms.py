@@ -54,7 +54,7 @@ def local_authority_field(**kwargs: Any) -> forms.ModelChoiceField:
 
 class PostcodeField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("max_length", 20)
         kwargs.setdefault("label", "Postcode")
         super().__init__(**kwargs)
 
