@@ -37,6 +37,7 @@ def expect(allowed: set[str], *, hidden: set[str] = frozenset(), ok: int = 200) 
 
 def pages(world: World) -> list[tuple[str, dict[str, int]]]:
     k, hiw = world.household_k.pk, world.hiw.code
+    person = world.household_k.members.get().pk
     knowsley_household_readers = {"advocate_k", "manager_k", "programme_manager"}
     return [
         (reverse("core:start"), expect(set(ROLES))),
@@ -45,6 +46,45 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             reverse("households:detail", args=[k]),
             expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
         ),
+        (reverse("households:refer"), expect(CASEWORK)),
+        (reverse("households:search"), expect(CASEWORK)),
+        (reverse("households:team"), expect({"manager_k", "manager_l"})),
+        (reverse("households:triage"), expect({"manager_k", "manager_l"} | PMS)),
+        *(
+            (
+                reverse(name, args=[k]),
+                expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+            )
+            for name in (
+                "households:edit",
+                "households:enrol",
+                "households:close",
+                "households:end",
+                "households:add-contact",
+                "households:add-person",
+            )
+        ),
+        *(
+            (
+                reverse(name, args=[k, person]),
+                expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+            )
+            for name in ("households:edit-person", "households:consent")
+        ),
+        (
+            reverse("households:override", args=[k]),
+            expect({"manager_k", "programme_manager"}, hidden={"manager_l", "win_manager"}),
+        ),
+        (
+            reverse("households:reassign", args=[k]),
+            expect({"manager_k", "programme_manager"}, hidden={"manager_l", "win_manager"}),
+        ),
+        (
+            f"/api/people/{person}/",
+            expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+        ),
+        ("/api/people/", expect(CASEWORK)),
+        ("/api/referrals/", expect(CASEWORK)),
         (reverse("programmes:list"), expect(PMS)),
         (
             reverse("programmes:detail", args=[hiw]),
@@ -98,6 +138,11 @@ def test_refused_household_page_records_no_view_and_shows_no_names(world: World,
         assert response.status_code == 404
         assert person.family_name not in response.content.decode()
     assert AuditEvent.objects.filter(verb="household.viewed").count() == before
+
+
+def test_the_public_self_referral_page_needs_no_sign_in(world: World, client) -> None:
+    assert client.get(reverse("self-referral:form", args=[world.hiw.code])).status_code == 200
+    assert client.get(reverse("self-referral:form", args=["no-such-programme"])).status_code == 404
 
 
 VISIBLE = {

@@ -1,0 +1,279 @@
+"""Finding the same person twice, searching within what a user may see, and the API's
+scope, including a Knowsley advocate trying every way into a Liverpool household."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pathways.conftest import World
+from pathways.households import rules, selectors
+from pathways.households.models import Household, Referral
+from pathways.households.tests.factories import HouseholdFactory, PersonFactory
+from pathways.households.tests.helpers import couple, member, refer, referral_form
+
+pytestmark = pytest.mark.django_db
+
+
+def check(user, programme, members, postcode="L36 9GD", address="1 Example Street"):
+    return selectors.find_duplicates(
+        user, programme=programme, members=members, postcode=postcode, address_line_1=address
+    )
+
+
+def test_the_same_person_exactly(world: World) -> None:
+    known = refer(world.advocate_k, world.hiw)
+    found = check(
+        world.advocate_k,
+        world.hiw,
+        [member("Alex", "Example", "primary", "1984-03-02")],
+        postcode="L1 1AA",
+        address="",
+    )
+    assert [(m.person.household, m.why) for m in found.people] == [
+        (known, "Same name, same date of birth, different postcode")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given_name", "family", "born"),
+    [
+        ("alex", "EXAMPLE", "1984-03-02"),  # case
+        (" Alex ", "Ex ample", "1984-03-02"),  # spacing
+        ("Alx", "Example", "1984-03-02"),  # a letter missed
+        ("Alex", "Exmaple", "1984-03-02"),  # two letters swapped
+        ("Alexander", "Example", "1984-03-02"),  # the long form of a name
+        ("Alex", "Example", "1984-02-03"),  # day and month swapped
+        ("Alex", "Example", "1984-03-12"),  # one digit of the day wrong
+    ],
+)
+def test_typos_still_match(world: World, given_name: str, family: str, born: str) -> None:
+    refer(world.advocate_k, world.hiw)
+    found = check(
+        world.advocate_k,
+        world.hiw,
+        [member(given_name, family, "primary", born)],
+        postcode="L1 1AA",
+        address="",
+    )
+    assert [m.person.given_name for m in found.people] == ["Alex"], found
+
+
+def test_same_name_at_the_same_postcode_without_a_date_of_birth(world: World) -> None:
+    refer(world.advocate_k, world.hiw)
+    person = {"given_name": "Sam", "family_name": "Example", "role": "partner"}
+    found = check(world.advocate_k, world.hiw, [person])
+    assert [m.why for m in found.people] == ["Same name, same postcode"]
+
+
+def test_different_people_do_not_match(world: World) -> None:
+    refer(world.advocate_k, world.hiw)
+    found = check(
+        world.advocate_k,
+        world.hiw,
+        [
+            member("Alex", "Example", "primary", "1990-08-21"),
+            member("Jordan", "Smith", "partner", "1984-03-02"),
+        ],
+        postcode="L1 1AA",
+        address="",
+    )
+    assert found.people == []
+
+
+def test_a_household_already_on_the_programme_at_the_address(world: World) -> None:
+    known = refer(world.advocate_k, world.hiw)
+    found = check(
+        world.advocate_k,
+        world.hiw,
+        [member("Kerry", "Other", "primary", "1970-01-01")],
+        address="1 example st",
+    )
+    assert found.households == [known]
+
+
+def test_matches_the_user_may_not_see_are_counted_never_shown(world: World) -> None:
+    refer(world.advocate_l, world.hiw, la="E08000012", postcode="L4 4AA")
+    found = check(world.advocate_k, world.hiw, couple(), postcode="L36 9GD")
+    assert found.people == [] and found.hidden == 1
+
+
+def test_the_referral_page_shows_matches_and_links_instead_of_duplicating(
+    world: World, signed_in
+) -> None:
+    client = signed_in(world.advocate_k)
+    data = referral_form(programme=str(world.hiw.pk))
+    assert client.post(reverse("households:refer"), data).status_code == 302
+    households = Household.objects.count()
+    again = client.post(reverse("households:refer"), {**data, "postcode": "L36 1AB"})
+    html = again.content.decode()
+    assert "Some of these people may already be known" in html
+    assert "Same name, same date of birth, different postcode" in html
+    assert Household.objects.count() == households
+    known = Household.objects.get(
+        referrals__isnull=False, address_line_1="7 Sample Road", postcode="L36 9GD"
+    )
+    linked = client.post(
+        reverse("households:refer"), {**data, "postcode": "L36 1AB", "decision": str(known.pk)}
+    )
+    assert linked.status_code == 302
+    assert Household.objects.count() == households
+    assert Referral.objects.filter(household=known).count() == 2
+    assert known.timeline.filter(summary__contains="linked to this household").exists()
+    # Or, if they are different people, a new household.
+    new = client.post(
+        reverse("households:refer"), {**data, "postcode": "L36 1AB", "decision": "new"}
+    )
+    assert new.status_code == 302 and Household.objects.count() == households + 1
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12))
+def test_a_name_is_always_alike_to_itself_with_one_letter_changed(name: str) -> None:
+    changed = name[:-1] + ("a" if name[-1] != "a" else "b")
+    assert rules.names_alike(name, name)
+    assert rules.names_alike(name, changed)
+
+
+def test_postcodes_are_checked_and_formatted() -> None:
+    assert rules.clean_postcode(" l36 9gd ") == "L36 9GD"
+    assert rules.clean_postcode("CH419AB") == "CH41 9AB"
+    assert rules.clean_postcode("EC1A 1BB") == "EC1A 1BB"
+    for bad in ("L36", "12345", "L36 9G", "QQ1 1AA", "L36 9GDD"):
+        with pytest.raises(ValueError, match="real postcode"):
+            rules.clean_postcode(bad)
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+def search_ids(client, query: str) -> set[int]:
+    response = client.get(reverse("households:search"), {"q": query})
+    assert response.status_code == 200
+    return {h.pk for h in response.context["households"]}
+
+
+def test_search_by_name_reference_postcode_and_date_of_birth(world: World, signed_in) -> None:
+    household = refer(world.advocate_k, world.hiw)
+    client = signed_in(world.advocate_k)
+    for query in (
+        "example",
+        "Alex Example",
+        "example alex",
+        "sam ex",
+        household.reference.lower(),
+        "L36 9GD",
+        "l369gd",
+        "L36",
+        "2/3/1984",
+        "1984-03-02",
+        "02/03/1984",
+    ):
+        assert household.pk in search_ids(client, query), query
+    assert household.pk not in search_ids(client, "Smith")
+    assert household.pk not in search_ids(client, "3/2/1984")
+
+
+def test_a_knowsley_advocate_cannot_reach_a_liverpool_household_by_url_search_or_api(
+    world: World, signed_in
+) -> None:
+    liverpool = refer(
+        world.advocate_l, world.hiw, la="E08000012", postcode="L4 4AA", members=couple("Fictional")
+    )
+    person = liverpool.members.first()
+    client = signed_in(world.advocate_k)
+    assert client.get(reverse("households:detail", args=[liverpool.pk])).status_code == 404
+    assert client.get(reverse("households:edit", args=[liverpool.pk])).status_code == 404
+    assert (
+        client.get(reverse("households:edit-person", args=[liverpool.pk, person.pk])).status_code
+        == 404
+    )
+    for query in ("Fictional", liverpool.reference, "L4 4AA", "2/3/1984"):
+        assert liverpool.pk not in search_ids(client, query)
+    assert client.get(f"/api/households/{liverpool.pk}/").status_code == 404
+    assert client.get(f"/api/people/{person.pk}/").status_code == 404
+    assert person.pk not in {p["id"] for p in client.get("/api/people/").json()["results"]}
+    assert liverpool.pk not in {
+        r["household"] for r in client.get("/api/referrals/").json()["results"]
+    }
+    assert (
+        client.patch(
+            f"/api/people/{person.pk}/", {"given_name": "Hacked"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        "/api/people/",
+        {
+            "household": liverpool.pk,
+            "given_name": "Intruder",
+            "family_name": "X",
+            "role": "adult",
+            "date_of_birth": "1980-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "household" in response.json()
+    person.refresh_from_db()
+    assert person.given_name == "Alex"
+
+
+def test_search_runs_a_bounded_number_of_queries(world: World, signed_in) -> None:
+    client = signed_in(world.programme_manager)
+
+    def queries(query: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("households:search"), {"q": query})
+        return len(captured)
+
+    for n in range(3):
+        HouseholdFactory(
+            programme=world.hiw, organisation=world.knowsley, advocate=world.advocate_k
+        )
+    [PersonFactory(household=h, family_name="Lorem") for h in Household.objects.all()]
+    few = queries("Lorem")
+    for n in range(30):
+        household = HouseholdFactory(
+            programme=world.hiw, organisation=world.knowsley, advocate=world.advocate_k
+        )
+        PersonFactory(household=household, family_name="Lorem")
+        PersonFactory(household=household, family_name="Lorem", role="partner")
+    assert queries("Lorem") == few
+
+
+def test_caseload_runs_a_bounded_number_of_queries(world: World, signed_in) -> None:
+    client = signed_in(world.advocate_k)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("households:list"))
+            assert response.status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(40):
+        household = HouseholdFactory(
+            programme=world.hiw,
+            organisation=world.knowsley,
+            advocate=world.advocate_k,
+            start_date=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            support_end_date=dt.date(2026, 12, 1),
+        )
+        PersonFactory(household=household)
+    assert queries() == few
+    manager = signed_in(world.manager_k)
+    with CaptureQueriesContext(connection) as captured:
+        manager.get(reverse("households:team"))
+    team_queries = len(captured)
+    for n in range(10):
+        HouseholdFactory(
+            programme=world.hiw, organisation=world.knowsley, advocate=world.household_k2.advocate
+        )
+    with CaptureQueriesContext(connection) as captured:
+        manager.get(reverse("households:team"))
+    assert len(captured) == team_queries
