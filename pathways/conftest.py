@@ -130,3 +130,7 @@ def _test_overrides(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+# The browser (one Chromium for the whole session) for every app's end-to-end tests.
+from pathways.core.tests.browser import chromium, page  # noqa: E402, F401

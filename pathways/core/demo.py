@@ -134,8 +134,11 @@ def totp_secret(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def create_demo() -> list[tuple[User, str]]:
-    """Create (or find) the demo world; return each demo user with their TOTP secret."""
+def create_demo(*, households: bool = True) -> list[tuple[User, str]]:
+    """Create (or find) the demo world; return each demo user with their TOTP secret.
+
+    `households=False` leaves out the demo households (browser tests that start empty).
+    """
     real = User.objects.exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
     if real.exists():
         raise DemoRefused(
@@ -196,5 +199,6 @@ def create_demo() -> list[tuple[User, str]]:
             device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
         accounts.append((user, totp_secret(device)))
 
-    create_demo_households(Programme.objects.get(code="households-into-work"))
+    if households:
+        create_demo_households(Programme.objects.get(code="households-into-work"))
     return accounts

@@ -32,7 +32,14 @@ START_HEADINGS = {
 
 @pytest.fixture
 def demo() -> None:
+    """The demo with its 150 households (for journeys through a real caseload)."""
     create_demo()
+
+
+@pytest.fixture
+def demo_people() -> None:
+    """The demo's organisations, users and programmes, without households (quicker)."""
+    create_demo(households=False)
 
 
 def code_for(username: str) -> str:
@@ -59,7 +66,7 @@ def sign_in(page: Any, base: str, username: str, check: bool = False) -> None:
     "username", [u.username for u in DEMO_USERS if u.username != "manager-liverpool"]
 )
 def test_each_role_signs_in_with_two_factor_to_its_start_page(
-    demo, page, live_server, username: str
+    demo_people, page, live_server, username: str
 ) -> None:
     sign_in(page, live_server.url, username, check=username == "advocate-knowsley")
     role = User.objects.get(username=username).role
@@ -95,7 +102,7 @@ def test_an_advocate_works_through_their_caseload_by_keyboard_alone(
     assert_accessible(page)
 
 
-def test_a_wrong_code_shows_an_accessible_error(demo, page, live_server) -> None:
+def test_a_wrong_code_shows_an_accessible_error(demo_people, page, live_server) -> None:
     base = live_server.url
     page.goto(f"{base}/account/sign-in/")
     page.click("button:has-text('Continue')")  # nothing filled in
@@ -103,7 +110,9 @@ def test_a_wrong_code_shows_an_accessible_error(demo, page, live_server) -> None
     assert_accessible(page)
 
 
-def test_a_programme_manager_reviews_settings_and_the_audit_log(demo, page, live_server) -> None:
+def test_a_programme_manager_reviews_settings_and_the_audit_log(
+    demo_people, page, live_server
+) -> None:
     base = live_server.url
     sign_in(page, base, "programme-manager")
     page.click("a.govuk-service-navigation__link:has-text('Programmes')")
@@ -122,7 +131,7 @@ def test_a_programme_manager_reviews_settings_and_the_audit_log(demo, page, live
     assert_accessible(page)
 
 
-def test_an_administrator_sees_users_and_organisations(demo, page, live_server) -> None:
+def test_an_administrator_sees_users_and_organisations(demo_people, page, live_server) -> None:
     base = live_server.url
     sign_in(page, base, "administrator")
     page.click("a.govuk-service-navigation__link:has-text('Users')")

@@ -231,13 +231,13 @@ def test_search_runs_a_bounded_number_of_queries(world: World, signed_in) -> Non
             client.get(reverse("households:search"), {"q": query})
         return len(captured)
 
-    for n in range(3):
+    for _ in range(3):
         HouseholdFactory(
             programme=world.hiw, organisation=world.knowsley, advocate=world.advocate_k
         )
     [PersonFactory(household=h, family_name="Lorem") for h in Household.objects.all()]
     few = queries("Lorem")
-    for n in range(30):
+    for _ in range(30):
         household = HouseholdFactory(
             programme=world.hiw, organisation=world.knowsley, advocate=world.advocate_k
         )
@@ -270,7 +270,7 @@ def test_caseload_runs_a_bounded_number_of_queries(world: World, signed_in) -> N
     with CaptureQueriesContext(connection) as captured:
         manager.get(reverse("households:team"))
     team_queries = len(captured)
-    for n in range(10):
+    for _ in range(10):
         HouseholdFactory(
             programme=world.hiw, organisation=world.knowsley, advocate=world.household_k2.advocate
         )

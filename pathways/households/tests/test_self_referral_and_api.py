@@ -45,7 +45,9 @@ def self_referral(**overrides) -> dict[str, str]:
     return data
 
 
-def test_a_household_refers_itself_without_signing_in_and_lands_in_triage(world: World, client, signed_in) -> None:
+def test_a_household_refers_itself_without_signing_in_and_lands_in_triage(
+    world: World, client, signed_in
+) -> None:
     url = reverse("self-referral:form", args=[world.hiw.code])
     response = client.post(url, self_referral())
     assert response.status_code == 302
@@ -73,17 +75,31 @@ def test_self_referrals_are_rate_limited_per_connection(world: World, client) ->
     url = reverse("self-referral:form", args=[world.hiw.code])
     for n in range(public.PER_CONNECTION_PER_HOUR):
         client.post(url, self_referral(postcode=f"L36 {n}AB"))
-    assert Household.objects.filter(referral_source="self").count() == public.PER_CONNECTION_PER_HOUR
+    assert (
+        Household.objects.filter(referral_source="self").count() == public.PER_CONNECTION_PER_HOUR
+    )
     response = client.post(url, self_referral(postcode="L36 9AB"))
     assert response.status_code == 429
-    assert Household.objects.filter(referral_source="self").count() == public.PER_CONNECTION_PER_HOUR
+    assert (
+        Household.objects.filter(referral_source="self").count() == public.PER_CONNECTION_PER_HOUR
+    )
 
 
 def test_a_self_referral_with_mistakes_is_refused_clearly(world: World, client) -> None:
     url = reverse("self-referral:form", args=[world.hiw.code])
-    response = client.post(url, self_referral(date_of_birth_2=str(timezone.localdate().year - 10), adult_1_age="12", postcode="nonsense"))
+    response = client.post(
+        url,
+        self_referral(
+            date_of_birth_2=str(timezone.localdate().year - 10),
+            adult_1_age="12",
+            postcode="nonsense",
+        ),
+    )
     html = response.content.decode()
-    assert "You are 10, so they cannot be an adult" in html or "You are 9, so they cannot be an adult" in html
+    assert (
+        "You are 10, so they cannot be an adult" in html
+        or "You are 9, so they cannot be an adult" in html
+    )
     assert "Only include adults: people aged 16 or over" in html
     assert "Enter a real postcode" in html
     assert not Household.objects.filter(referral_source="self").exists()
@@ -102,8 +118,20 @@ def referral_body(**overrides) -> dict:
         "postcode": "l36 2ab",
         "local_authority": KNOWSLEY,
         "members": [
-            {"given_name": "Morgan", "family_name": "Notreal", "role": "primary", "date_of_birth": "1975-06-11", "work_status": "out_of_work"},
-            {"given_name": "Casey", "family_name": "Notreal", "role": "partner", "date_of_birth": "1977-02-27", "work_status": "out_of_work"},
+            {
+                "given_name": "Morgan",
+                "family_name": "Notreal",
+                "role": "primary",
+                "date_of_birth": "1975-06-11",
+                "work_status": "out_of_work",
+            },
+            {
+                "given_name": "Casey",
+                "family_name": "Notreal",
+                "role": "partner",
+                "date_of_birth": "1977-02-27",
+                "work_status": "out_of_work",
+            },
         ],
     }
     body.update(overrides)
@@ -119,12 +147,22 @@ def test_a_referral_over_the_api_follows_the_same_rules(world: World, signed_in)
     assert body["reference"].startswith("HIW-")
     household = Household.objects.get(pk=body["household"])
     assert household.postcode == "L36 2AB" and household.advocate == world.advocate_k
-    assert AuditEvent.objects.filter(verb="household.referred", target_id=str(household.pk)).exists()
+    assert AuditEvent.objects.filter(
+        verb="household.referred", target_id=str(household.pk)
+    ).exists()
 
-    again = client.post("/api/referrals/", referral_body(postcode="L36 3AB"), content_type="application/json")
+    again = client.post(
+        "/api/referrals/", referral_body(postcode="L36 3AB"), content_type="application/json"
+    )
     assert again.status_code == 409
-    assert again.json()["duplicates"][0]["why"] == "Same name, same date of birth, different postcode"
-    confirmed = client.post("/api/referrals/", referral_body(postcode="L36 3AB", confirm_new=True), content_type="application/json")
+    assert (
+        again.json()["duplicates"][0]["why"] == "Same name, same date of birth, different postcode"
+    )
+    confirmed = client.post(
+        "/api/referrals/",
+        referral_body(postcode="L36 3AB", confirm_new=True),
+        content_type="application/json",
+    )
     assert confirmed.status_code == 201
 
 
@@ -141,7 +179,9 @@ def test_a_referral_over_the_api_follows_the_same_rules(world: World, signed_in)
 def test_api_refuses_bad_referrals_naming_the_field(world: World, signed_in, change, field) -> None:
     client = signed_in(world.advocate_k)
     before = (Household.objects.count(), Person.objects.count())
-    response = client.post("/api/referrals/", referral_body(**change), content_type="application/json")
+    response = client.post(
+        "/api/referrals/", referral_body(**change), content_type="application/json"
+    )
     assert response.status_code == 400
     assert field in response.json()
     assert (Household.objects.count(), Person.objects.count()) == before
@@ -169,15 +209,28 @@ def test_api_refuses_bad_people(world: World, signed_in, change, message) -> Non
 
 def test_consent_and_start_over_the_api(world: World, signed_in) -> None:
     client = signed_in(world.advocate_k)
-    created = client.post("/api/referrals/", referral_body(), content_type="application/json").json()
+    created = client.post(
+        "/api/referrals/", referral_body(), content_type="application/json"
+    ).json()
     household = Household.objects.get(pk=created["household"])
     start = {"start_date": timezone.localdate().isoformat(), "advocate": world.advocate_k.username}
-    refused = client.post(f"/api/households/{household.pk}/start/", start, content_type="application/json")
+    refused = client.post(
+        f"/api/households/{household.pk}/start/", start, content_type="application/json"
+    )
     assert refused.status_code == 400 and "consent" in refused.json()
     for person in household.members.all():
-        answer = client.post(f"/api/people/{person.pk}/consent/", {"given_on": timezone.localdate().isoformat()}, content_type="application/json")
-        assert answer.status_code == 200 and answer.json()["consent_date"] == timezone.localdate().isoformat()
-    started_ = client.post(f"/api/households/{household.pk}/start/", start, content_type="application/json")
+        answer = client.post(
+            f"/api/people/{person.pk}/consent/",
+            {"given_on": timezone.localdate().isoformat()},
+            content_type="application/json",
+        )
+        assert (
+            answer.status_code == 200
+            and answer.json()["consent_date"] == timezone.localdate().isoformat()
+        )
+    started_ = client.post(
+        f"/api/households/{household.pk}/start/", start, content_type="application/json"
+    )
     assert started_.status_code == 200
     assert started_.json()["status"] == "started"
 
@@ -185,9 +238,17 @@ def test_consent_and_start_over_the_api(world: World, signed_in) -> None:
 def test_people_are_edited_over_the_api_with_validation(world: World, signed_in) -> None:
     client = signed_in(world.advocate_k)
     person = world.household_k.members.get()
-    bad = client.patch(f"/api/people/{person.pk}/", {"date_of_birth": "2999-01-01"}, content_type="application/json")
+    bad = client.patch(
+        f"/api/people/{person.pk}/",
+        {"date_of_birth": "2999-01-01"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "date_of_birth" in bad.json()
-    good = client.patch(f"/api/people/{person.pk}/", {"support_needs": ["esol"], "qualification": "entry"}, content_type="application/json")
+    good = client.patch(
+        f"/api/people/{person.pk}/",
+        {"support_needs": ["esol"], "qualification": "entry"},
+        content_type="application/json",
+    )
     assert good.status_code == 200
     person.refresh_from_db()
     assert person.support_needs == ["esol"]
