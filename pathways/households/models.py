@@ -179,6 +179,7 @@ class Person(models.Model):
             models.Index(fields=["family_key", "given_key"], name="person_name_idx"),
             models.Index(fields=["given_key"], name="person_given_idx"),
             models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            models.Index(fields=["reference"], name="person_reference_idx"),
         ]
 
     def __str__(self) -> str:

@@ -68,6 +68,23 @@ def name_key(value: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
 
 
+KEY_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def prefix_range(prefix: str) -> tuple[str, str | None]:
+    """The keys that start with `prefix` as a range [low, high), so that a plain index answers
+    a prefix search on either database: 'smi' -> ('smi', 'smj'); 'az' -> ('az', 'b').
+    Keys hold only KEY_ALPHABET, which sorts the same way in every collation."""
+    chars = list(prefix)
+    while chars:
+        position = KEY_ALPHABET.find(chars[-1])
+        if 0 <= position < len(KEY_ALPHABET) - 1:
+            chars[-1] = KEY_ALPHABET[position + 1]
+            return prefix, "".join(chars)
+        chars.pop()
+    return prefix, None
+
+
 def edit_distance(a: str, b: str) -> int:
     """Optimal string alignment distance: insertions, deletions, substitutions and swaps of
     two neighbouring letters ('smtih' is one step from 'smith')."""

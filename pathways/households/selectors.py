@@ -15,10 +15,8 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -265,6 +263,15 @@ def understand(query: str) -> SearchQuery | None:
     return SearchQuery("name", text)
 
 
+def _starts_with(field: str, prefix: str, *, upper: bool = False) -> Q:
+    """A prefix match as an index range (see rules.prefix_range)."""
+    low, high = rules.prefix_range(prefix)
+    if upper:
+        low, high = low.upper(), high.upper() if high else None
+    condition = Q(**{f"{field}__gte": low})
+    return condition & Q(**{f"{field}__lt": high}) if high else condition
+
+
 def search(user: Any, query: str) -> QuerySet[Household]:
     """Households the user may see that match a name, reference, postcode or date of birth.
 
@@ -276,18 +283,26 @@ def search(user: Any, query: str) -> QuerySet[Household]:
     if understood is None:
         return visible.none()
     if understood.kind == "reference":
-        matches = visible.annotate(ref_upper=Upper("reference")).filter(
-            Q(ref_upper=understood.text)
-            | Exists(
-                Person.objects.filter(household=OuterRef("pk"), reference__iexact=understood.text)
-            )
+        # Two index lookups (household reference, person reference), not an OR across both.
+        ids = set(
+            visible.annotate(ref_upper=Upper("reference"))
+            .filter(ref_upper=understood.text)
+            .values_list("pk", flat=True)
         )
+        ids |= set(
+            Person.objects.filter(reference=understood.text).values_list("household_id", flat=True)
+        )
+        matches = visible.filter(pk__in=ids)
     elif understood.kind == "postcode":
         key = understood.text
         matches = (
             visible.filter(postcode_key=key)
             if rules.POSTCODE_PATTERN.match(key)
-            else visible.filter(postcode_key__startswith=key)
+            # An outward code ("L3"): the index narrows, the space keeps L36 out.
+            else visible.filter(
+                _starts_with("postcode_key", key.lower(), upper=True),
+                postcode__startswith=f"{key} ",
+            )
         )
     else:
         if understood.kind == "date":
@@ -299,15 +314,16 @@ def search(user: Any, query: str) -> QuerySet[Household]:
                 return visible.none()
             if len(words) == 1:
                 people = Person.objects.filter(
-                    Q(family_key__startswith=words[0]) | Q(given_key__startswith=words[0])
+                    _starts_with("family_key", words[0]) | _starts_with("given_key", words[0])
                 )
             else:
                 first, last = words[0], words[-1]
                 people = Person.objects.filter(
-                    Q(given_key__startswith=first, family_key__startswith=last)
-                    | Q(family_key__startswith=first, given_key__startswith=last)
+                    (_starts_with("given_key", first) & _starts_with("family_key", last))
+                    | (_starts_with("family_key", first) & _starts_with("given_key", last))
                 )
-        matches = visible.filter(Exists(people.filter(household=OuterRef("pk"))))
+        # The matching people's households first (an index), then what the user may see.
+        matches = visible.filter(pk__in=people.values("household_id"))
     return (
         matches.select_related("programme", "local_authority", "advocate")
         .prefetch_related("members")

@@ -176,6 +176,7 @@ def test_search_by_name_reference_postcode_and_date_of_birth(world: World, signe
     ):
         assert household.pk in search_ids(client, query), query
     assert household.pk not in search_ids(client, "Smith")
+    assert household.pk not in search_ids(client, "L3")  # another outward code
     assert household.pk not in search_ids(client, "3/2/1984")
 
 
