@@ -111,6 +111,16 @@ TOWNS = {
     "E08000015": "Birkenhead",
 }
 HOUSEHOLDS = 150
+# Invented referring organisations, one for each route.
+REFERRERS = {
+    "jobcentre_plus": "Jobcentre Plus (demo office)",
+    "council": "Council family support team (demo)",
+    "childrens_centre": "Sure Start children's centre (demo)",
+    "housing_provider": "Demo Homes housing association",
+    "nhs": "GP practice (demo)",
+    "third_sector": "Demo Community Trust",
+    "other_agency": "Citizens advice (demo)",
+}
 NEEDS = [
     SupportNeed.MENTAL_HEALTH,
     SupportNeed.PARENT,
@@ -247,9 +257,7 @@ def _make(
         referral={
             "source": source,
             "date": referral_date,
-            "referring_organisation": ""
-            if source == ReferralSource.SELF
-            else ReferralSource(source).label,
+            "referring_organisation": REFERRERS.get(source, ""),
         },
         household={
             "address_line_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",

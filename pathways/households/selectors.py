@@ -150,9 +150,11 @@ def caseload(
     )
     if advocate is not None:
         households = households.filter(advocate=advocate)
+    primaries = Person.objects.filter(role="primary", left_on__isnull=True)
     return (
         with_flags(households, today)
         .select_related("programme", "local_authority", "advocate")
+        .prefetch_related(Prefetch("members", queryset=primaries, to_attr="primaries"))
         .annotate(member_count=Count("members"))
         .order_by("urgency", F("waiting_since").asc(nulls_last=True), "reference")
     )

@@ -209,8 +209,11 @@ def _member_dicts(household: Household) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def check_eligibility(*, actor: Any, household: Household) -> rules.EligibilityResult:
-    """Evaluate the programme's rule now and keep the answer with its reasons."""
+def check_eligibility(
+    *, actor: Any, household: Household, on: dt.date | None = None
+) -> rules.EligibilityResult:
+    """Evaluate the programme's rule now and keep the answer with its reasons. `on` is the
+    day it is checked as at (the referral's date at intake; today otherwise)."""
     result = evaluate(
         household.programme,
         local_authority=household.local_authority,
@@ -225,7 +228,7 @@ def check_eligibility(*, actor: Any, household: Household) -> rules.EligibilityR
     if before != result.outcome or not household.timeline.filter(kind="eligibility").exists():
         label = Eligibility(result.outcome).label.lower()
         why = "; ".join(r.text for r in result.reasons)
-        _note(household, "eligibility", f"Eligibility checked: {label}. {why}", actor, _today())
+        _note(household, "eligibility", f"Eligibility checked: {label}. {why}", actor, on or _today())
     audit.record(
         actor=actor,
         verb="household.eligibility_checked",
@@ -374,7 +377,7 @@ def record_referral(
             "advocate": str(advocate) if advocate else None,
         },
     )
-    check_eligibility(actor=actor, household=new)
+    check_eligibility(actor=actor, household=new, on=referral["date"])
     return new
 
 
