@@ -427,6 +427,11 @@ class PersonForm(forms.Form):
         required=False,
         help_text="For example, 27 3 1985",
     )
+    age_band = forms.ChoiceField(
+        label="Age band (if the date of birth is not known)",
+        choices=_choices(AgeBand),
+        required=False,
+    )
     participant = forms.TypedChoiceField(
         label="Is this person supported by the programme?",
         choices=[("", "Adults yes, children no"), ("yes", "Yes"), ("no", "No")],

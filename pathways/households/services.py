@@ -228,7 +228,9 @@ def check_eligibility(
     if before != result.outcome or not household.timeline.filter(kind="eligibility").exists():
         label = Eligibility(result.outcome).label.lower()
         why = "; ".join(r.text for r in result.reasons)
-        _note(household, "eligibility", f"Eligibility checked: {label}. {why}", actor, on or _today())
+        _note(
+            household, "eligibility", f"Eligibility checked: {label}. {why}", actor, on or _today()
+        )
     audit.record(
         actor=actor,
         verb="household.eligibility_checked",
@@ -802,6 +804,33 @@ def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> 
         },
     )
     return household
+
+
+def record_person_viewed(*, actor: Any, person: Person) -> None:
+    """Audit that a user opened one person's full record (the page to change it)."""
+    audit.record(
+        actor=actor,
+        verb="person.viewed",
+        target=person,
+        programme=person.household.programme,
+        data={"household": person.household_id},
+    )
+
+
+def record_search(*, actor: Any, query: str, households: Sequence[Household]) -> None:
+    """Audit a search and the households it showed (their people's names and dates of birth),
+    once for each programme they belong to."""
+    by_programme: dict[int, list[Household]] = {}
+    for household in households:
+        by_programme.setdefault(household.programme_id, []).append(household)
+    for shown in by_programme.values():
+        audit.record(
+            actor=actor,
+            verb="household.searched",
+            programme=shown[0].programme,
+            data={"query": query, "households": [h.pk for h in shown]},
+            target_label=f"search: {query}"[:200],
+        )
 
 
 def record_household_viewed(*, actor: Any, household: Household) -> None:

@@ -76,6 +76,9 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         page = paginate(request, selectors.search(request.user, form.cleaned_data["q"]))
+        services.record_search(
+            actor=request.user, query=form.cleaned_data["q"], households=list(page.object_list)
+        )
     return render(
         request,
         "households/search.html",
@@ -480,6 +483,8 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household = _household(request, pk)
     person = _member(household, person_pk)
+    if request.method == "GET":
+        services.record_person_viewed(actor=request.user, person=person)
     form = forms.PersonForm(request.POST or None, initial=forms.PersonForm.initial_for(person))
     if request.method == "POST" and form.is_valid():
         try:

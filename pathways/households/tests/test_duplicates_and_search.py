@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -278,3 +279,85 @@ def test_caseload_runs_a_bounded_number_of_queries(world: World, signed_in) -> N
     with CaptureQueriesContext(connection) as captured:
         manager.get(reverse("households:team"))
     assert len(captured) == team_queries
+
+
+def test_searches_and_opening_a_person_are_audited(world: World, signed_in) -> None:
+    from pathways.audit.models import AuditEvent
+
+    household = refer(world.advocate_k, world.hiw)
+    client = signed_in(world.advocate_k)
+    client.get(reverse("households:search"), {"q": "Example"})
+    event = AuditEvent.objects.get(verb="household.searched")
+    assert event.data == {"query": "Example", "households": [household.pk]}
+    assert event.programme == world.hiw  # so the programme manager can find it
+    person = household.members.first()
+    client.get(reverse("households:edit-person", args=[household.pk, person.pk]))
+    assert AuditEvent.objects.filter(verb="person.viewed", target_id=str(person.pk)).exists()
+
+
+def test_another_teams_user_cannot_act_on_a_household_through_the_api(
+    world: World, signed_in
+) -> None:
+    client = signed_in(world.advocate_l)
+    k = world.household_k
+    assert client.post(f"/api/households/{k.pk}/eligibility/").status_code == 404
+    start = {"start_date": "2026-01-01", "advocate": world.advocate_l.username}
+    assert (
+        client.post(
+            f"/api/households/{k.pk}/start/", start, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.patch(
+            f"/api/households/{k.pk}/", {"landlord": "X"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    person = k.members.first()
+    consent = {"given_on": "2026-01-01"}
+    assert (
+        client.post(
+            f"/api/people/{person.pk}/consent/", consent, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    # A programme only Knowsley delivers cannot take a referral from Liverpool.
+    body = {
+        "programme": "win",
+        "source": "self",
+        "date": "2026-01-01",
+        "address_line_1": "1 Road",
+        "postcode": "L4 4AA",
+        "local_authority": "E08000012",
+        "members": [
+            {
+                "given_name": "A",
+                "family_name": "B",
+                "role": "primary",
+                "date_of_birth": "1980-01-01",
+            }
+        ],
+    }
+    response = client.post("/api/referrals/", body, content_type="application/json")
+    assert response.status_code == 400 and "programme" in response.json()
+
+
+def test_a_contact_clears_not_yet_contacted(world: World, signed_in) -> None:
+    client = signed_in(world.advocate_k)
+    assert client.get(reverse("households:list")).context["households"][0].is_not_contacted
+    today = timezone.localdate()
+    response = client.post(
+        reverse("households:add-contact", args=[world.household_k.pk]),
+        {
+            "date_0": today.day,
+            "date_1": today.month,
+            "date_2": today.year,
+            "method": "home_visit",
+            "notes": "First visit",
+        },
+    )
+    assert response.status_code == 302
+    row = client.get(reverse("households:list")).context["households"][0]
+    assert row == world.household_k and not row.is_not_contacted
+    assert world.household_k.timeline.filter(kind="contact").exists()
