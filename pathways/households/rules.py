@@ -117,6 +117,22 @@ def names_alike(a: str, b: str) -> bool:
     return len(shorter) >= 3 and longer.startswith(shorter)
 
 
+def addresses_alike(a: str, b: str) -> bool:
+    """First lines of an address that are probably the same: the same house number (never a
+    typo: 1 and 11 are different houses) and a street name alike ('Example St', 'example street')."""
+    number_a, rest_a = _house_number(a)
+    number_b, rest_b = _house_number(b)
+    return number_a == number_b and names_alike(rest_a, rest_b)
+
+
+def _house_number(line: str) -> tuple[str, str]:
+    """'12A Sample Road' -> ('12a', 'sampleroad'); a line without a number -> ('', key)."""
+    match = re.match(r"^\s*(\d+\s?[A-Za-z]?)\b(.*)$", line or "")
+    if not match:
+        return "", name_key(line)
+    return name_key(match.group(1)), name_key(match.group(2))
+
+
 def dates_alike(a: dt.date | None, b: dt.date | None) -> bool:
     """Equal, or a likely slip: day and month swapped, or one digit of the day or year off."""
     if a is None or b is None:

@@ -430,14 +430,18 @@ def find_duplicates(
             postcode_key=key,
             status__in=[Household.Status.REFERRED, Household.Status.STARTED],
         ).exclude(pk=exclude_household)
-        line = rules.name_key(address_line_1)
-        for household in at_address.select_related("local_authority")[:50]:
-            if line and not rules.names_alike(line, rules.name_key(household.address_line_1)):
-                continue
-            if (
-                household.pk in visible_ids
-                or households_visible_to(user).filter(pk=household.pk).exists()
-            ):
+        at_address = [
+            household
+            for household in at_address.select_related("local_authority")[:50]
+            if not address_line_1 or rules.addresses_alike(address_line_1, household.address_line_1)
+        ]
+        may_see = set(
+            households_visible_to(user)
+            .filter(pk__in=[h.pk for h in at_address])
+            .values_list("pk", flat=True)
+        )
+        for household in at_address:
+            if household.pk in may_see:
                 same_address.append(household)
             else:
                 hidden_households.add(household.pk)

@@ -361,3 +361,18 @@ def test_a_contact_clears_not_yet_contacted(world: World, signed_in) -> None:
     row = client.get(reverse("households:list")).context["households"][0]
     assert row == world.household_k and not row.is_not_contacted
     assert world.household_k.timeline.filter(kind="contact").exists()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        ("1 Example Street", "1 example st", True),
+        ("12A Sample Road", "12a sample rd", True),
+        ("12 Sample Road", "12 Sampel Road", True),
+        ("1 Example Street", "11 Example Street", False),  # a house number is never a typo
+        ("12 Sample Road", "12A Sample Road", False),
+        ("12 Sample Road", "12 Other Road", False),
+    ],
+)
+def test_addresses_alike(a: str, b: str, alike: bool) -> None:
+    assert rules.addresses_alike(a, b) is alike
