@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from pathways.accounts.models import Role, User
 from pathways.accounts.tests.factories import UserFactory, give_authenticator
+from pathways.assessments.services import load_shipped_instruments
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.organisations.models import Organisation
@@ -53,6 +54,7 @@ class World:
 
 
 def load_programmes() -> dict[str, Programme]:
+    load_shipped_instruments()
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(
             definition=programme_services.read_definition_file(path), actor=None

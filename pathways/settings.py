@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pathways.programmes",
     "pathways.households",
     "pathways.casework",
+    "pathways.assessments",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("pathways.core.urls")),
     path("account/", include("pathways.accounts.urls")),
     path("households/", include("pathways.households.urls")),
+    path("households/", include("pathways.assessments.urls")),
+    path("households/", include("pathways.casework.urls")),
     path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),
     path("audit/", include("pathways.audit.urls")),

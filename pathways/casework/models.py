@@ -45,3 +45,82 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} with {self.household} on {self.date}"
+
+
+class Goal(models.Model):
+    """Something a person wants to change, tied to a point of their star."""
+
+    person = models.ForeignKey("households.Person", on_delete=models.PROTECT, related_name="goals")
+    star_point = models.CharField(max_length=60, blank=True)  # a point code, e.g. "money"
+    description = models.CharField(max_length=500)
+    agreed_date = models.DateField()
+    achieved_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "agreed_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Activity(models.Model):
+    """An agreed activity on a person's action plan (activities.csv)."""
+
+    class Type(models.TextChoices):
+        COURSE = "course", "Course"
+        WORK_RELATED = "work_related", "Work-related activity"
+        VOLUNTEERING = "volunteering", "Volunteering"
+        WORK_PLACEMENT = "work_placement", "Work placement"
+        APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+        JOB_SEARCH = "job_search", "Job search"
+        HEALTH = "health", "Health"
+        MONEY_ADVICE = "money_advice", "Money advice"
+        HOUSING = "housing", "Housing"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        DROPPED = "dropped", "Dropped"
+
+    class Owner(models.TextChoices):
+        PARTICIPANT = "participant", "The participant"
+        ADVOCATE = "advocate", "The advocate"
+        OTHER = "other", "Someone else"
+
+    person = models.ForeignKey(
+        "households.Person", on_delete=models.PROTECT, related_name="activities"
+    )
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
+    )
+    activity_type = models.CharField(max_length=16, choices=Type.choices)
+    title = models.CharField(max_length=200, blank=True)
+    star_point = models.CharField(max_length=60, blank=True)
+    hours = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    owner = models.CharField(max_length=12, choices=Owner.choices, default=Owner.PARTICIPANT)
+    agreed_date = models.DateField()
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.AGREED)
+    completed_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "agreed_date", "id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["status", "due_date"], name="activity_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.get_activity_type_display()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.AGREED, self.Status.IN_PROGRESS)

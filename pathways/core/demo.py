@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts.models import Role, User
 from pathways.areas.services import ensure_liverpool_city_region
+from pathways.assessments.services import load_shipped_instruments
 from pathways.core.demo_households import create_demo_households
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes import services as programme_services
@@ -146,6 +147,7 @@ def create_demo(*, households: bool = True) -> list[tuple[User, str]]:
             "accounts with a published password to it. Use an empty database for the demo."
         )
     authorities = ensure_liverpool_city_region()
+    load_shipped_instruments()
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(
             definition=programme_services.read_definition_file(path),

@@ -15,11 +15,15 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    DateField,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -28,7 +32,9 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role, User
 from pathways.households import rules
+from pathways.households.codes import ADULT_ROLES
 from pathways.households.models import Allocation, Household, Person
+from pathways.programmes.models import Programme
 
 NO_CONTACT_DAYS = 30
 EXIT_PLANNING_WEEKS = 8
@@ -89,26 +95,64 @@ def household_record(user: Any, pk: int) -> Household | None:
 
 # --- the caseload ------------------------------------------------------------------------
 
-# What needs doing, most urgent first. The casework issue adds "assessment due" and
-# "overdue actions" between these, from star readings and action plans.
+# What needs doing, most urgent first (the order of the households issue).
 FLAGS = {
-    1: ("not_contacted", "Not yet contacted", "red"),
-    2: ("no_recent_contact", f"No contact for {NO_CONTACT_DAYS} days", "orange"),
-    3: ("ending_soon", "Support ending: plan the exit", "yellow"),
-    4: ("referral", "Referral to decide", "blue"),
-    9: ("", "", ""),
+    1: "Not yet contacted",
+    2: f"No contact for {NO_CONTACT_DAYS} days",
+    3: "Assessment due",
+    4: "Support ending: plan the exit",
+    5: "Overdue actions",
+    6: "Referral to decide",
 }
+NOTHING_DUE = 9
+
+
+def _reading_cutoffs(today: dt.date) -> Case:
+    """Per programme, the date before which a participant's latest reading is out of date
+    (the programme's `star_reading_interval_weeks`): one small query for every programme."""
+    whens = [
+        When(
+            programme_id=pk,
+            then=Value(today - dt.timedelta(weeks=measures.get("star_reading_interval_weeks", 12))),
+        )
+        for pk, measures in Programme.objects.values_list("pk", "measures")
+    ]
+    return Case(*whens, default=Value(today - dt.timedelta(weeks=12)), output_field=DateField())
 
 
 def with_flags(households: QuerySet[Household], today: dt.date) -> QuerySet[Household]:
     """Annotate each household with what needs doing (`urgency`, lower is more urgent) and
     the date it has been waiting since (`waiting_since`), in the database."""
+    from pathways.assessments.models import Reading
+    from pathways.casework.models import Activity
+
     started = Q(status=Household.Status.STARTED)
     not_contacted = started & (
         Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=F("allocated_on"))
     )
     no_recent = started & Q(last_contact_on__lt=today - dt.timedelta(days=NO_CONTACT_DAYS))
     ending = started & Q(support_end_date__lte=today + dt.timedelta(weeks=EXIT_PLANNING_WEEKS))
+    latest_reading = (
+        Reading.objects.filter(person=OuterRef("pk"), superseded=False)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    participants_due = (
+        Person.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
+        .filter(Q(participant=True) | Q(participant__isnull=True, role__in=ADULT_ROLES))
+        .annotate(latest=Subquery(latest_reading))
+        .filter(Q(latest__isnull=True) | Q(latest__lt=OuterRef("reading_cutoff")))
+    )
+    overdue = Activity.objects.filter(
+        person__household=OuterRef("pk"),
+        status__in=[Activity.Status.AGREED, Activity.Status.IN_PROGRESS],
+        due_date__lt=today,
+    )
+    households = households.annotate(reading_cutoff=_reading_cutoffs(today)).annotate(
+        has_due_reading=Exists(participants_due), has_overdue=Exists(overdue)
+    )
+    due = started & Q(has_due_reading=True)
+    late = started & Q(has_overdue=True)
     return households.annotate(
         is_not_contacted=Case(When(not_contacted, then=Value(True)), default=Value(False)),
         is_no_recent_contact=Case(
@@ -116,21 +160,26 @@ def with_flags(households: QuerySet[Household], today: dt.date) -> QuerySet[Hous
             When(no_recent, then=Value(True)),
             default=Value(False),
         ),
+        is_assessment_due=Case(When(due, then=Value(True)), default=Value(False)),
         is_ending_soon=Case(When(ending, then=Value(True)), default=Value(False)),
+        is_overdue=Case(When(late, then=Value(True)), default=Value(False)),
         is_referral=Case(
             When(status=Household.Status.REFERRED, then=Value(True)), default=Value(False)
         ),
         urgency=Case(
             When(not_contacted, then=Value(1)),
             When(no_recent, then=Value(2)),
-            When(ending, then=Value(3)),
-            When(status=Household.Status.REFERRED, then=Value(4)),
-            default=Value(9),
+            When(due, then=Value(3)),
+            When(ending, then=Value(4)),
+            When(late, then=Value(5)),
+            When(status=Household.Status.REFERRED, then=Value(6)),
+            default=Value(NOTHING_DUE),
             output_field=IntegerField(),
         ),
         waiting_since=Case(
             When(not_contacted, then=F("allocated_on")),
             When(no_recent, then=F("last_contact_on")),
+            When(due, then=F("start_date")),
             When(ending, then=F("support_end_date")),
             default=F("referral_date"),
         ),
@@ -173,7 +222,9 @@ def caseload_summary(user: Any, *, today: dt.date | None = None) -> dict[str, in
         open=Count("id"),
         not_contacted=Count("id", filter=Q(urgency=1)),
         no_recent_contact=Count("id", filter=Q(is_no_recent_contact=True)),
+        assessment_due=Count("id", filter=Q(is_assessment_due=True)),
         ending_soon=Count("id", filter=Q(is_ending_soon=True)),
+        overdue=Count("id", filter=Q(is_overdue=True)),
         referrals=Count("id", filter=Q(is_referral=True)),
     )
 
@@ -202,12 +253,16 @@ def team_caseloads(manager: Any, *, today: dt.date | None = None) -> list[dict[s
             started=Count("id", filter=Q(status=Household.Status.STARTED)),
             not_contacted=Count("id", filter=Q(urgency=1)),
             no_recent_contact=Count("id", filter=Q(is_no_recent_contact=True)),
+            assessment_due=Count("id", filter=Q(is_assessment_due=True)),
             ending_soon=Count("id", filter=Q(is_ending_soon=True)),
+            overdue=Count("id", filter=Q(is_overdue=True)),
             referrals=Count("id", filter=Q(is_referral=True)),
         )
         .order_by()
     }
     empty = {
+        "assessment_due": 0,
+        "overdue": 0,
         "open": 0,
         "started": 0,
         "not_contacted": 0,

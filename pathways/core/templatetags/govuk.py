@@ -59,3 +59,9 @@ def field_kind(field: forms.BoundField) -> str:
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    """mapping[key] in a template ('' when missing)."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -55,7 +55,7 @@ def test_the_household_list_does_not_query_per_row(
             )
         )
     client = signed_in(world.advocate_k)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("households:list"))
     assert response.context["page"].paginator.count == 31
     assert len(response.context["households"]) == 25  # paginated

@@ -1,0 +1,127 @@
+"""Recording and correcting a person's readings on the programme's instrument."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from pathways.assessments import selectors, services
+from pathways.assessments.forms import ReadingForm
+from pathways.assessments.models import Reading
+from pathways.core.access import CASEWORK_ROLES, roles
+from pathways.households import services as household_services
+from pathways.households.permissions import get_household_for_user
+from pathways.households.rules import RuleError
+
+
+def _person(request: HttpRequest, pk: int, person_pk: int):  # type: ignore[no-untyped-def]
+    household = get_household_for_user(request.user, pk)
+    person = household.members.filter(pk=person_pk).first()
+    if person is None:
+        raise Http404("No such person in this household")
+    return household, person
+
+
+def _instrument(household):  # type: ignore[no-untyped-def]
+    instrument = selectors.instrument_for(household.programme)
+    if instrument is None:
+        raise Http404("The programme's instrument is not set up")
+    return instrument
+
+
+@roles(*CASEWORK_ROLES)
+def person_readings(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    household, person = _person(request, pk, person_pk)
+    household_services.record_person_viewed(actor=request.user, person=person)
+    readings = selectors.readings_of(person)
+    return render(
+        request,
+        "assessments/readings.html",
+        {
+            "household": household,
+            "person": person,
+            "readings": readings,
+            "instrument": _instrument(household),
+        },
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def add_reading(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    household, person = _person(request, pk, person_pk)
+    instrument = _instrument(household)
+    form = ReadingForm(
+        request.POST or None, instrument=instrument, initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_reading(
+                actor=request.user,
+                person=person,
+                instrument=instrument,
+                date=form.cleaned_data["date"],
+                scores=form.scores(),
+                present=form.cleaned_data["present"],
+            )
+        except RuleError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{instrument.name} reading recorded for {person}")
+            return redirect(reverse("assessments:readings", args=[household.pk, person.pk]))
+    return render(
+        request,
+        "assessments/reading_form.html",
+        {
+            "household": household,
+            "person": person,
+            "form": form,
+            "instrument": instrument,
+            "amending": None,
+        },
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def amend_reading(request: HttpRequest, pk: int, person_pk: int, reading_pk: int) -> HttpResponse:
+    household, person = _person(request, pk, person_pk)
+    reading = (
+        Reading.objects.filter(person=person, pk=reading_pk)
+        .prefetch_related("scores__point")
+        .first()
+    )
+    if reading is None:
+        raise Http404("No such reading")
+    instrument = reading.instrument
+    initial = {"date": reading.date, "present": reading.present}
+    for score in reading.scores.all():
+        initial[f"worker_{score.point.code}"] = score.worker
+        initial[f"participant_{score.point.code}"] = score.participant
+    form = ReadingForm(request.POST or None, instrument=instrument, initial=initial, amending=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_reading(
+                actor=request.user,
+                reading=reading,
+                scores=form.scores(),
+                reason=form.cleaned_data["reason"],
+                date=form.cleaned_data["date"],
+            )
+        except RuleError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, "The reading is corrected; the original is kept")
+            return redirect(reverse("assessments:readings", args=[household.pk, person.pk]))
+    return render(
+        request,
+        "assessments/reading_form.html",
+        {
+            "household": household,
+            "person": person,
+            "form": form,
+            "instrument": instrument,
+            "amending": reading,
+        },
+    )

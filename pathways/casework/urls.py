@@ -1,0 +1,20 @@
+from django.urls import path
+
+from pathways.casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("<int:pk>/people/<int:person_pk>/plan/", views.plan, name="plan"),
+    path("<int:pk>/people/<int:person_pk>/plan/goals/add/", views.add_goal, name="add-goal"),
+    path(
+        "<int:pk>/people/<int:person_pk>/plan/activities/add/",
+        views.add_activity,
+        name="add-activity",
+    ),
+    path(
+        "<int:pk>/people/<int:person_pk>/plan/activities/<int:activity_pk>/",
+        views.update_activity,
+        name="update-activity",
+    ),
+]
