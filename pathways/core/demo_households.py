@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role, User
 from pathways.areas.models import LocalAuthority
+from pathways.assessments import services as assessments
+from pathways.assessments.models import Instrument
 from pathways.casework import services as casework
 from pathways.households import services
 from pathways.households.codes import (
@@ -295,6 +297,7 @@ def _make(
     if stage == "ended":
         end = min(today - dt.timedelta(days=1), start + dt.timedelta(days=rng.randint(90, 365)))
         _contacts(rng, household, advocate, start, end)
+        _readings_and_plans(rng, household, advocate, start, end)
         services.end_support(
             actor=advocate,
             household=household,
@@ -303,6 +306,7 @@ def _make(
         )
     else:
         _contacts(rng, household, advocate, start, today)
+        _readings_and_plans(rng, household, advocate, start, today)
 
 
 def _contacts(
@@ -325,6 +329,66 @@ def _contacts(
         )
         day += dt.timedelta(days=rng.randint(10, 35))
     casework.record_contact(actor=advocate, household=household, date=last, method="phone")
+
+
+STAR_POINTS = (
+    "stability",
+    "money",
+    "physical_health",
+    "emotional_wellbeing",
+    "family",
+    "self_esteem",
+    "skills",
+    "work",
+)
+ACTIVITIES = (
+    ("money_advice", "Money advice appointment", "money", None),
+    ("course", "Confidence course", "self_esteem", 12),
+    ("course", "Food hygiene certificate", "skills", 6),
+    ("job_search", "Apply for three jobs", "work", None),
+    ("health", "See the GP about sleep", "physical_health", None),
+    ("volunteering", "Volunteer at the food bank", "work", 20),
+)
+
+
+def _readings_and_plans(
+    rng: random.Random, household: Household, advocate: User, start: dt.date, until: dt.date
+) -> None:
+    """Star readings about every 12 weeks that mostly improve, and a few activities (some
+    done, some overdue) for each adult taking part."""
+    instrument = Instrument.objects.get(code="progress-star")
+    for person in household.members.filter(role__in=["primary", "partner", "adult"]):
+        scores = {code: rng.randint(1, 3) for code in STAR_POINTS}
+        day = start
+        while day <= until and rng.random() > 0.1:
+            assessments.record_reading(
+                actor=advocate,
+                person=person,
+                instrument=instrument,
+                date=day,
+                scores={code: (value, None) for code, value in scores.items()},
+            )
+            scores = {
+                c: max(1, min(5, v + rng.choice([-1, 0, 0, 1, 1]))) for c, v in scores.items()
+            }
+            day += dt.timedelta(weeks=rng.choice([10, 12, 12, 13, 16]))
+        for activity_type, title, point, hours in rng.sample(ACTIVITIES, k=rng.randint(0, 3)):
+            agreed = start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days)))
+            due = agreed + dt.timedelta(days=rng.randint(7, 60))
+            activity = casework.add_activity(
+                actor=advocate,
+                person=person,
+                activity_type=activity_type,
+                title=title,
+                star_point=point,
+                hours=hours,
+                agreed_date=agreed,
+                due_date=due,
+            )
+            if due <= until and rng.random() < 0.7:
+                casework.update_activity(
+                    actor=advocate, activity=activity, status="completed", completed_date=due
+                )
 
 
 def _outside_the_area(rng: random.Random, programme: Programme, today: dt.date) -> None:

@@ -69,7 +69,15 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 reverse(name, args=[k, person]),
                 expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
             )
-            for name in ("households:edit-person", "households:consent")
+            for name in (
+                "households:edit-person",
+                "households:consent",
+                "assessments:readings",
+                "assessments:add-reading",
+                "casework:plan",
+                "casework:add-goal",
+                "casework:add-activity",
+            )
         ),
         (
             reverse("households:override", args=[k]),
