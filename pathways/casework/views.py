@@ -13,9 +13,8 @@ from django.utils import timezone
 from pathways.casework import forms, services
 from pathways.casework.models import Activity
 from pathways.core.access import CASEWORK_ROLES, roles
-from pathways.households.forms import apply_problems
+from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user
-from pathways.households.rules import RuleError
 
 
 def _person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Any, Any]:
@@ -56,14 +55,13 @@ def add_goal(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     form = forms.GoalForm(
         request.POST or None, points=points, initial={"agreed_date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_goal(actor=request.user, person=person, **form.cleaned_data)
-        except RuleError as error:
-            apply_problems(form, error.problems)
-        else:
-            messages.success(request, "Goal added")
-            return redirect(_plan_url(household, person))
+    if carried_out(
+        request,
+        form,
+        lambda data: services.add_goal(actor=request.user, person=person, **data),
+    ):
+        messages.success(request, "Goal added")
+        return redirect(_plan_url(household, person))
     return render(
         request,
         "households/form_page.html",
@@ -87,14 +85,13 @@ def add_activity(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
         goals=person.goals.all(),
         initial={"agreed_date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_activity(actor=request.user, person=person, **form.cleaned_data)
-        except RuleError as error:
-            apply_problems(form, error.problems)
-        else:
-            messages.success(request, "Activity added")
-            return redirect(_plan_url(household, person))
+    if carried_out(
+        request,
+        form,
+        lambda data: services.add_activity(actor=request.user, person=person, **data),
+    ):
+        messages.success(request, "Activity added")
+        return redirect(_plan_url(household, person))
     return render(
         request,
         "households/form_page.html",
@@ -123,16 +120,15 @@ def update_activity(
             "completed_date": activity.completed_date or timezone.localdate(),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_activity(actor=request.user, activity=activity, **form.cleaned_data)
-        except RuleError as error:
-            apply_problems(form, error.problems)
-        else:
-            messages.success(
-                request, f"{activity}: {Activity.Status(form.cleaned_data['status']).label.lower()}"
-            )
-            return redirect(_plan_url(household, person))
+    if carried_out(
+        request,
+        form,
+        lambda data: services.update_activity(actor=request.user, activity=activity, **data),
+    ):
+        messages.success(
+            request, f"{activity}: {Activity.Status(form.cleaned_data['status']).label.lower()}"
+        )
+        return redirect(_plan_url(household, person))
     return render(
         request,
         "households/form_page.html",

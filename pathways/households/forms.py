@@ -42,6 +42,19 @@ def apply_problems(form: forms.Form, problems: dict[str, str], prefix: str = "")
         form.add_error(name if name in form.fields else None, message)
 
 
+def carried_out(request: Any, form: forms.Form, change: Any) -> bool:
+    """True when the form was posted, is valid and the service accepted the change; a
+    service's refusal lands on the form's fields, and nothing was changed."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        change(form.cleaned_data)
+    except RuleError as error:
+        apply_problems(form, error.problems)
+        return False
+    return True
+
+
 def local_authority_field(**kwargs: Any) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=LocalAuthority.objects.order_by("name"),

@@ -302,19 +302,18 @@ def override_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EligibilityOverrideForm(
         request.POST or None, initial={"decision": household.eligibility_override}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.override_eligibility(
-                actor=request.user,
-                household=household,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, "Your eligibility decision is recorded")
-            return _to_record(household, "eligibility")
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.override_eligibility(
+            actor=request.user,
+            household=household,
+            decision=data["decision"],
+            reason=data["reason"],
+        ),
+    ):
+        messages.success(request, "Your eligibility decision is recorded")
+        return _to_record(household, "eligibility")
     return _form_page(request, household, form, "override")
 
 
@@ -323,16 +322,15 @@ def record_consent(request: HttpRequest, pk: int, person_pk: int) -> HttpRespons
     household = _household(request, pk)
     person = _member(household, person_pk)
     form = forms.ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_consent(
-                actor=request.user, person=person, given_on=form.cleaned_data["given_on"]
-            )
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, f"Consent recorded for {person}")
-            return _to_record(household, "people")
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.record_consent(
+            actor=request.user, person=person, given_on=data["given_on"]
+        ),
+    ):
+        messages.success(request, f"Consent recorded for {person}")
+        return _to_record(household, "people")
     return _form_page(request, household, form, "consent", person=person)
 
 
@@ -351,25 +349,22 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             or (request.user.pk if request.user.role == Role.ADVOCATE else None),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrol(
-                actor=request.user,
-                household=household,
-                start_date=form.cleaned_data["start_date"],
-                advocate=form.cleaned_data["advocate"],
-            )
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(
-                request, f"Household {household.reference} has started on the programme"
-            )
-            return (
-                redirect("households:list")
-                if request.user.role == Role.ADVOCATE
-                else _to_record(household)
-            )
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.enrol(
+            actor=request.user,
+            household=household,
+            start_date=data["start_date"],
+            advocate=data["advocate"],
+        ),
+    ):
+        messages.success(request, f"Household {household.reference} has started on the programme")
+        return (
+            redirect("households:list")
+            if request.user.role == Role.ADVOCATE
+            else _to_record(household)
+        )
     return _form_page(
         request,
         household,
@@ -383,14 +378,13 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 def close_referral(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.CloseReferralForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_referral(actor=request.user, household=household, **form.cleaned_data)
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, f"Referral {household.reference} closed")
-            return _to_record(household)
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.close_referral(actor=request.user, household=household, **data),
+    ):
+        messages.success(request, f"Referral {household.reference} closed")
+        return _to_record(household)
     return _form_page(request, household, form, "close")
 
 
@@ -398,14 +392,13 @@ def close_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def end_support(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.EndSupportForm(request.POST or None, initial={"end_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_support(actor=request.user, household=household, **form.cleaned_data)
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, f"Support for household {household.reference} has ended")
-            return _to_record(household)
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.end_support(actor=request.user, household=household, **data),
+    ):
+        messages.success(request, f"Support for household {household.reference} has ended")
+        return _to_record(household)
     return _form_page(request, household, form, "end")
 
 
@@ -418,17 +411,16 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         )
     advocates = services.advocates_for(household).exclude(pk=household.advocate_id)
     form = forms.ReassignForm(request.POST or None, advocates=advocates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reassign(actor=request.user, household=household, **form.cleaned_data)
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(
-                request,
-                f"Household {household.reference} is now with {form.cleaned_data['advocate']}",
-            )
-            return _to_record(household)
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.reassign(actor=request.user, household=household, **data),
+    ):
+        messages.success(
+            request,
+            f"Household {household.reference} is now with {form.cleaned_data['advocate']}",
+        )
+        return _to_record(household)
     return _form_page(request, household, form, "reassign")
 
 
@@ -438,16 +430,15 @@ def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HouseholdForm(
         request.POST or None, instance=None, initial=_household_initial(household)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_household(
-                actor=request.user, household=household, changes=form.cleaned_data
-            )
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, "Household details saved")
-            return _to_record(household)
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.update_household(
+            actor=request.user, household=household, changes=data
+        ),
+    ):
+        messages.success(request, "Household details saved")
+        return _to_record(household)
     return _form_page(request, household, form, "household")
 
 
@@ -466,16 +457,15 @@ def _member(household: Household, person_pk: int) -> Person:
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.add_member(
-                actor=request.user, household=household, member=form.cleaned_data
-            )
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, f"{person} added to the household")
-            return _to_record(household, "people")
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.add_member(actor=request.user, household=household, member=data),
+    ):
+        messages.success(
+            request, f"{form.cleaned_data['given_name']} {form.cleaned_data['family_name']} added"
+        )
+        return _to_record(household, "people")
     return _form_page(request, household, form, "add_person", person=None)
 
 
@@ -486,14 +476,13 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     if request.method == "GET":
         services.record_person_viewed(actor=request.user, person=person)
     form = forms.PersonForm(request.POST or None, initial=forms.PersonForm.initial_for(person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_member(actor=request.user, person=person, changes=form.cleaned_data)
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, f"{person}'s details saved")
-            return _to_record(household, "people")
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: services.update_member(actor=request.user, person=person, changes=data),
+    ):
+        messages.success(request, f"{person}'s details saved")
+        return _to_record(household, "people")
     return _form_page(request, household, form, "edit_person", person=person)
 
 
@@ -501,12 +490,11 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 def record_contact(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.ContactForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            casework.record_contact(actor=request.user, household=household, **form.cleaned_data)
-        except RuleError as error:
-            forms.apply_problems(form, error.problems)
-        else:
-            messages.success(request, "Contact recorded")
-            return _to_record(household, "contacts")
+    if forms.carried_out(
+        request,
+        form,
+        lambda data: casework.record_contact(actor=request.user, household=household, **data),
+    ):
+        messages.success(request, "Contact recorded")
+        return _to_record(household, "contacts")
     return _form_page(request, household, form, "contact")
