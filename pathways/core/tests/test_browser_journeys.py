@@ -157,7 +157,8 @@ def test_signing_in_and_opening_a_household_work_without_javascript(
         page.click("a.govuk-service-navigation__link:has-text('Caseload')")
         household = caseload(User.objects.get(username="advocate-knowsley")).last()
         page.click(f"#caseload a:has-text('{household.reference}')")
-        assert str(household.members.first()) in page.content()
+        page.wait_for_url(f"**/households/{household.pk}/")
+        assert str(household.members.first()) in page.locator("main").inner_text()
         page.click("button:has-text('Sign out')")
         assert page.locator("h1").inner_text() == "You have signed out"
     finally:
