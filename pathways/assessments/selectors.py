@@ -26,3 +26,31 @@ def readings_of(person: Any) -> list[Reading]:
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("point")))
         .order_by("date", "id")
     )
+
+
+def chart_for(person: Any, instrument: Instrument, readings: list[Reading]) -> dict[str, Any]:
+    """The star chart of a person's first, previous and latest readings (corrections count;
+    corrected originals do not), with its summary and legend."""
+    from pathways.assessments.chart import Axis, Series, star_svg, summary
+
+    axes = [Axis(p.code, p.name, p.scale_min, p.scale_max) for p in instrument.points.all()]
+    current = [r for r in readings if not r.superseded and r.instrument_id == instrument.pk]
+    chosen: list[tuple[str, Reading]] = []
+    if current:
+        chosen.append(("First", current[0]))
+        if len(current) > 2:
+            chosen.append(("Previous", current[-2]))
+        if len(current) > 1:
+            chosen.append(("Latest", current[-1]))
+        if len(current) == 1:
+            chosen = [("Latest", current[0])]
+    series = [
+        Series(label, reading.date, {s.point.code: s.value for s in reading.scores.all()})
+        for label, reading in chosen
+    ]
+    title = f"{instrument.name} for {person}"
+    return {
+        "svg": star_svg(axes, series, title=title, chart_id=f"star-{person.pk}"),
+        "summary": summary(axes, series),
+        "legend": [(s.label, s.date) for s in series],
+    }

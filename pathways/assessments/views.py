@@ -37,6 +37,7 @@ def person_readings(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
     household, person = _person(request, pk, person_pk)
     household_services.record_person_viewed(actor=request.user, person=person)
     readings = selectors.readings_of(person)
+    instrument = _instrument(household)
     return render(
         request,
         "assessments/readings.html",
@@ -44,7 +45,8 @@ def person_readings(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
             "household": household,
             "person": person,
             "readings": readings,
-            "instrument": _instrument(household),
+            "instrument": instrument,
+            "chart": selectors.chart_for(person, instrument, readings),
         },
     )
 

@@ -290,3 +290,54 @@ def test_overdue_actions_appear_the_day_after_they_are_due(world: World) -> None
             completed_date=dt.date(2026, 5, 11),
         )
         assert flags(world) == (False, False)
+
+
+def test_the_chart_shows_every_point_and_the_latest_values_with_a_text_alternative(
+    world: World, signed_in
+) -> None:
+    person = world.household_k.members.get()
+    services.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star(),
+        date=dt.date(2026, 3, 2),
+        scores=all_points(2),
+    )
+    services.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star(),
+        date=dt.date(2026, 5, 25),
+        scores=all_points(2, money=3),
+    )
+    latest = services.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star(),
+        date=dt.date(2026, 8, 17),
+        scores=all_points(2, money=4, family=1),
+    )
+    services.amend_reading(
+        actor=world.advocate_k,
+        reading=latest,
+        scores=all_points(2, money=5, family=1),
+        reason="Money was 5",
+    )
+    page = signed_in(world.advocate_k).get(
+        reverse("assessments:readings", args=[world.household_k.pk, person.pk])
+    )
+    html = page.content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    for point in star().points.all():  # every point, even one left at its lowest score
+        assert f'data-point="{point.code}"' in svg
+    corrected = {"money": 5, "family": 1}
+    latest_values = ",".join(f"{code}={corrected.get(code, 2)}" for code in STAR)
+    assert (
+        f'data-reading="Latest" data-values="{latest_values}"' in svg
+    )  # the correction, not the original
+    assert 'data-reading="First"' in svg and 'data-reading="Previous"' in svg
+    assert (
+        "Since 2 March 2026: up 3 on money; down 1 on family and relationships; no change on 6 points."
+        in html
+    )
