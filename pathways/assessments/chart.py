@@ -15,7 +15,8 @@ from django.utils.html import escape
 SIZE = 440
 CENTRE = SIZE / 2
 RADIUS = 150
-INNER = 0.12  # the lowest score sits a little out from the centre, so it can be seen
+INNER = 0.12
+SIDE = 120  # room either side for the points' names  # the lowest score sits a little out from the centre, so it can be seen
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def star_svg(axes: list[Axis], series: list[Series], *, title: str, chart_id: st
     """The chart as SVG markup. `series` oldest first; every axis is drawn, scored or not."""
     count = len(axes)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-SIDE} 0 {SIZE + 2 * SIDE} {SIZE}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="pathways-star" id="{chart_id}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(summary(axes, series))}</desc>',
