@@ -161,6 +161,7 @@ def load(households: int, seed: int) -> dict:
             people = []
     if people:
         Person.objects.bulk_create(people)
+    readings, activities = _casework_for_open_households(rng, today)
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -174,8 +175,50 @@ def load(households: int, seed: int) -> dict:
         "households": Household.objects.count(),
         "people": Person.objects.count(),
         "open": Household.objects.filter(status="started").count(),
+        "readings": readings,
+        "activities": activities,
         "load_seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _casework_for_open_households(rng: random.Random, today: dt.date) -> tuple[int, int]:
+    """Star readings (about every 12 weeks since the start) and a few activities for the adults
+    of every open household: what the caseload's flags read."""
+    from pathways.assessments.models import Instrument, Reading, Score
+    from pathways.casework.models import Activity
+    from pathways.households.models import Person
+
+    instrument = Instrument.objects.get(code="progress-star")
+    points = list(instrument.points.all())
+    adults = Person.objects.filter(household__status="started", role__in=["primary", "partner"])
+    readings, activities = [], []
+    for person_id, start in adults.values_list("id", "household__start_date").iterator():
+        day = start
+        while day <= today:
+            readings.append(Reading(person_id=person_id, instrument=instrument, date=day))
+            day += dt.timedelta(weeks=12)
+        for _ in range(rng.randint(0, 3)):
+            agreed = start + dt.timedelta(days=rng.randint(0, max(0, (today - start).days)))
+            activities.append(
+                Activity(
+                    person_id=person_id,
+                    activity_type="job_search",
+                    agreed_date=agreed,
+                    due_date=agreed + dt.timedelta(days=30),
+                    status=rng.choice(["agreed", "completed"]),
+                )
+            )
+    Reading.objects.bulk_create(readings, batch_size=5000)
+    Score.objects.bulk_create(
+        (
+            Score(reading=r, point=p, worker=rng.randint(1, 5))
+            for r in Reading.objects.all()
+            for p in points
+        ),
+        batch_size=5000,
+    )
+    Activity.objects.bulk_create(activities, batch_size=5000)
+    return len(readings), len(activities)
 
 
 def client_for(username: str):

@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 
-from pathways.casework.models import Activity, Goal
+from pathways.areas.models import LocalAuthority
+from pathways.casework.models import Activity, Goal, OnwardReferral, Service, ServiceType
 from pathways.core.forms import DateField
+from pathways.households.codes import SupportNeed
 
 
 def _point_choices(points: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -75,3 +77,93 @@ class ActivityStatusForm(forms.Form):
         required=False,
         help_text="Only if it is completed",
     )
+
+
+class ServiceForm(forms.Form):
+    organisation = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        error_messages={"required": "Enter the organisation's name"},
+    )
+    name = forms.CharField(
+        label="Service", max_length=200, error_messages={"required": "Enter the service's name"}
+    )
+    service_type = forms.ChoiceField(
+        label="Kind of service",
+        choices=ServiceType.choices,
+        error_messages={"required": "Choose the kind of service"},
+    )
+    description = forms.CharField(
+        label="What it offers (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    needs = forms.MultipleChoiceField(
+        label="Needs it helps with",
+        choices=SupportNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    local_authorities = forms.ModelMultipleChoiceField(
+        queryset=LocalAuthority.objects.filter(region="Liverpool City Region").order_by("name"),
+        label="Local authorities it covers",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one local authority it covers"},
+    )
+    how_to_refer = forms.CharField(
+        label="How to refer", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contact = forms.CharField(
+        label="Contact (phone, email or website)", max_length=300, required=False
+    )
+
+
+class DirectorySearchForm(forms.Form):
+    need = forms.ChoiceField(
+        label="Need", choices=[("", "Any need"), *SupportNeed.choices], required=False
+    )
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.filter(region="Liverpool City Region").order_by("name"),
+        label="Area",
+        empty_label="Any area",
+        required=False,
+    )
+    service_type = forms.ChoiceField(
+        label="Kind of service", choices=[("", "Any kind"), *ServiceType.choices], required=False
+    )
+    text = forms.CharField(label="Name or words", max_length=100, required=False)
+
+
+class OnwardReferralForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(),
+        label="Service from the directory",
+        required=False,
+        empty_label="Not in the directory",
+    )
+    service_type = forms.ChoiceField(
+        label="Kind of service (if not in the directory)",
+        choices=[("", "Choose"), *ServiceType.choices],
+        required=False,
+    )
+    organisation = forms.CharField(
+        label="Organisation (if not in the directory)", max_length=200, required=False
+    )
+    date = DateField(label="Date of the referral", what="the date of the referral")
+    notes = forms.CharField(
+        label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("service") and not data.get("service_type"):
+            self.add_error(
+                "service", "Choose a service from the directory, or say what kind of service it is"
+            )
+        return data
+
+
+class OnwardReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=OnwardReferral.Status.choices)

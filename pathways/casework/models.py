@@ -124,3 +124,75 @@ class Activity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.AGREED, self.Status.IN_PROGRESS)
+
+
+class ServiceType(models.TextChoices):
+    """The kinds of service a person is referred on to (referrals_out.csv)."""
+
+    JOBCENTRE_PLUS = "jobcentre_plus", "Jobcentre Plus"
+    NHS_MENTAL_HEALTH = "nhs_mental_health", "NHS mental health"
+    NHS_OTHER = "nhs_other", "NHS (other)"
+    DEBT_ADVICE = "debt_advice", "Debt advice"
+    COUNSELLING = "counselling", "Counselling"
+    HOUSING = "housing", "Housing"
+    TRAINING_PROVIDER = "training_provider", "Training provider"
+    CHILDCARE = "childcare", "Childcare"
+    DRUG_ALCOHOL = "drug_alcohol", "Drug and alcohol support"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse support"
+    OTHER = "other", "Other"
+
+
+class Service(models.Model):
+    """A local service in the directory that managers keep and advocates refer people to."""
+
+    organisation = models.CharField(max_length=200)
+    name = models.CharField(max_length=200)
+    service_type = models.CharField(max_length=20, choices=ServiceType.choices)
+    description = models.TextField(blank=True)
+    needs = models.JSONField(default=list, blank=True)  # support need codes it helps with
+    local_authorities = models.ManyToManyField("areas.LocalAuthority", related_name="services")
+    how_to_refer = models.TextField(blank=True)
+    contact = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class OnwardReferral(models.Model):
+    """A person referred on to another service (referrals_out.csv)."""
+
+    class Status(models.TextChoices):
+        MADE = "made", "Made"
+        ACCEPTED = "accepted", "Accepted"
+        ATTENDED = "attended", "Attended"
+        DECLINED = "declined", "Declined"
+
+    person = models.ForeignKey(
+        "households.Person", on_delete=models.PROTECT, related_name="onward_referrals"
+    )
+    date = models.DateField()
+    service_type = models.CharField(max_length=20, choices=ServiceType.choices)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MADE)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_type_display()} referral of {self.person} on {self.date}"

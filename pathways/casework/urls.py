@@ -5,6 +5,16 @@ from pathways.casework import views
 app_name = "casework"
 
 urlpatterns = [
+    path(
+        "<int:pk>/people/<int:person_pk>/referrals/add/",
+        views.add_onward_referral,
+        name="add-referral",
+    ),
+    path(
+        "<int:pk>/people/<int:person_pk>/referrals/<int:referral_pk>/",
+        views.update_onward_referral,
+        name="update-referral",
+    ),
     path("<int:pk>/people/<int:person_pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/people/<int:person_pk>/plan/goals/add/", views.add_goal, name="add-goal"),
     path(

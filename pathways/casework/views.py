@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.casework import forms, services
-from pathways.casework.models import Activity
+from pathways.accounts.models import Role
+from pathways.casework import forms, selectors, services
+from pathways.casework.models import Activity, OnwardReferral, Service
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user
@@ -137,6 +138,141 @@ def update_activity(
             "person": person,
             "form": form,
             "title": f"Update: {activity}",
+            "button": "Save",
+        },
+    )
+
+
+# --- the service directory and onward referrals ------------------------------------------
+
+
+@roles(*CASEWORK_ROLES)
+def service_directory(request: HttpRequest) -> HttpResponse:
+    form = forms.DirectorySearchForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "need": data["need"],
+            "local_authority": data["local_authority"].pk if data["local_authority"] else None,
+            "service_type": data["service_type"],
+            "text": data["text"],
+        }
+    return render(
+        request,
+        "casework/directory.html",
+        {
+            "form": form,
+            "services": selectors.directory(**filters),
+            "may_edit": services.may_keep_directory(request.user),
+            "for_person": request.GET.get("for", ""),
+        },
+    )
+
+
+@roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+def edit_service(request: HttpRequest, service_pk: int | None = None) -> HttpResponse:
+    service = Service.objects.filter(pk=service_pk).first() if service_pk else None
+    if service_pk and service is None:
+        raise Http404("No such service")
+    initial = {}
+    if service is not None:
+        initial = {
+            f: getattr(service, f)
+            for f in (
+                "organisation",
+                "name",
+                "service_type",
+                "description",
+                "needs",
+                "how_to_refer",
+                "contact",
+            )
+        }
+        initial["local_authorities"] = list(service.local_authorities.all())
+    form = forms.ServiceForm(request.POST or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> Any:
+        data = dict(data)
+        authorities = data.pop("local_authorities")
+        return services.save_service(
+            actor=request.user, service=service, fields=data, local_authorities=authorities
+        )
+
+    if carried_out(request, form, save):
+        messages.success(request, "The directory is updated")
+        return redirect("directory:list")
+    return render(
+        request,
+        "casework/service_form.html",
+        {"form": form, "service": service},
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def add_onward_referral(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    household, person = _person(request, pk, person_pk)
+    available = selectors.directory(local_authority=household.local_authority_id)
+    chosen = request.GET.get("service", "")
+    form = forms.OnwardReferralForm(
+        request.POST or None,
+        services=available,
+        initial={"date": timezone.localdate(), "service": chosen if chosen.isdigit() else None},
+    )
+    if carried_out(
+        request,
+        form,
+        lambda data: services.record_onward_referral(
+            actor=request.user,
+            person=person,
+            date=data["date"],
+            service=data["service"],
+            service_type=data["service_type"],
+            organisation=data["organisation"],
+            notes=data["notes"],
+        ),
+    ):
+        messages.success(request, f"Referral recorded for {person}")
+        return redirect(_plan_url(household, person))
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "household": household,
+            "person": person,
+            "form": form,
+            "title": "Refer to another service",
+            "button": "Record referral",
+        },
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def update_onward_referral(
+    request: HttpRequest, pk: int, person_pk: int, referral_pk: int
+) -> HttpResponse:
+    household, person = _person(request, pk, person_pk)
+    referral = OnwardReferral.objects.filter(person=person, pk=referral_pk).first()
+    if referral is None:
+        raise Http404("No such referral")
+    form = forms.OnwardReferralStatusForm(request.POST or None, initial={"status": referral.status})
+    if carried_out(
+        request,
+        form,
+        lambda data: services.update_onward_referral(
+            actor=request.user, referral=referral, status=data["status"]
+        ),
+    ):
+        messages.success(request, "Referral updated")
+        return redirect(_plan_url(household, person))
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "household": household,
+            "person": person,
+            "form": form,
+            "title": f"Update: {referral}",
             "button": "Save",
         },
     )

@@ -15,6 +15,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Caseload", "households:list"),
         ("New referral", "households:refer"),
         ("Search", "households:search"),
+        ("Services", "directory:list"),
     ],
     Role.TEAM_MANAGER: [
         ("Home", "core:start"),
@@ -23,6 +24,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Referrals", "households:triage"),
         ("New referral", "households:refer"),
         ("Search", "households:search"),
+        ("Services", "directory:list"),
     ],
     Role.PROGRAMME_MANAGER: [
         ("Home", "core:start"),

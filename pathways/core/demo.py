@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pathways.accounts.models import Role, User
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
-from pathways.core.demo_households import create_demo_households
+from pathways.core.demo_households import create_demo_households, create_demo_services
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes import services as programme_services
 from pathways.programmes.models import Programme
@@ -201,6 +201,7 @@ def create_demo(*, households: bool = True) -> list[tuple[User, str]]:
             device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
         accounts.append((user, totp_secret(device)))
 
+    create_demo_services()
     if households:
         create_demo_households(Programme.objects.get(code="households-into-work"))
     return accounts

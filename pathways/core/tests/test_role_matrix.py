@@ -47,6 +47,8 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
         ),
         (reverse("households:refer"), expect(CASEWORK)),
+        (reverse("directory:list"), expect(CASEWORK)),
+        (reverse("directory:add"), expect({"manager_k", "manager_l"} | PMS)),
         (reverse("households:search"), expect(CASEWORK)),
         (reverse("households:team"), expect({"manager_k", "manager_l"})),
         (reverse("households:triage"), expect({"manager_k", "manager_l"} | PMS)),
@@ -77,6 +79,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 "casework:plan",
                 "casework:add-goal",
                 "casework:add-activity",
+                "casework:add-referral",
             )
         ),
         (
