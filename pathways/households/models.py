@@ -71,8 +71,13 @@ class Household(models.Model):
         related_name="caseload",
     )
     allocated_on = models.DateField(null=True, blank=True)
-    # The newest contact's date, kept by casework.services so the caseload can sort on it.
+    # Kept up to date by the services that change what they summarise, so that the caseload
+    # reads plain columns (see households.services.refresh_due_dates):
+    # the newest contact's date; the day the next star reading is due (the earliest over the
+    # adults taking part); the earliest due date of an open activity.
     last_contact_on = models.DateField(null=True, blank=True)
+    reading_due_on = models.DateField(null=True, blank=True)
+    action_due_on = models.DateField(null=True, blank=True)
 
     address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)

@@ -15,8 +15,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    DateField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -32,9 +30,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role, User
 from pathways.households import rules
-from pathways.households.codes import ADULT_ROLES
 from pathways.households.models import Allocation, Household, Person
-from pathways.programmes.models import Programme
 
 NO_CONTACT_DAYS = 30
 EXIT_PLANNING_WEEKS = 8
@@ -107,52 +103,18 @@ FLAGS = {
 NOTHING_DUE = 9
 
 
-def _reading_cutoffs(today: dt.date) -> Case:
-    """Per programme, the date before which a participant's latest reading is out of date
-    (the programme's `star_reading_interval_weeks`): one small query for every programme."""
-    whens = [
-        When(
-            programme_id=pk,
-            then=Value(today - dt.timedelta(weeks=measures.get("star_reading_interval_weeks", 12))),
-        )
-        for pk, measures in Programme.objects.values_list("pk", "measures")
-    ]
-    return Case(*whens, default=Value(today - dt.timedelta(weeks=12)), output_field=DateField())
-
-
 def with_flags(households: QuerySet[Household], today: dt.date) -> QuerySet[Household]:
     """Annotate each household with what needs doing (`urgency`, lower is more urgent) and
-    the date it has been waiting since (`waiting_since`), in the database."""
-    from pathways.assessments.models import Reading
-    from pathways.casework.models import Activity
-
+    the date it has been waiting since (`waiting_since`), from plain columns the services keep
+    (last contact, next reading due, first action due), so it costs nothing per row."""
     started = Q(status=Household.Status.STARTED)
     not_contacted = started & (
         Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=F("allocated_on"))
     )
     no_recent = started & Q(last_contact_on__lt=today - dt.timedelta(days=NO_CONTACT_DAYS))
+    due = started & Q(reading_due_on__lte=today)
     ending = started & Q(support_end_date__lte=today + dt.timedelta(weeks=EXIT_PLANNING_WEEKS))
-    latest_reading = (
-        Reading.objects.filter(person=OuterRef("pk"), superseded=False)
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    participants_due = (
-        Person.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
-        .filter(Q(participant=True) | Q(participant__isnull=True, role__in=ADULT_ROLES))
-        .annotate(latest=Subquery(latest_reading))
-        .filter(Q(latest__isnull=True) | Q(latest__lt=OuterRef("reading_cutoff")))
-    )
-    overdue = Activity.objects.filter(
-        person__household=OuterRef("pk"),
-        status__in=[Activity.Status.AGREED, Activity.Status.IN_PROGRESS],
-        due_date__lt=today,
-    )
-    households = households.annotate(reading_cutoff=_reading_cutoffs(today)).annotate(
-        has_due_reading=Exists(participants_due), has_overdue=Exists(overdue)
-    )
-    due = started & Q(has_due_reading=True)
-    late = started & Q(has_overdue=True)
+    late = started & Q(action_due_on__lt=today)
     return households.annotate(
         is_not_contacted=Case(When(not_contacted, then=Value(True)), default=Value(False)),
         is_no_recent_contact=Case(
@@ -179,10 +141,23 @@ def with_flags(households: QuerySet[Household], today: dt.date) -> QuerySet[Hous
         waiting_since=Case(
             When(not_contacted, then=F("allocated_on")),
             When(no_recent, then=F("last_contact_on")),
-            When(due, then=F("start_date")),
+            When(due, then=F("reading_due_on")),
             When(ending, then=F("support_end_date")),
+            When(late, then=F("action_due_on")),
             default=F("referral_date"),
         ),
+    )
+
+
+def _member_count() -> Subquery:
+    """How many people a household has, as a subquery (no GROUP BY over the whole list)."""
+    return Subquery(
+        Person.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("id"))
+        .values("n")[:1],
+        output_field=IntegerField(),
     )
 
 
@@ -204,7 +179,7 @@ def caseload(
         with_flags(households, today)
         .select_related("programme", "local_authority", "advocate")
         .prefetch_related(Prefetch("members", queryset=primaries, to_attr="primaries"))
-        .annotate(member_count=Count("members"))
+        .annotate(member_count=_member_count())
         .order_by("urgency", F("waiting_since").asc(nulls_last=True), "reference")
     )
 

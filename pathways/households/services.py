@@ -522,6 +522,7 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
         allocated_on=household.allocated_on,
         allocated_by=_actor(actor),
     )
+    refresh_due_dates(household)
     _note(
         household,
         "started",
@@ -592,6 +593,7 @@ def end_support(
     household.exit_reason = exit_reason
     household.updated_at = timezone.now()
     household.save()
+    refresh_due_dates(household)
     _note(
         household,
         "ended",
@@ -667,6 +669,7 @@ def add_member(*, actor: Any, household: Household, member: Mapping[str, Any]) -
     if problems:
         raise RuleError(problems)
     (person,) = _create_people(household, [member])
+    refresh_due_dates(household)
     joined = f" on {person.joined_on:%-d %B %Y}" if person.joined_on else ""
     _note(
         household,
@@ -715,6 +718,7 @@ def update_member(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
         return person
     person.updated_at = timezone.now()
     person.save()
+    refresh_due_dates(household)
     if "left_on" in diff and person.left_on:
         _note(
             household,
@@ -804,6 +808,48 @@ def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> 
         },
     )
     return household
+
+
+def refresh_due_dates(household: Household) -> None:
+    """Work out again when the household's next star reading and next action are due.
+
+    The next reading is due `star_reading_interval_weeks` (a programme setting) after an adult
+    participant's latest reading, or at the start for anyone without one; the household's date
+    is the earliest. Every service that changes readings, activities, membership or the start
+    calls this, so the caseload can flag and sort on two plain columns.
+    """
+    from django.db.models import Max, Min
+
+    from pathways.assessments.models import Reading
+    from pathways.casework.models import Activity
+
+    reading_due = action_due = None
+    if household.status == Household.Status.STARTED and household.start_date:
+        weeks = household.programme.measures.get("star_reading_interval_weeks", 12)
+        participants = [
+            p for p in household.members.all() if p.left_on is None and p.is_participant
+        ]
+        latest = dict(
+            Reading.objects.filter(person__in=participants, superseded=False)
+            .values("person")
+            .annotate(latest=Max("date"))
+            .values_list("person", "latest")
+        )
+        dues = [
+            latest[p.pk] + dt.timedelta(weeks=weeks) if p.pk in latest else household.start_date
+            for p in participants
+        ]
+        reading_due = min(dues) if dues else None
+        action_due = Activity.objects.filter(
+            person__household=household,
+            status__in=[Activity.Status.AGREED, Activity.Status.IN_PROGRESS],
+            due_date__isnull=False,
+        ).aggregate(first=Min("due_date"))["first"]
+    if (household.reading_due_on, household.action_due_on) != (reading_due, action_due):
+        household.reading_due_on, household.action_due_on = reading_due, action_due
+        Household.objects.filter(pk=household.pk).update(
+            reading_due_on=reading_due, action_due_on=action_due
+        )
 
 
 def record_person_viewed(*, actor: Any, person: Person) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,26 +50,29 @@ class Programme(models.Model):
         return Decimal(self.budget_per_household_pence) / 100
 
     def definition(self) -> dict:
-        """The programme as a plain definition (the shape of the TOML files)."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "description": self.description,
-            "funder": self.funder,
-            "start_date": self.start_date.isoformat(),
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-            "support_months": self.support_months,
-            "budget_per_household": f"{self.budget_per_household:.2f}",
-            "instrument": self.instrument,
-            "privacy_notice_version": self.privacy_notice_version,
-            "local_authorities": sorted(la.code for la in self.local_authorities.all()),
-            "lsoas": list(self.lsoas),
-            "eligibility": self.eligibility,
-            "measures": self.measures,
-            "targets": self.targets,
-            "outcome_payments": self.outcome_payments,
-            "disclosure": self.disclosure,
-        }
+        """The programme as a plain definition (the shape of the TOML files): a copy, so a
+        caller changing it never changes the programme behind its back."""
+        return copy.deepcopy(
+            {
+                "code": self.code,
+                "name": self.name,
+                "description": self.description,
+                "funder": self.funder,
+                "start_date": self.start_date.isoformat(),
+                "end_date": self.end_date.isoformat() if self.end_date else None,
+                "support_months": self.support_months,
+                "budget_per_household": f"{self.budget_per_household:.2f}",
+                "instrument": self.instrument,
+                "privacy_notice_version": self.privacy_notice_version,
+                "local_authorities": sorted(la.code for la in self.local_authorities.all()),
+                "lsoas": list(self.lsoas),
+                "eligibility": self.eligibility,
+                "measures": self.measures,
+                "targets": self.targets,
+                "outcome_payments": self.outcome_payments,
+                "disclosure": self.disclosure,
+            }
+        )
 
 
 class ProgrammeVersion(models.Model):

@@ -3,6 +3,7 @@ raise on the day they should (time frozen)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -255,10 +256,10 @@ def test_assessment_due_appears_on_the_day_the_interval_ends(world: World) -> No
             scores=all_points(),
         )
         assert flags(world) == (False, False)
-    # 12 weeks (the programme's setting) after 5 January is 30 March.
-    with time_machine.travel(dt.datetime(2026, 3, 30, 12, 0), tick=False):
+    # 12 weeks (the programme's setting) after 5 January is 30 March: due that day.
+    with time_machine.travel(dt.datetime(2026, 3, 29, 12, 0), tick=False):
         assert flags(world)[0] is False
-    with time_machine.travel(dt.datetime(2026, 3, 31, 12, 0), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 30, 12, 0), tick=False):
         assert flags(world)[0] is True
 
 
@@ -341,3 +342,52 @@ def test_the_chart_shows_every_point_and_the_latest_values_with_a_text_alternati
         "Since 2 March 2026: up 3 on money; down 1 on family and relationships; no change on 6 points."
         in html
     )
+
+
+def test_changing_the_programmes_interval_moves_every_next_reading(world: World) -> None:
+    from pathways.programmes import services as programmes
+
+    person = world.household_k.members.get()
+    services.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star(),
+        date=dt.date(2026, 1, 5),
+        scores=all_points(),
+    )
+    world.household_k.refresh_from_db()
+    assert world.household_k.reading_due_on == dt.date(2026, 3, 30)
+    definition = copy.deepcopy(world.hiw.definition())
+    definition["measures"]["star_reading_interval_weeks"] = 8
+    programmes.save_definition(
+        definition=definition,
+        actor=world.programme_manager,
+        programme=world.hiw,
+        reason="Readings every 8 weeks",
+    )
+    world.household_k.refresh_from_db()
+    assert world.household_k.reading_due_on == dt.date(2026, 3, 2)
+
+
+def test_a_participant_leaving_no_longer_keeps_a_reading_due(world: World) -> None:
+    from pathways.households import services as households
+    from pathways.households.tests.factories import PersonFactory
+
+    person = world.household_k.members.get()
+    services.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star(),
+        date=dt.date(2026, 1, 5),
+        scores=all_points(),
+    )
+    partner = PersonFactory(
+        household=world.household_k, role="partner", date_of_birth=dt.date(1980, 1, 1)
+    )
+    households.refresh_due_dates(world.household_k)
+    assert world.household_k.reading_due_on == world.household_k.start_date  # the partner has none
+    households.update_member(
+        actor=world.advocate_k, person=partner, changes={"left_on": dt.date(2026, 2, 1)}
+    )
+    world.household_k.refresh_from_db()
+    assert world.household_k.reading_due_on == dt.date(2026, 3, 30)
