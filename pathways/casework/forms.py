@@ -7,7 +7,15 @@ from typing import Any
 from django import forms
 
 from pathways.areas.models import LocalAuthority
-from pathways.casework.models import Activity, Goal, OnwardReferral, Service, ServiceType
+from pathways.casework.models import (
+    Activity,
+    Appointment,
+    Contact,
+    Goal,
+    OnwardReferral,
+    Service,
+    ServiceType,
+)
 from pathways.core.forms import DateField
 from pathways.households.codes import SupportNeed
 
@@ -167,3 +175,28 @@ class OnwardReferralForm(forms.Form):
 
 class OnwardReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=OnwardReferral.Status.choices)
+
+
+class AppointmentForm(forms.Form):
+    date = DateField(label="Date", what="the date")
+    time = forms.TimeField(
+        label="Time",
+        help_text="For example, 14:30",
+        input_formats=["%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%I.%M%p"],
+        error_messages={"required": "Enter the time", "invalid": "Enter the time like 14:30"},
+    )
+    method = forms.ChoiceField(label="How you will meet", choices=Contact.Method.choices)
+    place = forms.CharField(label="Where (optional)", max_length=200, required=False)
+    purpose = forms.CharField(label="What for (optional)", max_length=200, required=False)
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(
+        label="Did it happen?",
+        choices=Appointment.Attendance.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they attended"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

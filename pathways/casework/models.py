@@ -196,3 +196,40 @@ class OnwardReferral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_service_type_display()} referral of {self.person} on {self.date}"
+
+
+class Appointment(models.Model):
+    """A planned meeting with a household; attended ones count as contacts."""
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+        CANCELLED = "cancelled", "Cancelled"
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="appointments"
+    )
+    person = models.ForeignKey(
+        "households.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    advocate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    method = models.CharField(max_length=16, choices=Contact.Method.choices)
+    place = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(max_length=200, blank=True)
+    attendance = models.CharField(max_length=16, choices=Attendance.choices, blank=True)
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="appointment"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["advocate", "starts_at"], name="appointment_diary_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_method_display()} with {self.household} at {self.starts_at:%Y-%m-%d %H:%M}"
+        )

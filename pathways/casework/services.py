@@ -12,6 +12,7 @@ from django.utils import timezone
 from pathways.audit import services as audit
 from pathways.casework.models import (
     Activity,
+    Appointment,
     Contact,
     Goal,
     OnwardReferral,
@@ -353,3 +354,118 @@ def update_onward_referral(*, actor: Any, referral: OnwardReferral, status: str)
         data={"before": before, "after": status},
     )
     return referral
+
+
+# --- appointments ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    actor: Any,
+    household: Household,
+    starts_at: dt.datetime,
+    method: str,
+    place: str = "",
+    purpose: str = "",
+    person: Person | None = None,
+) -> Appointment:
+    """An appointment in the household's advocate's diary."""
+    problems = {}
+    if household.advocate_id is None:
+        problems["starts_at"] = "The household has no advocate to meet it yet"
+    if method not in Contact.Method.values:
+        problems["method"] = "Choose how you will meet"
+    if person is not None and person.household_id != household.pk:
+        problems["person"] = "Choose someone in this household"
+    if problems:
+        raise RuleError(problems)
+    appointment = Appointment.objects.create(
+        household=household,
+        person=person,
+        advocate=household.advocate,
+        starts_at=starts_at,
+        method=method,
+        place=place.strip(),
+        purpose=purpose.strip(),
+    )
+    audit.record(
+        actor=actor,
+        verb="appointment.created",
+        target=appointment,
+        programme=household.programme,
+        data={"household": household.pk, "starts_at": starts_at.isoformat()},
+    )
+    return appointment
+
+
+@transaction.atomic
+def record_attendance(
+    *, actor: Any, appointment: Appointment, attendance: str, notes: str = ""
+) -> Appointment:
+    """Attended, did not attend or cancelled. An attended appointment is a contact."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if attendance not in Appointment.Attendance.values:
+        raise RuleError({"attendance": "Choose whether they attended"})
+    day = timezone.localtime(appointment.starts_at).date()
+    if attendance != Appointment.Attendance.CANCELLED and day > timezone.localdate():
+        raise RuleError(
+            {"attendance": "You can record attendance only once the appointment has happened"}
+        )
+    if appointment.attendance:
+        raise RuleError({"attendance": "Attendance is already recorded for this appointment"})
+    household = appointment.household
+    appointment.attendance = attendance
+    if attendance == Appointment.Attendance.ATTENDED:
+        appointment.contact = record_contact(
+            actor=actor,
+            household=household,
+            date=day,
+            method=appointment.method,
+            notes=notes,
+            person=appointment.person,
+        )
+    else:
+        words = (
+            "Did not attend" if attendance == Appointment.Attendance.DID_NOT_ATTEND else "Cancelled"
+        )
+        TimelineEntry.objects.create(
+            household=household,
+            on=day,
+            kind="appointment",
+            summary=f"{words}: {appointment.get_method_display().lower()}"
+            + (f" ({appointment.purpose})" if appointment.purpose else ""),
+            actor=_user(actor),
+        )
+    appointment.save(update_fields=["attendance", "contact"])
+    audit.record(
+        actor=actor,
+        verb="appointment.attendance",
+        target=appointment,
+        programme=household.programme,
+        data={"attendance": attendance},
+    )
+    return appointment
+
+
+def did_not_attend_rate(household: Household) -> float | None:
+    """Share of the household's kept-or-missed appointments that were missed (None if none)."""
+    from django.db.models import Count, Q
+
+    counts = household.appointments.aggregate(
+        missed=Count("id", filter=Q(attendance=Appointment.Attendance.DID_NOT_ATTEND)),
+        kept=Count("id", filter=Q(attendance=Appointment.Attendance.ATTENDED)),
+    )
+    total = counts["missed"] + counts["kept"]
+    return counts["missed"] / total if total else None
+
+
+def may_read_note(user: Any, contact: Contact) -> bool:
+    """A sensitive note is for the household's advocate, whoever wrote it, and managers."""
+    if not contact.sensitive:
+        return True
+    return (
+        getattr(user, "role", None) in ("team_manager", "programme_manager")
+        or contact.recorded_by_id == getattr(user, "pk", None)
+        or contact.household.advocate_id == getattr(user, "pk", None)
+    )

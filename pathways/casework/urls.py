@@ -5,6 +5,9 @@ from pathways.casework import views
 app_name = "casework"
 
 urlpatterns = [
+    path("diary/", views.diary, name="diary"),
+    path("<int:pk>/appointments/add/", views.book_appointment, name="book-appointment"),
+    path("<int:pk>/appointments/<int:appointment_pk>/", views.record_attendance, name="attendance"),
     path(
         "<int:pk>/people/<int:person_pk>/referrals/add/",
         views.add_onward_referral,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role
 from pathways.casework import forms, selectors, services
-from pathways.casework.models import Activity, OnwardReferral, Service
+from pathways.casework.models import Activity, Appointment, OnwardReferral, Service
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user
@@ -274,5 +275,84 @@ def update_onward_referral(
             "form": form,
             "title": f"Update: {referral}",
             "button": "Save",
+        },
+    )
+
+
+# --- appointments and the diary ----------------------------------------------------------
+
+
+@roles(*CASEWORK_ROLES)
+def book_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for_user(request.user, pk)
+    form = forms.AppointmentForm(request.POST or None)
+
+    def book(data: dict[str, Any]) -> Any:
+        starts_at = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+        return services.book_appointment(
+            actor=request.user,
+            household=household,
+            starts_at=starts_at,
+            method=data["method"],
+            place=data["place"],
+            purpose=data["purpose"],
+        )
+
+    if carried_out(request, form, book):
+        messages.success(request, "Appointment booked")
+        return redirect(reverse("households:detail", args=[household.pk]) + "#appointments")
+    return render(
+        request,
+        "households/form_page.html",
+        {"household": household, "form": form, "title": "Book an appointment", "button": "Book"},
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def record_attendance(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
+    household = get_household_for_user(request.user, pk)
+    appointment = household.appointments.filter(pk=appointment_pk).first()
+    if appointment is None:
+        raise Http404("No such appointment")
+    form = forms.AttendanceForm(request.POST or None)
+    if carried_out(
+        request,
+        form,
+        lambda data: services.record_attendance(
+            actor=request.user,
+            appointment=appointment,
+            attendance=data["attendance"],
+            notes=data["notes"],
+        ),
+    ):
+        messages.success(request, "Attendance recorded")
+        return redirect(reverse("households:detail", args=[household.pk]) + "#appointments")
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "household": household,
+            "form": form,
+            "title": f"Attendance: {appointment}",
+            "button": "Save",
+        },
+    )
+
+
+@roles(Role.ADVOCATE)
+def diary(request: HttpRequest) -> HttpResponse:
+    """The advocate's appointments: those waiting for attendance, then the next four weeks."""
+    now = timezone.now()
+    mine = Appointment.objects.filter(
+        advocate=request.user, household__advocate=request.user
+    ).select_related("household")
+    return render(
+        request,
+        "casework/diary.html",
+        {
+            "waiting": mine.filter(starts_at__lt=now, attendance="").order_by("starts_at")[:50],
+            "upcoming": mine.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(weeks=4))
+            .exclude(attendance="cancelled")
+            .order_by("starts_at")[:100],
         },
     )

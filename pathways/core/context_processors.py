@@ -13,6 +13,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ADVOCATE: [
         ("Home", "core:start"),
         ("Caseload", "households:list"),
+        ("Diary", "casework:diary"),
         ("New referral", "households:refer"),
         ("Search", "households:search"),
         ("Services", "directory:list"),

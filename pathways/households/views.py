@@ -6,10 +6,12 @@ the page shows, always through the permission-scoped path.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -232,11 +234,19 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "former_members": [m for m in members if m.left_on is not None],
             "needing_consent": needing_consent,
             "timeline": household.timeline.select_related("actor")[:100],
-            "contacts": household.contacts.select_related("person", "recorded_by")[:10],
+            "contacts": [
+                (contact, casework.may_read_note(request.user, contact))
+                for contact in household.contacts.select_related("person", "recorded_by")[:10]
+            ],
+            "appointments": household.appointments.filter(
+                Q(attendance="") | Q(starts_at__gte=timezone.now() - dt.timedelta(days=30))
+            ).order_by("starts_at")[:20],
+            "did_not_attend_rate": casework.did_not_attend_rate(household),
             "handover": _handover_note(household),
             "may_override": services.may_override_eligibility(request.user),
             "may_reassign": services.may_reassign(request.user, household),
             "today": timezone.localdate(),
+            "now": timezone.now(),
         },
     )
 

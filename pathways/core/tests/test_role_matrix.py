@@ -48,6 +48,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         ),
         (reverse("households:refer"), expect(CASEWORK)),
         (reverse("directory:list"), expect(CASEWORK)),
+        (reverse("casework:diary"), expect({"advocate_k", "advocate_l"})),
         (reverse("directory:add"), expect({"manager_k", "manager_l"} | PMS)),
         (reverse("households:search"), expect(CASEWORK)),
         (reverse("households:team"), expect({"manager_k", "manager_l"})),
@@ -58,6 +59,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
             )
             for name in (
+                "casework:book-appointment",
                 "households:edit",
                 "households:enrol",
                 "households:close",
