@@ -251,6 +251,9 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "pathways.households.codes.MemberRole",
         "UserRoleEnum": "pathways.accounts.models.Role",
         "ReferralSourceEnum": "pathways.households.codes.ReferralSource",
+        "HouseholdStatusEnum": "pathways.households.models.Household.Status",
+        "ActivityStatusEnum": "pathways.casework.models.Activity.Status",
+        "OnwardReferralStatusEnum": "pathways.casework.models.OnwardReferral.Status",
     },
 }
 

@@ -2,7 +2,9 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from pathways.accounts.api import MeView
+from pathways.assessments.api import ReadingViewSet
 from pathways.audit.api import AuditEventViewSet
+from pathways.casework.api import ActivityViewSet, ContactViewSet, OnwardReferralViewSet
 from pathways.core.api import DocsView, SchemaView
 from pathways.households.api import HouseholdViewSet, PersonViewSet, ReferralViewSet
 from pathways.programmes.api import ProgrammeViewSet
@@ -12,6 +14,10 @@ router.include_root_view = False
 router.register("households", HouseholdViewSet, basename="household")
 router.register("people", PersonViewSet, basename="person")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("readings", ReadingViewSet, basename="reading")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("onward-referrals", OnwardReferralViewSet, basename="onward-referral")
+router.register("contacts", ContactViewSet, basename="contact")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 

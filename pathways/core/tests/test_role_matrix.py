@@ -98,6 +98,10 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         ),
         ("/api/people/", expect(CASEWORK)),
         ("/api/referrals/", expect(CASEWORK)),
+        ("/api/readings/", expect(CASEWORK)),
+        ("/api/activities/", expect(CASEWORK)),
+        ("/api/onward-referrals/", expect(CASEWORK)),
+        ("/api/contacts/", expect(CASEWORK)),
         (reverse("programmes:list"), expect(PMS)),
         (
             reverse("programmes:detail", args=[hiw]),
