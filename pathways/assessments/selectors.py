@@ -54,3 +54,24 @@ def chart_for(person: Any, instrument: Instrument, readings: list[Reading]) -> d
         "summary": summary(axes, series),
         "legend": [(s.label, s.date) for s in series],
     }
+
+
+def household_stars(household: Any, members: list[Any]) -> list[dict[str, Any]]:
+    """Every current participant's star chart, from one query for all their readings."""
+    instrument = instrument_for(household.programme)
+    if instrument is None:
+        return []
+    people = [m for m in members if m.left_on is None and m.is_participant]
+    readings = list(
+        Reading.objects.filter(person__in=people, instrument=instrument)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("point")))
+        .order_by("date", "id")
+    )
+    by_person: dict[int, list[Reading]] = {}
+    for reading in readings:
+        by_person.setdefault(reading.person_id, []).append(reading)
+    return [
+        {"person": person, **chart_for(person, instrument, by_person[person.pk])}
+        for person in people
+        if person.pk in by_person
+    ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pathways.accounts.models import Role
+from pathways.assessments.selectors import household_stars
 from pathways.casework import services as casework
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.core.pagination import paginate
@@ -243,6 +244,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).order_by("starts_at")[:20],
             "did_not_attend_rate": casework.did_not_attend_rate(household),
             "handover": _handover_note(household),
+            "stars": household_stars(household, current),
             "may_override": services.may_override_eligibility(request.user),
             "may_reassign": services.may_reassign(request.user, household),
             "today": timezone.localdate(),

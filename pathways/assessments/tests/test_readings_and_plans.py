@@ -391,3 +391,51 @@ def test_a_participant_leaving_no_longer_keeps_a_reading_due(world: World) -> No
     )
     world.household_k.refresh_from_db()
     assert world.household_k.reading_due_on == dt.date(2026, 3, 30)
+
+
+def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, signed_in) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pathways.households.tests.factories import PersonFactory
+
+    household = world.household_k
+    client = signed_in(world.advocate_k)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
+        return len(captured)
+
+    first = household.members.get()
+    services.record_reading(
+        actor=world.advocate_k,
+        person=first,
+        instrument=star(),
+        date=dt.date(2026, 1, 1),
+        scores=all_points(),
+    )
+    few = queries()
+    people = [first] + [
+        PersonFactory(household=household, role="adult", date_of_birth=dt.date(1990, 1, 1))
+        for _ in range(4)
+    ]
+    for index in range(40):  # 40 readings across 5 members
+        services.record_reading(
+            actor=world.advocate_k,
+            person=people[index % 5],
+            instrument=star(),
+            date=dt.date(2025, 1, 1) + dt.timedelta(days=7 * index),
+            scores=all_points(1 + index % 5),
+        )
+    for index in range(100):
+        casework.add_activity(
+            actor=world.advocate_k,
+            person=people[index % 5],
+            activity_type="job_search",
+            agreed_date=dt.date(2026, 1, 1),
+        )
+    many = queries()
+    assert many == few, (few, many)
+    html = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert html.count('class="pathways-star"') == 5
