@@ -200,3 +200,23 @@ class AttendanceForm(forms.Form):
     notes = forms.CharField(
         label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class ExitStepForm(forms.Form):
+    description = forms.CharField(
+        label="Step",
+        max_length=300,
+        help_text="For example, Visits every fortnight instead of every week",
+        error_messages={"required": "Describe the step"},
+    )
+    onward_provision = forms.CharField(
+        label="Onward provision (optional)",
+        max_length=200,
+        required=False,
+        help_text="Who supports them after this, for example the Jobcentre work coach",
+    )
+    due_date = DateField(label="By when", what="the date")
+
+
+class ExitStepDoneForm(forms.Form):
+    done_date = DateField(label="Date done", what="the date done")

@@ -233,3 +233,25 @@ class Appointment(models.Model):
         return (
             f"{self.get_method_display()} with {self.household} at {self.starts_at:%Y-%m-%d %H:%M}"
         )
+
+
+class ExitStep(models.Model):
+    """A step of a household's exit plan: support ends in phases, with onward provision."""
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="exit_steps"
+    )
+    description = models.CharField(max_length=300)
+    onward_provision = models.CharField(max_length=200, blank=True)
+    due_date = models.DateField()
+    done_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["household", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description

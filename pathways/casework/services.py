@@ -14,6 +14,7 @@ from pathways.casework.models import (
     Activity,
     Appointment,
     Contact,
+    ExitStep,
     Goal,
     OnwardReferral,
     Service,
@@ -57,11 +58,13 @@ def record_contact(
     household.last_contact_on = household.contacts.aggregate(last=Max("date"))["last"]
     household.save(update_fields=["last_contact_on"])
     who = f" with {person}" if person else ""
+    after_exit = household.end_date is not None and date > household.end_date
     TimelineEntry.objects.create(
         household=household,
         on=date,
-        kind="contact",
-        summary=f"{contact.get_method_display()}{who}",
+        kind="follow_up" if after_exit else "contact",
+        summary=("Follow-up after support ended: " if after_exit else "")
+        + f"{contact.get_method_display()}{who}",
         actor=user,
     )
     audit.record(
@@ -469,3 +472,72 @@ def may_read_note(user: Any, contact: Contact) -> bool:
         or contact.recorded_by_id == getattr(user, "pk", None)
         or contact.household.advocate_id == getattr(user, "pk", None)
     )
+
+
+# --- exit ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_exit_step(
+    *,
+    actor: Any,
+    household: Household,
+    description: str,
+    due_date: dt.date,
+    onward_provision: str = "",
+) -> ExitStep:
+    """A phase of the household's exit: fewer visits, a hand-over, onward provision."""
+    problems = {}
+    if household.status != Household.Status.STARTED:
+        problems["description"] = "Only a household on the programme has an exit plan"
+    if not description.strip():
+        problems["description"] = "Describe the step"
+    if household.start_date and due_date < household.start_date:
+        problems["due_date"] = "The step must be due on or after the start"
+    if problems:
+        raise RuleError(problems)
+    step = ExitStep.objects.create(
+        household=household,
+        description=description.strip(),
+        onward_provision=onward_provision.strip(),
+        due_date=due_date,
+        recorded_by=_user(actor),
+    )
+    TimelineEntry.objects.create(
+        household=household,
+        on=timezone.localdate(),
+        kind="exit_plan",
+        summary=f"Exit plan: {step} by {due_date:%-d %B %Y}",
+        actor=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        verb="exit_step.created",
+        target=step,
+        programme=household.programme,
+        data={"due_date": due_date.isoformat()},
+    )
+    return step
+
+
+@transaction.atomic
+def complete_exit_step(*, actor: Any, step: ExitStep, done_date: dt.date) -> ExitStep:
+    if done_date > timezone.localdate():
+        raise RuleError({"done_date": "The date must be today or in the past"})
+    step.done_date = done_date
+    step.save(update_fields=["done_date"])
+    TimelineEntry.objects.create(
+        household=step.household,
+        on=done_date,
+        kind="exit_plan",
+        summary=f"Exit plan step done: {step}",
+        actor=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        verb="exit_step.done",
+        target=step,
+        programme=step.household.programme,
+        data={"done_date": done_date.isoformat()},
+    )
+    return step

@@ -5,6 +5,8 @@ from pathways.casework import views
 app_name = "casework"
 
 urlpatterns = [
+    path("<int:pk>/exit/", views.exit_plan, name="exit-plan"),
+    path("<int:pk>/exit/<int:step_pk>/", views.exit_step_done, name="exit-step-done"),
     path("diary/", views.diary, name="diary"),
     path("<int:pk>/appointments/add/", views.book_appointment, name="book-appointment"),
     path("<int:pk>/appointments/<int:appointment_pk>/", views.record_attendance, name="attendance"),

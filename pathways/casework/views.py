@@ -356,3 +356,52 @@ def diary(request: HttpRequest) -> HttpResponse:
             .order_by("starts_at")[:100],
         },
     )
+
+
+# --- exit plan ----------------------------------------------------------------------------
+
+
+@roles(*CASEWORK_ROLES)
+def exit_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for_user(request.user, pk)
+    form = forms.ExitStepForm(
+        request.POST or None, initial={"due_date": household.support_end_date}
+    )
+    if carried_out(
+        request,
+        form,
+        lambda data: services.add_exit_step(actor=request.user, household=household, **data),
+    ):
+        messages.success(request, "Step added to the exit plan")
+        return redirect("casework:exit-plan", pk=household.pk)
+    return render(
+        request,
+        "casework/exit_plan.html",
+        {
+            "household": household,
+            "steps": household.exit_steps.all(),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def exit_step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    household = get_household_for_user(request.user, pk)
+    step = household.exit_steps.filter(pk=step_pk).first()
+    if step is None:
+        raise Http404("No such step")
+    form = forms.ExitStepDoneForm(request.POST or None, initial={"done_date": timezone.localdate()})
+    if carried_out(
+        request,
+        form,
+        lambda data: services.complete_exit_step(actor=request.user, step=step, **data),
+    ):
+        messages.success(request, "Step done")
+        return redirect("casework:exit-plan", pk=household.pk)
+    return render(
+        request,
+        "households/form_page.html",
+        {"household": household, "form": form, "title": f"Done: {step}", "button": "Save"},
+    )

@@ -113,3 +113,47 @@ def test_a_sensitive_note_is_hidden_from_a_colleague_advocate(world: World, sign
     contact.household.refresh_from_db()
     assert not services.may_read_note(colleague, Contact.objects.get(sensitive=True))
     assert services.may_read_note(colleague, Contact.objects.get(sensitive=False))
+
+
+def test_an_exit_plan_in_phases_then_follow_up_after_support_ends(world: World, signed_in) -> None:
+    household = world.household_k
+    client = signed_in(world.advocate_k)
+    url = reverse("casework:exit-plan", args=[household.pk])
+    refused = client.post(
+        url, {"description": "", "due_date_0": "1", "due_date_1": "1", "due_date_2": "2017"}
+    )
+    assert "Describe the step" in refused.content.decode()
+    today = timezone.localdate()
+    added = client.post(
+        url,
+        {
+            "description": "Visits every fortnight",
+            "onward_provision": "Jobcentre work coach",
+            "due_date_0": today.day,
+            "due_date_1": today.month,
+            "due_date_2": today.year,
+        },
+    )
+    assert added.status_code == 302
+    step = household.exit_steps.get()
+    done = reverse("casework:exit-step-done", args=[household.pk, step.pk])
+    assert (
+        client.post(
+            done, {"done_date_0": today.day, "done_date_1": today.month, "done_date_2": today.year}
+        ).status_code
+        == 302
+    )
+    households.end_support(
+        actor=world.advocate_k,
+        household=household,
+        end_date=today - dt.timedelta(days=10),
+        exit_reason="job",
+    )
+    household.refresh_from_db()
+    services.record_contact(actor=world.advocate_k, household=household, date=today, method="phone")
+    assert household.timeline.filter(
+        kind="follow_up", summary__startswith="Follow-up after support ended"
+    ).exists()
+    assert list(household.timeline.filter(kind="exit_plan").values_list("summary", flat=True))[
+        0
+    ].startswith("Exit plan step done")

@@ -60,6 +60,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             )
             for name in (
                 "casework:book-appointment",
+                "casework:exit-plan",
                 "households:edit",
                 "households:enrol",
                 "households:close",
