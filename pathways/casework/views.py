@@ -44,6 +44,7 @@ def plan(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
             "activities": person.activities.select_related("goal").order_by(
                 "status", "due_date", "id"
             ),
+            "onward_referrals": person.onward_referrals.select_related("service"),
             "points": dict(services.star_points(household)),
             "today": timezone.localdate(),
         },
