@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.accounts.models import Role
 from pathways.assessments import selectors, services
 from pathways.assessments.forms import ReadingForm
-from pathways.assessments.models import Reading
+from pathways.assessments.forms_import import InstrumentImportForm
+from pathways.assessments.models import Instrument, Reading
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households import services as household_services
 from pathways.households.permissions import get_household_for_user
@@ -126,4 +128,26 @@ def amend_reading(request: HttpRequest, pk: int, person_pk: int, reading_pk: int
             "instrument": instrument,
             "amending": reading,
         },
+    )
+
+
+@roles(Role.PROGRAMME_MANAGER)
+def instruments(request: HttpRequest) -> HttpResponse:
+    """The instruments, and importing another (a licensed organisation's official star)."""
+    form = InstrumentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            instrument = services.save_instrument(
+                definition=form.cleaned_data["definition"], actor=request.user
+            )
+        except RuleError as error:
+            for field, message in error.problems.items():
+                form.add_error("definition", f"{field}: {message}")
+        else:
+            messages.success(request, f"{instrument.name} is saved (version {instrument.version})")
+            return redirect("assessments:instruments")
+    return render(
+        request,
+        "assessments/instruments.html",
+        {"form": form, "instruments": Instrument.objects.prefetch_related("points")},
     )

@@ -33,6 +33,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Referrals", "households:triage"),
         ("Search", "households:search"),
         ("Programmes", "programmes:list"),
+        ("Instruments", "assessments:instruments"),
         ("Audit log", "audit:search"),
     ],
     Role.EVALUATOR: [("Home", "core:start")],

@@ -54,6 +54,17 @@ def save_definition(
     """
     known = set(LocalAuthority.objects.values_list("code", flat=True))
     cleaned = clean_definition(definition, known_local_authorities=known)
+    from pathways.assessments.models import Instrument
+
+    if not Instrument.objects.filter(code=cleaned["instrument"]).exists():
+        raise DefinitionError(
+            [
+                (
+                    "instrument",
+                    f"no instrument has the code {cleaned['instrument']!r}: import it first",
+                )
+            ]
+        )
     if programme is not None and cleaned["code"] != programme.code:
         raise DefinitionError([("code", "cannot be changed once a programme exists")])
     if programme is None:

@@ -439,3 +439,31 @@ def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, si
     assert many == few, (few, many)
     html = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert html.count('class="pathways-star"') == 5
+
+
+def test_a_programme_manager_imports_an_instrument_and_bad_files_are_refused(
+    world: World, signed_in
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("assessments:instruments")
+    assert signed_in(world.manager_k).get(url).status_code == 403
+    client = signed_in(world.programme_manager)
+    good = "\n".join(
+        ['code = "work-star"', 'name = "Work Star (licensed)"', "scale_min = 1", "scale_max = 10"]
+        + [f'[[points]]\ncode = "p{n}"\nname = "Point {n}"' for n in range(6)]
+    )
+    response = client.post(url, {"definition": SimpleUploadedFile("star.toml", good.encode())})
+    assert response.status_code == 302
+    assert Instrument.objects.get(code="work-star").points.count() == 6
+    not_toml = client.post(url, {"definition": SimpleUploadedFile("star.toml", b"code = = 1")})
+    assert "The file is not valid TOML" in not_toml.content.decode()
+    too_few = client.post(
+        url,
+        {
+            "definition": SimpleUploadedFile(
+                "x.toml", b'code = "x"\nname = "X"\n[[points]]\ncode = "a"'
+            )
+        },
+    )
+    assert "points: needs 5 to 10 points" in too_few.content.decode()

@@ -104,6 +104,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         ("/api/onward-referrals/", expect(CASEWORK)),
         ("/api/contacts/", expect(CASEWORK)),
         (reverse("programmes:list"), expect(PMS)),
+        (reverse("assessments:instruments"), expect(PMS)),
         (
             reverse("programmes:detail", args=[hiw]),
             expect({"programme_manager"}, hidden={"win_manager"}),
@@ -146,6 +147,8 @@ def test_each_role_gets_exactly_the_pages_it_should(world: World, signed_in, rol
 
 def test_refused_household_page_records_no_view_and_shows_no_names(world: World, signed_in) -> None:
     person = world.household_k.members.get()
+    person.family_name = "Unmistakablename"  # not a name Faker gives anyone else in the world
+    person.save()
     client = signed_in(world.advocate_l)
     before = AuditEvent.objects.filter(verb="household.viewed").count()
     for url in (
