@@ -307,6 +307,18 @@ def _make(
     else:
         _contacts(rng, household, advocate, start, today)
         _readings_and_plans(rng, household, advocate, start, today)
+        household.refresh_from_db()
+        if rng.random() < 0.6:  # the next visit, in the advocate's diary
+            day = today + dt.timedelta(days=rng.randint(1, 20))
+            casework.book_appointment(
+                actor=advocate,
+                household=household,
+                starts_at=timezone.make_aware(
+                    dt.datetime.combine(day, dt.time(rng.choice([10, 11, 14, 15])))
+                ),
+                method=rng.choice(["home_visit", "office", "outreach"]),
+                purpose=rng.choice(["Star reading", "Job search", "Budget review", "Catch-up"]),
+            )
 
 
 def _contacts(
