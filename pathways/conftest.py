@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from pathways.accounts.models import Role, User
 from pathways.accounts.tests.factories import UserFactory, give_authenticator
+from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
@@ -54,6 +55,8 @@ class World:
 
 
 def load_programmes() -> dict[str, Programme]:
+    # The migrations add the six authorities; a transactional test's flush empties them again.
+    ensure_liverpool_city_region()
     load_shipped_instruments()
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pathways.households",
     "pathways.casework",
     "pathways.assessments",
+    "pathways.budgets",
 ]
 
 MIDDLEWARE = [

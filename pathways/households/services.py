@@ -523,6 +523,9 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
         allocated_by=_actor(actor),
     )
     refresh_due_dates(household)
+    from pathways.budgets.services import allocate
+
+    allocate(actor=actor, household=household, on=start_date)
     _note(
         household,
         "started",

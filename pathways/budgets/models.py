@@ -1,0 +1,133 @@
+"""The Household Support Budget: an append-only ledger in whole pence.
+
+Balances are derived from the entries, never stored. A correction is a new entry. Each
+household has one Budget row: the row that spends lock, so two spends at once queue.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class LedgerIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove a ledger entry."""
+
+
+class Category(models.TextChoices):
+    """budget.csv categories."""
+
+    TRAVEL = "travel", "Travel"
+    CHILDCARE = "childcare", "Childcare"
+    CLOTHING = "clothing", "Clothing"
+    DOCUMENTS_CHECKS = "documents_checks", "Documents and checks"
+    TRAINING = "training", "Training"
+    TOOLS_EQUIPMENT = "tools_equipment", "Tools and equipment"
+    HOUSEHOLD_GOODS = "household_goods", "Household goods"
+    UTILITIES_DEBT = "utilities_debt", "Utilities and debt"
+    DIGITAL = "digital", "Digital"
+    HEALTH_WELLBEING = "health_wellbeing", "Health and wellbeing"
+    OTHER = "other", "Other"
+
+
+class Budget(models.Model):
+    """A household's budget: the row every change to its ledger locks first."""
+
+    household = models.OneToOneField(
+        "households.Household", on_delete=models.PROTECT, related_name="budget"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Budget of {self.household}"
+
+
+class SpendRequest(models.Model):
+    """A request to spend: requested, approved or rejected, then paid (or cancelled)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="requests")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    amount_pence = models.PositiveIntegerField()
+    supplier = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} £{self.amount_pence / 100:.2f} ({self.get_status_display()})"
+
+
+class EntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("ledger entries cannot be changed")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("ledger entries cannot be deleted")
+
+    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("ledger entries cannot be changed")
+
+
+class Entry(models.Model):
+    """One line of the ledger. `amount_pence` is signed by its effect on the money available:
+    an allocation, a release or a refund adds; a commitment or a spend takes away; an
+    adjustment does either."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", "Allocation"
+        ADJUSTMENT = "adjustment", "Adjustment"
+        COMMITMENT = "commitment", "Commitment"
+        RELEASE = "release", "Release of a commitment"
+        SPEND = "spend", "Spend"
+        REFUND = "refund", "Refund"
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    amount_pence = models.IntegerField()
+    date = models.DateField()
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    supplier = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    request = models.ForeignKey(
+        SpendRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["budget", "date", "id"]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_pence:+d}p on {self.date}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise LedgerIsAppendOnly("ledger entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise LedgerIsAppendOnly("ledger entries cannot be deleted")

@@ -1,0 +1,383 @@
+"""Spending the Household Support Budget without ever overspending or losing a penny.
+
+Every change locks the household's Budget row first (SELECT … FOR UPDATE on PostgreSQL; on
+SQLite every transaction takes the write lock up front: settings' "IMMEDIATE"), then reads the
+balance from the entries, then writes new entries. Two spends at once therefore queue, and the
+second sees the first. Money is whole pence (int) throughout; never a float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from pathways.accounts.models import Role
+from pathways.audit import services as audit
+from pathways.budgets.models import Budget, Category, Entry, SpendRequest
+from pathways.households.models import Household, TimelineEntry
+from pathways.households.rules import RuleError
+
+# Requests above this need a team manager's approval before the money is committed (the
+# issue's default; the programme's spending rules will make it a programme setting).
+APPROVAL_THRESHOLD_PENCE = 25_000
+
+
+def pounds(pence: int) -> str:
+    """12345 -> '£123.45' (exact: integer arithmetic)."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
+def parse_pounds(text: str) -> int:
+    """'300', '£1,000.00' or '40.5' -> pence; ValueError with a message for anything else."""
+    cleaned = str(text).strip().replace(",", "").removeprefix("£")
+    try:
+        amount = Decimal(cleaned)
+        exact = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError("Enter an amount of money, like 300.00") from None
+    if not exact:
+        raise ValueError("Enter the amount in pounds and pence, like 12.50")
+    if abs(amount) > 1_000_000:
+        raise ValueError("Enter an amount up to £1,000,000.00")
+    return int(amount * 100)
+
+
+@dataclass(frozen=True)
+class Balance:
+    allocated: int
+    committed: int
+    spent: int
+    available: int
+
+
+def balance(budget: Budget) -> Balance:
+    """The balance, worked out from the entries in one query."""
+    totals = budget.entries.aggregate(
+        allocated=Sum(
+            "amount_pence", filter=Q(kind__in=[Entry.Kind.ALLOCATION, Entry.Kind.ADJUSTMENT])
+        ),
+        commitments=Sum(
+            "amount_pence", filter=Q(kind__in=[Entry.Kind.COMMITMENT, Entry.Kind.RELEASE])
+        ),
+        spending=Sum("amount_pence", filter=Q(kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND])),
+        available=Sum("amount_pence"),
+    )
+    return Balance(
+        allocated=totals["allocated"] or 0,
+        committed=-(totals["commitments"] or 0),
+        spent=-(totals["spending"] or 0),
+        available=totals["available"] or 0,
+    )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _lock(household: Household) -> Budget:
+    budget = Budget.objects.select_for_update().filter(household=household).first()
+    if budget is None:
+        raise RuleError({"amount": "This household has no budget"})
+    return budget
+
+
+def _entry(budget: Budget, actor: Any, kind: str, amount: int, on: dt.date, **fields: Any) -> Entry:
+    entry = Entry.objects.create(
+        budget=budget, kind=kind, amount_pence=amount, date=on, recorded_by=_user(actor), **fields
+    )
+    household = budget.household
+    audit.record(
+        actor=actor,
+        verb=f"budget.{kind}",
+        target=entry,
+        programme=household.programme,
+        data={
+            "household": household.pk,
+            "amount_pence": amount,
+            **{k: str(v) for k, v in fields.items() if k != "request"},
+        },
+    )
+    return entry
+
+
+def _note(household: Household, actor: Any, on: dt.date, summary: str) -> None:
+    TimelineEntry.objects.create(
+        household=household, on=on, kind="budget", summary=summary, actor=_user(actor)
+    )
+
+
+@transaction.atomic
+def allocate(*, actor: Any, household: Household, on: dt.date) -> Budget | None:
+    """Give a started household the programme's budget (once; none if the programme has none)."""
+    amount = household.programme.budget_per_household_pence
+    if amount <= 0:
+        return None
+    budget, created = Budget.objects.get_or_create(household=household)
+    if created or not budget.entries.filter(kind=Entry.Kind.ALLOCATION).exists():
+        _entry(
+            budget, actor, Entry.Kind.ALLOCATION, amount, on, description="Household Support Budget"
+        )
+        _note(household, actor, on, f"Household Support Budget of {pounds(amount)} allocated")
+    return budget
+
+
+def _check_request(category: str, amount: int) -> None:
+    problems = {}
+    if category not in Category.values:
+        problems["category"] = "Choose what the money is for"
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        problems["amount"] = "Enter an amount more than £0.00"
+    if problems:
+        raise RuleError(problems)
+
+
+def _commit(budget: Budget, actor: Any, request: SpendRequest, on: dt.date) -> None:
+    available = balance(budget).available
+    if request.amount_pence > available:
+        raise RuleError(
+            {
+                "amount": f"Only {pounds(available)} of the budget is available, not {pounds(request.amount_pence)}"
+            }
+        )
+    _entry(
+        budget,
+        actor,
+        Entry.Kind.COMMITMENT,
+        -request.amount_pence,
+        on,
+        category=request.category,
+        supplier=request.supplier,
+        description=request.description,
+        request=request,
+    )
+
+
+@transaction.atomic
+def request_spend(
+    *,
+    actor: Any,
+    household: Household,
+    category: str,
+    amount_pence: int,
+    supplier: str = "",
+    description: str = "",
+    on: dt.date | None = None,
+) -> SpendRequest:
+    """Ask to spend. Up to the threshold the money is committed at once; above it the request
+    waits for a team manager."""
+    on = on or timezone.localdate()
+    _check_request(category, amount_pence)
+    budget = _lock(household)
+    request = SpendRequest.objects.create(
+        budget=budget,
+        category=category,
+        amount_pence=amount_pence,
+        supplier=supplier.strip(),
+        description=description.strip(),
+        requested_by=actor,
+    )
+    if amount_pence <= APPROVAL_THRESHOLD_PENCE:
+        _commit(budget, actor, request, on)
+        request.status = SpendRequest.Status.APPROVED
+        request.decision_reason = f"Up to {pounds(APPROVAL_THRESHOLD_PENCE)}: no approval needed"
+        request.save(update_fields=["status", "decision_reason"])
+    _note(
+        household,
+        actor,
+        on,
+        f"Budget request: {pounds(amount_pence)} for {request.get_category_display().lower()}",
+    )
+    audit.record(
+        actor=actor,
+        verb="budget.requested",
+        target=request,
+        programme=household.programme,
+        data={"amount_pence": amount_pence, "category": category},
+    )
+    return request
+
+
+def may_approve(user: Any, household: Household) -> bool:
+    role = getattr(user, "role", None)
+    if role == Role.TEAM_MANAGER:
+        return (
+            household.organisation_id is not None
+            and household.organisation_id == user.organisation_id
+        )
+    return role == Role.PROGRAMME_MANAGER and household.programme in user.programmes.all()
+
+
+@transaction.atomic
+def approve(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> SpendRequest:
+    """A manager approves: the money is committed, if it is there."""
+    on = on or timezone.localdate()
+    budget = _lock(request.budget.household)
+    request = SpendRequest.objects.select_for_update().get(pk=request.pk)
+    household = budget.household
+    if not may_approve(actor, household):
+        raise RuleError(
+            {"request": "Only the household's team manager or a programme manager can approve"}
+        )
+    if request.requested_by_id == actor.pk:
+        raise RuleError({"request": "You cannot approve your own request: ask another manager"})
+    if request.status != SpendRequest.Status.REQUESTED:
+        raise RuleError(
+            {"request": f"This request is {request.get_status_display().lower()} already"}
+        )
+    _commit(budget, actor, request, on)
+    request.status = SpendRequest.Status.APPROVED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    _note(
+        household,
+        actor,
+        on,
+        f"Budget request of {pounds(request.amount_pence)} approved by {actor}",
+    )
+    return request
+
+
+@transaction.atomic
+def reject(*, actor: Any, request: SpendRequest, reason: str) -> SpendRequest:
+    request = SpendRequest.objects.select_for_update().get(pk=request.pk)
+    household = request.budget.household
+    if not may_approve(actor, household):
+        raise RuleError(
+            {"request": "Only the household's team manager or a programme manager can reject"}
+        )
+    if request.status != SpendRequest.Status.REQUESTED:
+        raise RuleError(
+            {"request": f"This request is {request.get_status_display().lower()} already"}
+        )
+    if not reason.strip():
+        raise RuleError({"reason": "Enter the reason"})
+    request.status = SpendRequest.Status.REJECTED
+    request.decided_by, request.decided_at, request.decision_reason = (
+        actor,
+        timezone.now(),
+        reason.strip(),
+    )
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _note(
+        household,
+        actor,
+        timezone.localdate(),
+        f"Budget request of {pounds(request.amount_pence)} rejected: {reason.strip()}",
+    )
+    audit.record(
+        actor=actor,
+        verb="budget.rejected",
+        target=request,
+        programme=household.programme,
+        data={"reason": reason.strip()},
+    )
+    return request
+
+
+@transaction.atomic
+def pay(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> SpendRequest:
+    """The approved money is paid: the commitment is released and the spend recorded."""
+    on = on or timezone.localdate()
+    budget = _lock(request.budget.household)
+    request = SpendRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != SpendRequest.Status.APPROVED:
+        raise RuleError({"request": "Only an approved request can be paid"})
+    fields = {
+        "category": request.category,
+        "supplier": request.supplier,
+        "description": request.description,
+        "request": request,
+    }
+    _entry(budget, actor, Entry.Kind.RELEASE, request.amount_pence, on, **fields)
+    _entry(budget, actor, Entry.Kind.SPEND, -request.amount_pence, on, **fields)
+    request.status = SpendRequest.Status.PAID
+    request.save(update_fields=["status"])
+    _note(
+        budget.household,
+        actor,
+        on,
+        f"Paid {pounds(request.amount_pence)} for {request.get_category_display().lower()}",
+    )
+    return request
+
+
+@transaction.atomic
+def refund(
+    *,
+    actor: Any,
+    household: Household,
+    amount_pence: int,
+    category: str,
+    description: str = "",
+    on: dt.date | None = None,
+) -> Entry:
+    """Money coming back (a refund from a supplier): never more than has been spent."""
+    on = on or timezone.localdate()
+    _check_request(category, amount_pence)
+    budget = _lock(household)
+    spent = balance(budget).spent
+    if amount_pence > spent:
+        raise RuleError(
+            {"amount": f"A refund cannot be more than has been spent ({pounds(spent)})"}
+        )
+    entry = _entry(
+        budget,
+        actor,
+        Entry.Kind.REFUND,
+        amount_pence,
+        on,
+        category=category,
+        description=description.strip(),
+    )
+    _note(
+        household,
+        actor,
+        on,
+        f"Refund of {pounds(amount_pence)} ({Category(category).label.lower()})",
+    )
+    return entry
+
+
+@transaction.atomic
+def adjust(
+    *, actor: Any, household: Household, amount_pence: int, reason: str, on: dt.date | None = None
+) -> Entry:
+    """A manager tops the budget up or reduces it, with a reason; never below what is committed
+    and spent."""
+    on = on or timezone.localdate()
+    if not may_approve(actor, household):
+        raise RuleError(
+            {
+                "amount": "Only the household's team manager or a programme manager can change the budget"
+            }
+        )
+    if not isinstance(amount_pence, int) or amount_pence == 0:
+        raise RuleError({"amount": "Enter the change, like 100.00 or -50.00"})
+    if not reason.strip():
+        raise RuleError({"reason": "Enter the reason for the change"})
+    budget = _lock(household)
+    available = balance(budget).available
+    if available + amount_pence < 0:
+        raise RuleError(
+            {
+                "amount": f"The budget can be reduced by at most {pounds(available)} (what is not committed or spent)"
+            }
+        )
+    entry = _entry(
+        budget, actor, Entry.Kind.ADJUSTMENT, amount_pence, on, description=reason.strip()
+    )
+    _note(
+        household,
+        actor,
+        on,
+        f"Budget {'increased' if amount_pence > 0 else 'reduced'} by {pounds(abs(amount_pence))}: {reason.strip()}",
+    )
+    return entry
