@@ -19,6 +19,7 @@ from pathways.accounts.models import Role, User
 from pathways.accounts.tests.factories import UserFactory, give_authenticator
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
+from pathways.budgets.services import allocate
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.organisations.models import Organisation
@@ -80,6 +81,7 @@ def world(db: Any) -> World:
     household_win = HouseholdFactory(programme=win, organisation=knowsley, advocate=advocate_k2)
     for household in (household_k, household_k2, household_l, household_win):
         PersonFactory(household=household)
+        allocate(actor=None, household=household, on=household.start_date)
     return World(
         hiw=hiw,
         win=win,

@@ -28,6 +28,8 @@ urlpatterns = [
     path("households/", include("pathways.assessments.urls")),
     path("households/", include("pathways.casework.urls")),
     path("services/", include("pathways.casework.directory_urls")),
+    path("households/", include("pathways.budgets.urls")),
+    path("approvals/", include("pathways.budgets.approval_urls")),
     path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),
     path("audit/", include("pathways.audit.urls")),

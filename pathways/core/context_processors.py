@@ -23,6 +23,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Households", "households:list"),
         ("Team", "households:team"),
         ("Referrals", "households:triage"),
+        ("Approvals", "approvals:list"),
         ("New referral", "households:refer"),
         ("Search", "households:search"),
         ("Services", "directory:list"),

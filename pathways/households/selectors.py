@@ -75,6 +75,7 @@ def household_record(user: Any, pk: int) -> Household | None:
             "advocate",
             "organisation",
             "eligibility_override_by",
+            "budget",
         )
         .prefetch_related(
             Prefetch("members", queryset=Person.objects.prefetch_related("consents")),

@@ -144,7 +144,7 @@ def test_the_ledger_cannot_be_edited_or_deleted(world: World) -> None:
     refused = (IntegrityError, InternalError, OperationalError, ProgrammingError)
     with pytest.raises(refused), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE budgets_entry SET amount_pence = 1")
-    assert Entry.objects.get().amount_pence == 100_000
+    assert Entry.objects.get(pk=entry.pk).amount_pence == 100_000
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,19 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         (reverse("households:refer"), expect(CASEWORK)),
         (reverse("directory:list"), expect(CASEWORK)),
         (reverse("casework:diary"), expect({"advocate_k", "advocate_l"})),
+        (reverse("approvals:list"), expect({"manager_k", "manager_l"} | PMS)),
+        (
+            reverse("budgets:budget", args=[k]),
+            expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+        ),
+        (
+            reverse("budgets:request", args=[k]),
+            expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+        ),
+        (
+            reverse("budgets:adjust", args=[k]),
+            expect({"manager_k", "programme_manager"}, hidden={"manager_l", "win_manager"}),
+        ),
         (reverse("directory:add"), expect({"manager_k", "manager_l"} | PMS)),
         (reverse("households:search"), expect(CASEWORK)),
         (reverse("households:team"), expect({"manager_k", "manager_l"})),

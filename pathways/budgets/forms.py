@@ -1,0 +1,73 @@
+"""Forms for the budget: money typed in pounds, kept in pence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from pathways.budgets.models import Category
+from pathways.budgets.services import parse_pounds
+
+
+class PoundsField(forms.CharField):
+    """An amount of money typed in pounds ('300', '£1,000.50'), cleaned to whole pence."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        try:
+            return parse_pounds(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class SpendRequestForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What is it for?",
+        choices=Category.choices,
+        error_messages={"required": "Choose what the money is for"},
+    )
+    amount_pence = PoundsField(
+        label="Amount (£)",
+        help_text="For example, 300.00. Up to £250.00 is committed at once; more needs a team manager's approval",
+        error_messages={"required": "Enter the amount"},
+    )
+    supplier = forms.CharField(label="Supplier (optional)", max_length=200, required=False)
+    description = forms.CharField(label="Description (optional)", max_length=500, required=False)
+
+
+class RefundForm(forms.Form):
+    category = forms.ChoiceField(label="What was it for?", choices=Category.choices)
+    amount_pence = PoundsField(
+        label="Amount refunded (£)", error_messages={"required": "Enter the amount"}
+    )
+    description = forms.CharField(label="Description (optional)", max_length=500, required=False)
+
+
+class AdjustForm(forms.Form):
+    amount_pence = PoundsField(
+        label="Change (£)",
+        help_text="A top-up like 100.00, or a reduction like -50.00",
+        error_messages={"required": "Enter the change"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        error_messages={"required": "Enter the reason for the change"},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or reject"},
+    )
+    reason = forms.CharField(label="Reason (needed to reject)", max_length=500, required=False)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from pathways.budgets import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("<int:pk>/budget/", views.budget_page, name="budget"),
+    path("<int:pk>/budget/request/", views.request_money, name="request"),
+    path("<int:pk>/budget/refund/", views.record_refund, name="refund"),
+    path("<int:pk>/budget/change/", views.adjust, name="adjust"),
+    path("<int:pk>/budget/requests/<int:request_pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/budget/requests/<int:request_pk>/paid/", views.mark_paid, name="paid"),
+]
