@@ -274,3 +274,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Uploaded files (budget receipts) live outside the web root and are served only by views that
+# check who may see them; never through a public URL.
+PRIVATE_FILES_DIR = Path(env_str("PATHWAYS_PRIVATE_FILES_DIR", str(VAR_DIR / "private"))).resolve()
+RECEIPT_MAX_BYTES = 5 * 1024 * 1024

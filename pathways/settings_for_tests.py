@@ -5,7 +5,13 @@ not redirect to https. Everything else about HTTPS (secure cookies, HSTS) stays 
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("PATHWAYS_SSL_REDIRECT", "false")
+# Receipts uploaded by tests go beside the test database, not among real ones.
+os.environ.setdefault(
+    "PATHWAYS_PRIVATE_FILES_DIR",
+    str(Path(__file__).resolve().parents[1] / "var" / "test-private"),
+)
 
 from pathways.settings import *  # noqa: E402, F403

@@ -71,3 +71,10 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Choose approve or reject"},
     )
     reason = forms.CharField(label="Reason (needed to reject)", max_length=500, required=False)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.FileField(
+        label="Receipt (PDF, JPG or PNG, up to 5 MB)",
+        error_messages={"required": "Choose the receipt file"},
+    )

@@ -131,3 +131,29 @@ class Entry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise LedgerIsAppendOnly("ledger entries cannot be deleted")
+
+
+def _private_storage():  # type: ignore[no-untyped-def]
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_FILES_DIR / "receipts", base_url=None)
+
+
+class Receipt(models.Model):
+    """A receipt for a request: a PDF, JPEG or PNG, kept outside the web root."""
+
+    request = models.ForeignKey(SpendRequest, on_delete=models.PROTECT, related_name="receipts")
+    file = models.FileField(storage=_private_storage, upload_to="%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["request", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

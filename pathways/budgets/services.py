@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role
 from pathways.audit import services as audit
-from pathways.budgets.models import Budget, Category, Entry, SpendRequest
+from pathways.budgets.models import Budget, Category, Entry, Receipt, SpendRequest
 from pathways.households.models import Household, TimelineEntry
 from pathways.households.rules import RuleError
 
@@ -381,3 +381,57 @@ def adjust(
         f"Budget {'increased' if amount_pence > 0 else 'reduced'} by {pounds(abs(amount_pence))}: {reason.strip()}",
     )
     return entry
+
+
+# --- receipts ---------------------------------------------------------------------------------
+
+# What each allowed kind of file starts with: a file must be what its name says it is.
+RECEIPT_KINDS = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+@transaction.atomic
+def add_receipt(*, actor: Any, request: SpendRequest, upload: Any) -> Receipt:
+    """Keep a receipt for a request, if it is a PDF, JPEG or PNG that is what it says it is."""
+    import uuid
+    from pathlib import PurePath
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    if extension not in RECEIPT_KINDS:
+        raise RuleError({"receipt": "The receipt must be a PDF, JPG or PNG file"})
+    if upload.size > settings.RECEIPT_MAX_BYTES:
+        raise RuleError({"receipt": "The receipt must be smaller than 5 MB"})
+    content = upload.read()
+    content_type, signatures = RECEIPT_KINDS[extension]
+    if not any(content.startswith(signature) for signature in signatures):
+        raise RuleError(
+            {
+                "receipt": f"The file is not a real {extension.lstrip('.').upper()}: check it and try again"
+            }
+        )
+    receipt = Receipt(
+        request=request,
+        original_name=name[:200],
+        content_type=content_type,
+        size=len(content),
+        uploaded_by=_user(actor),
+    )
+    receipt.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(content), save=False)
+    receipt.save()
+    household = request.budget.household
+    audit.record(
+        actor=actor,
+        verb="budget.receipt_added",
+        target=receipt,
+        programme=household.programme,
+        data={"request": request.pk, "name": receipt.original_name, "size": receipt.size},
+    )
+    return receipt

@@ -11,4 +11,8 @@ urlpatterns = [
     path("<int:pk>/budget/change/", views.adjust, name="adjust"),
     path("<int:pk>/budget/requests/<int:request_pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/budget/requests/<int:request_pk>/paid/", views.mark_paid, name="paid"),
+    path(
+        "<int:pk>/budget/requests/<int:request_pk>/receipt/", views.add_receipt, name="add-receipt"
+    ),
+    path("<int:pk>/budget/receipts/<int:receipt_pk>/", views.download_receipt, name="receipt"),
 ]

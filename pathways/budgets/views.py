@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.accounts.models import Role
+from pathways.audit import services as audit
 from pathways.budgets import forms, services
-from pathways.budgets.models import Budget, SpendRequest
+from pathways.budgets.models import Budget, Receipt, SpendRequest
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.core.pagination import paginate
 from pathways.households.forms import carried_out
@@ -36,7 +37,9 @@ def budget_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "balance": services.balance(budget),
-            "requests": budget.requests.select_related("requested_by", "decided_by")[:50],
+            "requests": budget.requests.select_related(
+                "requested_by", "decided_by"
+            ).prefetch_related("receipts")[:50],
             "entries": budget.entries.select_related("recorded_by").order_by("-date", "-id")[:200],
             "may_approve": services.may_approve(request.user, household),
         },
@@ -144,3 +147,48 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, waiting)
     return render(request, "budgets/approvals.html", {"page": page, "requests": page.object_list})
+
+
+@roles(*CASEWORK_ROLES)
+def add_receipt(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    household, budget = _budget(request, pk)
+    spend = _spend_request(budget, request_pk)
+    form = forms.ReceiptForm(request.POST or None, request.FILES or None)
+    if carried_out(
+        request,
+        form,
+        lambda data: services.add_receipt(
+            actor=request.user, request=spend, upload=data["receipt"]
+        ),
+    ):
+        messages.success(request, "Receipt kept")
+        return redirect("budgets:budget", pk=household.pk)
+    return render(
+        request,
+        "budgets/receipt_form.html",
+        {"household": household, "form": form, "spend": spend},
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def download_receipt(request: HttpRequest, pk: int, receipt_pk: int) -> FileResponse:
+    """A receipt, only to users who may see the household (404 to anyone else)."""
+    household, budget = _budget(request, pk)
+    receipt = Receipt.objects.filter(pk=receipt_pk, request__budget=budget).first()
+    if receipt is None:
+        raise Http404("No such receipt")
+    audit.record(
+        actor=request.user,
+        verb="budget.receipt_viewed",
+        target=receipt,
+        programme=household.programme,
+        data={"request": receipt.request_id},
+    )
+    response = FileResponse(
+        receipt.file.open("rb"),
+        content_type=receipt.content_type,
+        as_attachment=True,
+        filename=receipt.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
