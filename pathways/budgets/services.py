@@ -23,9 +23,29 @@ from pathways.budgets.models import Budget, Category, Entry, Receipt, SpendReque
 from pathways.households.models import Household, TimelineEntry
 from pathways.households.rules import RuleError
 
-# Requests above this need a team manager's approval before the money is committed (the
-# issue's default; the programme's spending rules will make it a programme setting).
+# Requests above the programme's threshold need a team manager's approval before the money is
+# committed; this is the default when a programme sets none.
 APPROVAL_THRESHOLD_PENCE = 25_000
+
+
+@dataclass(frozen=True)
+class SpendingRules:
+    approval_threshold: int
+    categories: tuple[str, ...]
+    category_caps: dict[str, int]
+    item_cap: int | None
+
+
+def rules_of(programme: Any) -> SpendingRules:
+    """The programme's spending rules (programme data), in pence."""
+    raw = programme.budget_rules or {}
+    threshold = raw.get("approval_threshold")
+    return SpendingRules(
+        approval_threshold=parse_pounds(threshold) if threshold else APPROVAL_THRESHOLD_PENCE,
+        categories=tuple(raw.get("categories") or Category.values),
+        category_caps={k: parse_pounds(v) for k, v in (raw.get("category_caps") or {}).items()},
+        item_cap=parse_pounds(raw["item_cap"]) if raw.get("item_cap") else None,
+    )
 
 
 def pounds(pence: int) -> str:
@@ -175,7 +195,38 @@ def request_spend(
     waits for a team manager."""
     on = on or timezone.localdate()
     _check_request(category, amount_pence)
+    rules = rules_of(household.programme)
+    if category not in rules.categories:
+        raise RuleError(
+            {
+                "category": f"{Category(category).label} is not a cost this programme's budget pays for"
+            }
+        )
+    if rules.item_cap is not None and amount_pence > rules.item_cap:
+        raise RuleError(
+            {"amount": f"One item can be at most {pounds(rules.item_cap)} on this programme"}
+        )
     budget = _lock(household)
+    cap = rules.category_caps.get(category)
+    if cap is not None:
+        used = -(
+            budget.entries.filter(
+                category=category,
+                kind__in=[
+                    Entry.Kind.COMMITMENT,
+                    Entry.Kind.RELEASE,
+                    Entry.Kind.SPEND,
+                    Entry.Kind.REFUND,
+                ],
+            ).aggregate(total=Sum("amount_pence"))["total"]
+            or 0
+        )
+        if used + amount_pence > cap:
+            raise RuleError(
+                {
+                    "amount": f"{Category(category).label} is capped at {pounds(cap)} a household; {pounds(max(0, cap - used))} is left"
+                }
+            )
     request = SpendRequest.objects.create(
         budget=budget,
         category=category,
@@ -184,10 +235,10 @@ def request_spend(
         description=description.strip(),
         requested_by=actor,
     )
-    if amount_pence <= APPROVAL_THRESHOLD_PENCE:
+    if amount_pence <= rules.approval_threshold:
         _commit(budget, actor, request, on)
         request.status = SpendRequest.Status.APPROVED
-        request.decision_reason = f"Up to {pounds(APPROVAL_THRESHOLD_PENCE)}: no approval needed"
+        request.decision_reason = f"Up to {pounds(rules.approval_threshold)}: no approval needed"
         request.save(update_fields=["status", "decision_reason"])
     _note(
         household,

@@ -82,6 +82,20 @@ PERCENT_MEASURES = {"job_outcome_rate"}
 PAYABLE_OUTCOMES = {"job_outcome", "sustained_13", "sustained_26"}
 PAYEES = {"participant", "provider"}
 DISCLOSURE_RULES = {"ons-10-5"}
+# Household Support Budget categories (budget.csv).
+BUDGET_CATEGORIES = (
+    "travel",
+    "childcare",
+    "clothing",
+    "documents_checks",
+    "training",
+    "tools_equipment",
+    "household_goods",
+    "utilities_debt",
+    "digital",
+    "health_wellbeing",
+    "other",
+)
 
 DEFINITION_FIELDS = (
     "code",
@@ -101,6 +115,7 @@ DEFINITION_FIELDS = (
     "targets",
     "outcome_payments",
     "disclosure",
+    "budget_rules",
 )  # in the order files and the API show them
 TOP_LEVEL_FIELDS = set(DEFINITION_FIELDS)
 
@@ -269,6 +284,49 @@ def _clean_rows(
     return rows
 
 
+def _clean_budget_rules(check: _Checker, raw: Any) -> dict[str, Any]:
+    """Spending rules: which categories, caps per category and per item, and the amount above
+    which a team manager must approve (default £250.00)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        check.fail("budget_rules", "must be a table of spending rules")
+        return {}
+    _unknown_fields(
+        check,
+        raw,
+        {"approval_threshold", "categories", "category_caps", "item_cap"},
+        "budget_rules.",
+    )
+    threshold = check.money(
+        raw.get("approval_threshold", "250.00"), "budget_rules.approval_threshold"
+    )
+    categories = check.listing(
+        raw.get("categories", list(BUDGET_CATEGORIES)), "budget_rules.categories"
+    )
+    for category in categories:
+        if category not in BUDGET_CATEGORIES:
+            check.fail("budget_rules.categories", f"unknown category {category!r}")
+    caps = raw.get("category_caps") or {}
+    if not isinstance(caps, dict):
+        check.fail("budget_rules.category_caps", "must be a table of category = amount")
+        caps = {}
+    clean_caps = {}
+    for category, amount in caps.items():
+        if category not in BUDGET_CATEGORIES:
+            check.fail(f"budget_rules.category_caps.{category}", "is not a budget category")
+        clean_caps[category] = check.money(amount, f"budget_rules.category_caps.{category}")
+    item_cap = raw.get("item_cap")
+    return {
+        "approval_threshold": threshold or "250.00",
+        "categories": [c for c in BUDGET_CATEGORIES if c in categories],
+        "category_caps": clean_caps,
+        "item_cap": check.money(item_cap, "budget_rules.item_cap")
+        if item_cap not in (None, "")
+        else None,
+    }
+
+
 def clean_definition(data: Any, *, known_local_authorities: set[str] | None = None) -> dict:
     """Validate a programme definition; return it normalised or raise DefinitionError."""
     check = _Checker()
@@ -336,6 +394,7 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
         check.fail("disclosure.rule", f"must be one of {', '.join(sorted(DISCLOSURE_RULES))}")
         disclosure = {"rule": "ons-10-5"}
 
+    budget_rules = _clean_budget_rules(check, data.get("budget_rules"))
     cleaned = {
         "code": code,
         "name": check.text(data, "name", required=True),
@@ -364,6 +423,7 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
             check, data.get("outcome_payments"), "outcome_payments", clean_payment
         ),
         "disclosure": {"rule": disclosure["rule"]},
+        "budget_rules": budget_rules,
     }
     if check.problems:
         raise DefinitionError(check.problems)

@@ -181,6 +181,7 @@ class ProgrammeForm(forms.Form):
             "targets": targets,
             "outcome_payments": payments,
             "disclosure": self.programme.disclosure or {"rule": "ons-10-5"},
+            "budget_rules": self.programme.budget_rules or None,
         }
         known = set(LocalAuthority.objects.values_list("code", flat=True))
         try:

@@ -36,6 +36,8 @@ class Programme(models.Model):
     targets = models.JSONField(default=list, blank=True)
     outcome_payments = models.JSONField(default=list, blank=True)
     disclosure = models.JSONField(default=dict)
+    # Household Support Budget spending rules (definition.clean_definition's budget_rules).
+    budget_rules = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -71,6 +73,7 @@ class Programme(models.Model):
                 "targets": self.targets,
                 "outcome_payments": self.outcome_payments,
                 "disclosure": self.disclosure,
+                "budget_rules": self.budget_rules,
             }
         )
 

@@ -90,6 +90,7 @@ def save_definition(
     programme.targets = cleaned["targets"]
     programme.outcome_payments = cleaned["outcome_payments"]
     programme.disclosure = cleaned["disclosure"]
+    programme.budget_rules = cleaned["budget_rules"]
     programme.version += 1
     programme.updated_at = timezone.now()
     programme.save()

@@ -290,3 +290,55 @@ def test_small_spends_at_once_never_overspend(world: World) -> None:
         thread.join()
     assert outcomes.count("committed") == 5
     assert services.balance(budget).available == 0
+
+
+@pytest.mark.django_db
+def test_the_programmes_spending_rules_apply(world: World) -> None:
+    import copy
+
+    from pathways.programmes import services as programmes
+    from pathways.programmes.definition import DefinitionError
+
+    budget_for(world)
+    definition = copy.deepcopy(world.hiw.definition())
+    definition["budget_rules"] = {
+        "approval_threshold": "100.00",
+        "categories": ["travel", "childcare"],
+        "category_caps": {"travel": "150.00"},
+        "item_cap": "400.00",
+    }
+    programmes.save_definition(
+        definition=definition,
+        actor=world.programme_manager,
+        programme=world.hiw,
+        reason="Tighter rules",
+    )
+    world.household_k.programme.refresh_from_db()
+    household = world.household_k
+    with pytest.raises(RuleError, match="not a cost this programme's budget pays for"):
+        services.request_spend(
+            actor=world.advocate_k, household=household, category="digital", amount_pence=1_000
+        )
+    with pytest.raises(RuleError, match="at most £400.00"):
+        services.request_spend(
+            actor=world.advocate_k, household=household, category="childcare", amount_pence=40_001
+        )
+    waits = services.request_spend(
+        actor=world.advocate_k, household=household, category="childcare", amount_pence=10_001
+    )
+    assert waits.status == SpendRequest.Status.REQUESTED  # above the programme's £100 threshold
+    services.request_spend(
+        actor=world.advocate_k, household=household, category="travel", amount_pence=10_000
+    )
+    with pytest.raises(RuleError, match="capped at £150.00 a household; £50.00 is left"):
+        services.request_spend(
+            actor=world.advocate_k, household=household, category="travel", amount_pence=6_000
+        )
+    bad = copy.deepcopy(definition)
+    bad["budget_rules"] = {"approval_threshold": 250.0, "categories": ["yachts"]}
+    with pytest.raises(DefinitionError) as refused:
+        programmes.save_definition(
+            definition=bad, actor=world.programme_manager, programme=world.hiw
+        )
+    fields = [field for field, _ in refused.value.problems]
+    assert "budget_rules.approval_threshold" in fields and "budget_rules.categories" in fields
