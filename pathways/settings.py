@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "HouseholdStatusEnum": "pathways.households.models.Household.Status",
         "ActivityStatusEnum": "pathways.casework.models.Activity.Status",
         "OnwardReferralStatusEnum": "pathways.casework.models.OnwardReferral.Status",
+        "SpendRequestStatusEnum": "pathways.budgets.models.SpendRequest.Status",
     },
 }
 

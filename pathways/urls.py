@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from pathways.accounts.api import MeView
 from pathways.assessments.api import ReadingViewSet
 from pathways.audit.api import AuditEventViewSet
+from pathways.budgets.api import BudgetViewSet, SpendRequestViewSet
 from pathways.casework.api import ActivityViewSet, ContactViewSet, OnwardReferralViewSet
 from pathways.core.api import DocsView, SchemaView
 from pathways.households.api import HouseholdViewSet, PersonViewSet, ReferralViewSet
@@ -18,6 +19,8 @@ router.register("readings", ReadingViewSet, basename="reading")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("onward-referrals", OnwardReferralViewSet, basename="onward-referral")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("budgets", BudgetViewSet, basename="budget")
+router.register("spend-requests", SpendRequestViewSet, basename="spend-request")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 

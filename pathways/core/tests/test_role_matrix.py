@@ -116,6 +116,8 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         ("/api/activities/", expect(CASEWORK)),
         ("/api/onward-referrals/", expect(CASEWORK)),
         ("/api/contacts/", expect(CASEWORK)),
+        ("/api/budgets/", expect(CASEWORK)),
+        ("/api/spend-requests/", expect(CASEWORK)),
         (reverse("programmes:list"), expect(PMS)),
         (reverse("assessments:instruments"), expect(PMS)),
         (
