@@ -37,13 +37,7 @@ class EntrySerializer(serializers.ModelSerializer):
         ]
 
     def get_amount(self, entry: Entry) -> str:
-        return _text(entry.amount_pence)
-
-
-def _text(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{part:02d}"
+        return services.amount_text(entry.amount_pence)
 
 
 class BudgetSerializer(serializers.ModelSerializer):
@@ -56,7 +50,7 @@ class BudgetSerializer(serializers.ModelSerializer):
     def get_balance(self, budget: Budget) -> dict[str, str]:
         balance = services.balance(budget)
         return {
-            name: _text(getattr(balance, name))
+            name: services.amount_text(getattr(balance, name))
             for name in ("allocated", "committed", "spent", "available")
         }
 

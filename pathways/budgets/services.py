@@ -48,6 +48,13 @@ def rules_of(programme: Any) -> SpendingRules:
     )
 
 
+def amount_text(pence: int) -> str:
+    """12345 -> '123.45': exact text for the API and exports (no float on the way)."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
 def pounds(pence: int) -> str:
     """12345 -> '£123.45' (exact: integer arithmetic)."""
     sign = "-" if pence < 0 else ""

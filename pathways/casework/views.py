@@ -17,6 +17,7 @@ from pathways.casework.models import Activity, Appointment, OnwardReferral, Serv
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user
+from pathways.households.selectors import households_visible_to
 
 
 def _person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Any, Any]:
@@ -345,7 +346,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     """The advocate's appointments: those waiting for attendance, then the next four weeks."""
     now = timezone.now()
     mine = Appointment.objects.filter(
-        advocate=request.user, household__advocate=request.user
+        advocate=request.user, household__in=households_visible_to(request.user)
     ).select_related("household")
     return render(
         request,

@@ -36,6 +36,7 @@ from pathways.households.codes import (
 from pathways.households.models import Household, Person, Referral
 from pathways.households.rules import RuleError
 from pathways.programmes.models import Programme
+from pathways.programmes.selectors import programmes_for
 
 
 def refused(error: RuleError) -> ValidationError:
@@ -403,9 +404,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     def validate_programme(self, programme: Programme) -> Programme:
         user = self.context["request"].user
         allowed = (
-            user.programmes.all()
-            if user.role == Role.PROGRAMME_MANAGER
-            else selectors_programmes(user)
+            user.programmes.all() if user.role == Role.PROGRAMME_MANAGER else programmes_for(user)
         )
         if not allowed.filter(pk=programme.pk).exists():
             raise ValidationError("You do not work on this programme")
@@ -427,12 +426,6 @@ class ReferralSerializer(serializers.ModelSerializer):
         if problem:
             raise ValidationError(problem)
         return members
-
-
-def selectors_programmes(user: Any) -> Any:
-    from pathways.programmes.selectors import programmes_for
-
-    return programmes_for(user)
 
 
 class ReferralViewSet(

@@ -92,15 +92,8 @@ def household_record(user: Any, pk: int) -> Household | None:
 
 # --- the caseload ------------------------------------------------------------------------
 
-# What needs doing, most urgent first (the order of the households issue).
-FLAGS = {
-    1: "Not yet contacted",
-    2: f"No contact for {NO_CONTACT_DAYS} days",
-    3: "Assessment due",
-    4: "Support ending: plan the exit",
-    5: "Overdue actions",
-    6: "Referral to decide",
-}
+# Urgency, most urgent first: not contacted 1, no contact 2, assessment due 3, ending 4,
+# overdue actions 5, referral to decide 6; nothing due:
 NOTHING_DUE = 9
 
 

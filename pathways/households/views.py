@@ -56,7 +56,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "households": page.object_list,
             "summary": selectors.caseload_summary(request.user),
-            "flags": selectors.FLAGS,
         },
     )
 
