@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry, SpendRequest
 from pathways.core.access import CASEWORK_ROLES, roles_access
+from pathways.core.money import amount_text
 from pathways.households.api import refused
 from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to
@@ -37,7 +38,7 @@ class EntrySerializer(serializers.ModelSerializer):
         ]
 
     def get_amount(self, entry: Entry) -> str:
-        return services.amount_text(entry.amount_pence)
+        return amount_text(entry.amount_pence)
 
 
 class BudgetSerializer(serializers.ModelSerializer):
@@ -50,7 +51,7 @@ class BudgetSerializer(serializers.ModelSerializer):
     def get_balance(self, budget: Budget) -> dict[str, str]:
         balance = services.balance(budget)
         return {
-            name: services.amount_text(getattr(balance, name))
+            name: amount_text(getattr(balance, name))
             for name in ("allocated", "committed", "spent", "available")
         }
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from pathways.accounts.models import Role
 from pathways.audit import services as audit
 from pathways.budgets.models import Budget, Category, Entry, Receipt, SpendRequest
+from pathways.core.money import pounds
 from pathways.households.models import Household, TimelineEntry
 from pathways.households.rules import RuleError
 
@@ -35,6 +36,14 @@ class SpendingRules:
     category_caps: dict[str, int]
     item_cap: int | None
 
+    @property
+    def category_labels(self) -> list[str]:
+        return [Category(code).label for code in self.categories]
+
+    @property
+    def cap_labels(self) -> list[tuple[str, int]]:
+        return [(Category(code).label, cap) for code, cap in self.category_caps.items()]
+
 
 def rules_of(programme: Any) -> SpendingRules:
     """The programme's spending rules (programme data), in pence."""
@@ -46,20 +55,6 @@ def rules_of(programme: Any) -> SpendingRules:
         category_caps={k: parse_pounds(v) for k, v in (raw.get("category_caps") or {}).items()},
         item_cap=parse_pounds(raw["item_cap"]) if raw.get("item_cap") else None,
     )
-
-
-def amount_text(pence: int) -> str:
-    """12345 -> '123.45': exact text for the API and exports (no float on the way)."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{part:02d}"
-
-
-def pounds(pence: int) -> str:
-    """12345 -> '£123.45' (exact: integer arithmetic)."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
 
 
 def parse_pounds(text: str) -> int:

@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 
 from pathways.areas.models import LocalAuthority
+from pathways.budgets.models import Category
 from pathways.programmes.definition import (
+    BUDGET_CATEGORIES,
     MEASURE_DEFAULTS,
     MEASURE_LABELS,
     DefinitionError,
@@ -21,6 +23,10 @@ from pathways.programmes.models import Programme
 FIELD_FOR_PATH = {
     "local_authorities": "local_authorities",
     "budget_per_household": "budget_per_household",
+    "budget_rules.approval_threshold": "budget_approval_threshold",
+    "budget_rules.categories": "budget_categories",
+    "budget_rules.category_caps": "budget_category_caps",
+    "budget_rules.item_cap": "budget_item_cap",
 }
 
 
@@ -57,6 +63,36 @@ class ProgrammeForm(forms.Form):
         max_digits=9,
         decimal_places=2,
         error_messages={"max_decimal_places": "Enter the budget in pounds and pence, like 1000.00"},
+    )
+    budget_approval_threshold = forms.DecimalField(
+        label="Approval needed above (£)",
+        help_text="Requests above this wait for a team manager's approval",
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount above which a manager must approve, like 250.00",
+            "max_decimal_places": "Enter the amount in pounds and pence, like 250.00",
+        },
+    )
+    budget_categories = forms.MultipleChoiceField(
+        label="What the budget pays for",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one kind of cost the budget pays for"},
+    )
+    budget_category_caps = forms.CharField(
+        label="Caps per kind of cost (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line: category, most a household may spend. For example: travel, 300.00",
+    )
+    budget_item_cap = forms.DecimalField(
+        label="Most for one item (£, optional)",
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={"max_decimal_places": "Enter the amount in pounds and pence, like 500.00"},
     )
     instrument = forms.CharField(label="Assessment instrument code", max_length=60)
     privacy_notice_version = forms.CharField(
@@ -105,6 +141,9 @@ class ProgrammeForm(forms.Form):
         self.fields["local_authorities"].choices = [
             (la.code, la.name) for la in LocalAuthority.objects.order_by("name")
         ]
+        self.fields["budget_categories"].choices = [
+            (code, Category(code).label) for code in BUDGET_CATEGORIES
+        ]
         for key in MEASURE_DEFAULTS:
             self.fields[f"measure_{key}"] = forms.IntegerField(
                 label=MEASURE_LABELS[key], min_value=1, max_value=3650
@@ -141,6 +180,13 @@ class ProgrammeForm(forms.Form):
         )
         for key, value in definition["measures"].items():
             initial[f"measure_{key}"] = value
+        rules = definition["budget_rules"]
+        initial["budget_approval_threshold"] = rules["approval_threshold"]
+        initial["budget_categories"] = rules["categories"]
+        initial["budget_category_caps"] = "\n".join(
+            f"{category}, {amount}" for category, amount in rules["category_caps"].items()
+        )
+        initial["budget_item_cap"] = rules["item_cap"]
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -181,7 +227,17 @@ class ProgrammeForm(forms.Form):
             "targets": targets,
             "outcome_payments": payments,
             "disclosure": self.programme.disclosure or {"rule": "ons-10-5"},
-            "budget_rules": self.programme.budget_rules or None,
+            "budget_rules": {
+                "approval_threshold": str(data["budget_approval_threshold"]),
+                "categories": data["budget_categories"],
+                "category_caps": {
+                    row[0]: row[1] if len(row) > 1 else ""
+                    for row in _lines(data["budget_category_caps"])
+                },
+                "item_cap": str(data["budget_item_cap"])
+                if data["budget_item_cap"] is not None
+                else None,
+            },
         }
         known = set(LocalAuthority.objects.values_list("code", flat=True))
         try:
@@ -192,6 +248,9 @@ class ProgrammeForm(forms.Form):
         return data
 
     def _field_for(self, path: str) -> str:
+        for prefix, field in FIELD_FOR_PATH.items():
+            if path.startswith(prefix):
+                return field
         head = re.split(r"[.\[]", path, maxsplit=1)[0]
         if head == "measures":
             return f"measure_{path.split('.', 1)[1]}" if "." in path else "eligibility"
@@ -203,6 +262,10 @@ class ProgrammeForm(forms.Form):
         if match:
             what = f" {match.group(3)}" if match.group(3) else ""
             return f"Line {int(match.group(2)) + 1}:{what} {reason}"
+        if path.startswith("budget_rules.category_caps."):
+            return f"{path.rsplit('.', 1)[1]}: {reason}"
+        if path.startswith("budget_rules."):
+            return f"This {reason}" if reason.startswith(("must", "is")) else reason.capitalize()
         return (
             f"{path.replace('_', ' ').capitalize()} {reason}"
             if "." not in path and "[" not in path

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from pathways.accounts.models import Role
+from pathways.budgets import services as budget_services
 from pathways.core.access import roles
 from pathways.programmes import services
 from pathways.programmes.definition import MEASURE_LABELS, TARGET_MEASURES
@@ -37,6 +38,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             for t in programme.targets
         ],
         "versions": programme.versions.select_related("created_by")[:20],
+        "spending_rules": budget_services.rules_of(programme),
     }
     return render(request, "programmes/detail.html", context)
 

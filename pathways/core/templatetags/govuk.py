@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.safestring import SafeString
 
+from pathways.core import money
+
 register = template.Library()
 
 WIDGET_CLASSES = {
@@ -40,8 +42,7 @@ def pence(value: int | None) -> str:
     """Whole pence as pounds: 100000 -> '£1,000.00'."""
     if value is None:
         return ""
-    pounds, pennies = divmod(int(value), 100)
-    return f"£{pounds:,}.{pennies:02d}"
+    return money.pounds(int(value))
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
+from pathways.households.models import Household
 from pathways.programmes.forms import ProgrammeForm
 from pathways.programmes.models import Programme, ProgrammeVersion
 
@@ -128,3 +129,64 @@ def test_the_api_gives_a_programme_with_money_as_exact_text(world: World, signed
     assert body["budget_per_household"] == "1000.00"
     assert len(body["local_authorities"]) == 6
     assert body["measures"]["job_outcome_min_hours"] == 16
+
+
+def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them(
+    world: World, signed_in
+) -> None:
+    from pathways.budgets import services as budgets
+    from pathways.households.rules import RuleError
+
+    client = signed_in(world.programme_manager)
+    categories = ProgrammeForm.initial_for(world.hiw)["budget_categories"]
+    response = client.post(
+        reverse("programmes:edit", args=[world.hiw.code]),
+        form_data(
+            world.hiw,
+            budget_approval_threshold="100.00",
+            budget_categories=[c for c in categories if c != "digital"],
+            budget_category_caps="travel, 300.00",
+            budget_item_cap="500.00",
+        ),
+    )
+    assert response.status_code == 302
+    world.hiw.refresh_from_db()
+    rules = budgets.rules_of(world.hiw)
+    assert (rules.approval_threshold, rules.category_caps, rules.item_cap) == (
+        10000,
+        {"travel": 30000},
+        50000,
+    )
+    assert "digital" not in rules.categories
+    detail = client.get(reverse("programmes:detail", args=[world.hiw.code])).content.decode()
+    assert "A team manager approves requests above £100.00" in detail
+    assert "Travel: at most £300.00 a household" in detail
+
+    household = Household.objects.get(pk=world.household_k.pk)
+    with pytest.raises(RuleError) as refused:
+        budgets.request_spend(
+            actor=world.advocate_k, household=household, category="digital", amount_pence=2000
+        )
+    assert "is not a cost this programme" in refused.value.problems["category"]
+    waiting = budgets.request_spend(
+        actor=world.advocate_k, household=household, category="childcare", amount_pence=15000
+    )
+    assert waiting.status == "requested"  # above the new £100 threshold
+
+
+def test_bad_spending_rules_are_explained_on_their_fields_and_change_nothing(
+    world: World, signed_in
+) -> None:
+    client = signed_in(world.programme_manager)
+    url = reverse("programmes:edit", args=[world.hiw.code])
+    caps = client.post(
+        url, form_data(world.hiw, budget_category_caps="travel, 12.345\nyachts, 100.00")
+    ).content.decode()
+    assert "travel: must be in whole pence" in caps
+    assert "yachts: is not a budget category" in caps
+    threshold = client.post(url, form_data(world.hiw, budget_approval_threshold="lots"))
+    assert "Enter a number" in threshold.content.decode()
+    nothing = client.post(url, form_data(world.hiw, budget_categories=[]))
+    assert "Select at least one kind of cost the budget pays for" in nothing.content.decode()
+    world.hiw.refresh_from_db()
+    assert world.hiw.version == 1
