@@ -33,6 +33,7 @@ urlpatterns = [
     path("services/", include("pathways.casework.directory_urls")),
     path("households/", include("pathways.budgets.urls")),
     path("approvals/", include("pathways.budgets.approval_urls")),
+    path("spending/", include("pathways.budgets.spending_urls")),
     path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),
     path("audit/", include("pathways.audit.urls")),

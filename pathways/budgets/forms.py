@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 
 from pathways.budgets.models import Category
+from pathways.budgets.selectors import SpendFilter
 from pathways.budgets.services import parse_pounds
+from pathways.core.forms import DateField
 
 
 class PoundsField(forms.CharField):
@@ -78,3 +80,40 @@ class ReceiptForm(forms.Form):
         label="Receipt (PDF, JPG or PNG, up to 5 MB)",
         error_messages={"required": "Choose the receipt file"},
     )
+
+
+class SpendFilterForm(forms.Form):
+    """Which programme, period and local authority the spending page and its downloads cover."""
+
+    programme = forms.ChoiceField(label="Programme")
+    date_from = DateField(what="the start of the period", required=False, label="From")
+    date_to = DateField(what="the end of the period", required=False, label="To")
+    local_authority = forms.ChoiceField(label="Local authority", required=False)
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programmes = {p.code: p for p in programmes}
+        self.fields["programme"].choices = [(p.code, p.name) for p in self.programmes.values()]
+        authorities = {
+            la.code: la for p in self.programmes.values() for la in p.local_authorities.all()
+        }
+        self.authorities = authorities
+        self.fields["local_authority"].choices = [("", "All")] + sorted(
+            ((la.code, la.name) for la in authorities.values()), key=lambda choice: choice[1]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end of the period must be on or after its start")
+        return data
+
+    def spend_filter(self) -> SpendFilter:
+        data = self.cleaned_data
+        return SpendFilter(
+            programme=self.programmes[data["programme"]],
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            local_authority=self.authorities.get(data.get("local_authority") or ""),
+        )

@@ -14,5 +14,7 @@ urlpatterns = [
     path(
         "<int:pk>/budget/requests/<int:request_pk>/receipt/", views.add_receipt, name="add-receipt"
     ),
+    path("<int:pk>/budget/ledger.csv", views.household_ledger_csv, name="ledger-csv"),
+    path("<int:pk>/budget/ledger.xlsx", views.household_ledger_xlsx, name="ledger-xlsx"),
     path("<int:pk>/budget/receipts/<int:receipt_pk>/", views.download_receipt, name="receipt"),
 ]

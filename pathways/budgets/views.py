@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.accounts.models import Role
 from pathways.audit import services as audit
-from pathways.budgets import forms, services
+from pathways.budgets import exports, forms, selectors, services
 from pathways.budgets.models import Budget, Receipt, SpendRequest
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.core.pagination import paginate
@@ -18,6 +18,7 @@ from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user
 from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to
+from pathways.programmes.selectors import programmes_for
 
 
 def _budget(request: HttpRequest, pk: int) -> tuple[Any, Budget]:
@@ -192,3 +193,116 @@ def download_receipt(request: HttpRequest, pk: int, receipt_pk: int) -> FileResp
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- programme-wide spending and the ledger for finance -----------------------------------
+
+MANAGERS = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+
+
+def _spend_filter(
+    request: HttpRequest,
+) -> tuple[forms.SpendFilterForm, selectors.SpendFilter | None]:
+    programmes = list(programmes_for(request.user))
+    if not programmes:
+        raise Http404("You do not work on a programme with a budget")
+    data = request.GET if "programme" in request.GET else {"programme": programmes[0].code}
+    form = forms.SpendFilterForm(data, programmes=programmes)
+    return form, form.spend_filter() if form.is_valid() else None
+
+
+def _totals(balance: dict[str, Any]) -> dict[str, int]:
+    return {
+        name: balance[name] for name in ("allocated", "committed", "spent", "refunded", "available")
+    }
+
+
+@roles(*MANAGERS)
+def spending(request: HttpRequest) -> HttpResponse:
+    """Spend across the programme by category, local authority and month; per household by
+    outcome; with the ledger to download for the same filter."""
+    form, spend = _spend_filter(request)
+    context: dict[str, Any] = {"form": form}
+    if spend is not None:
+        entries = selectors.entries_visible_to(request.user, spend)
+        context.update(
+            totals=selectors.spend_totals(entries),
+            by_category=selectors.spend_by_category(entries),
+            by_local_authority=selectors.spend_by_local_authority(entries),
+            by_month=selectors.spend_by_month(entries),
+            by_outcome=selectors.spend_by_outcome(entries),
+            query=request.GET.urlencode(),
+        )
+    return render(request, "budgets/spending.html", context)
+
+
+def _download(
+    request: HttpRequest, entries: Any, programme: Any, name: str, kind: str, scope: dict
+) -> HttpResponse:
+    audit.record(
+        actor=request.user,
+        verb="budget.ledger_exported",
+        target=programme,
+        programme=programme,
+        data={"format": kind, **scope},
+    )
+    rows = exports.ledger_rows(entries)
+    if kind == "csv":
+        response: HttpResponse = StreamingHttpResponse(
+            exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        totals = _totals(selectors.spend_totals(entries))
+        response = HttpResponse(
+            exports.xlsx_bytes(rows, totals),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+def _programme_ledger(request: HttpRequest, kind: str) -> HttpResponse:
+    form, spend = _spend_filter(request)
+    if spend is None:
+        return render(request, "budgets/spending.html", {"form": form}, status=400)
+    entries = selectors.entries_visible_to(request.user, spend)
+    scope = {
+        "from": str(spend.date_from or ""),
+        "to": str(spend.date_to or ""),
+        "local_authority": spend.local_authority.code if spend.local_authority else "",
+    }
+    return _download(
+        request, entries, spend.programme, f"ledger-{spend.programme.code}", kind, scope
+    )
+
+
+@roles(*MANAGERS)
+def ledger_csv(request: HttpRequest) -> HttpResponse:
+    return _programme_ledger(request, "csv")
+
+
+@roles(*MANAGERS)
+def ledger_xlsx(request: HttpRequest) -> HttpResponse:
+    return _programme_ledger(request, "xlsx")
+
+
+def _household_ledger(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    household, budget = _budget(request, pk)
+    return _download(
+        request,
+        budget.entries.all(),
+        household.programme,
+        f"ledger-{household.reference}",
+        kind,
+        {"household": household.pk},
+    )
+
+
+@roles(*CASEWORK_ROLES)
+def household_ledger_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _household_ledger(request, pk, "csv")
+
+
+@roles(*CASEWORK_ROLES)
+def household_ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _household_ledger(request, pk, "xlsx")

@@ -58,6 +58,17 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             reverse("budgets:request", args=[k]),
             expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
         ),
+        *(
+            (
+                reverse(name, args=[k]),
+                expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+            )
+            for name in ("budgets:ledger-csv", "budgets:ledger-xlsx")
+        ),
+        *(
+            (reverse(name), expect({"manager_k", "manager_l"} | PMS))
+            for name in ("spending:summary", "spending:ledger-csv", "spending:ledger-xlsx")
+        ),
         (
             reverse("budgets:adjust", args=[k]),
             expect({"manager_k", "programme_manager"}, hidden={"manager_l", "win_manager"}),
