@@ -114,6 +114,9 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # For entries from an imported file: which row they stand for, so that importing the same
+    # file again changes nothing and a changed amount is corrected by a further entry.
+    source_key = models.CharField(max_length=200, blank=True, db_index=True)
 
     objects = EntryQuerySet.as_manager()
 

@@ -182,6 +182,42 @@ def _commit(budget: Budget, actor: Any, request: SpendRequest, on: dt.date) -> N
     )
 
 
+def _check_rules(rules: SpendingRules, budget: Budget, category: str, amount: int) -> None:
+    """The programme's rules for spending `amount` on `category`: an eligible cost, within the
+    per-item cap and within what is left of the category's cap for the household."""
+    if category not in rules.categories:
+        raise RuleError(
+            {
+                "category": f"{Category(category).label} is not a cost this programme's budget pays for"
+            }
+        )
+    if rules.item_cap is not None and amount > rules.item_cap:
+        raise RuleError(
+            {"amount": f"One item can be at most {pounds(rules.item_cap)} on this programme"}
+        )
+    cap = rules.category_caps.get(category)
+    if cap is None:
+        return
+    used = -(
+        budget.entries.filter(
+            category=category,
+            kind__in=[
+                Entry.Kind.COMMITMENT,
+                Entry.Kind.RELEASE,
+                Entry.Kind.SPEND,
+                Entry.Kind.REFUND,
+            ],
+        ).aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    if used + amount > cap:
+        raise RuleError(
+            {
+                "amount": f"{Category(category).label} is capped at {pounds(cap)} a household; {pounds(max(0, cap - used))} is left"
+            }
+        )
+
+
 @transaction.atomic
 def request_spend(
     *,
@@ -198,37 +234,8 @@ def request_spend(
     on = on or timezone.localdate()
     _check_request(category, amount_pence)
     rules = rules_of(household.programme)
-    if category not in rules.categories:
-        raise RuleError(
-            {
-                "category": f"{Category(category).label} is not a cost this programme's budget pays for"
-            }
-        )
-    if rules.item_cap is not None and amount_pence > rules.item_cap:
-        raise RuleError(
-            {"amount": f"One item can be at most {pounds(rules.item_cap)} on this programme"}
-        )
     budget = _lock(household)
-    cap = rules.category_caps.get(category)
-    if cap is not None:
-        used = -(
-            budget.entries.filter(
-                category=category,
-                kind__in=[
-                    Entry.Kind.COMMITMENT,
-                    Entry.Kind.RELEASE,
-                    Entry.Kind.SPEND,
-                    Entry.Kind.REFUND,
-                ],
-            ).aggregate(total=Sum("amount_pence"))["total"]
-            or 0
-        )
-        if used + amount_pence > cap:
-            raise RuleError(
-                {
-                    "amount": f"{Category(category).label} is capped at {pounds(cap)} a household; {pounds(max(0, cap - used))} is left"
-                }
-            )
+    _check_rules(rules, budget, category, amount_pence)
     request = SpendRequest.objects.create(
         budget=budget,
         category=category,
@@ -434,6 +441,79 @@ def adjust(
         f"Budget {'increased' if amount_pence > 0 else 'reduced'} by {pounds(abs(amount_pence))}: {reason.strip()}",
     )
     return entry
+
+
+# --- spending recorded elsewhere (budget.csv of the exchange format) --------------------------
+
+
+@transaction.atomic
+def record_past_spending(
+    *,
+    actor: Any,
+    household: Household,
+    on: dt.date,
+    category: str,
+    amount_pence: int,
+    description: str,
+    source_key: str,
+) -> str:
+    """A spend (positive) or refund (negative) already made, from an imported file, through
+    the same rules as the pages: an eligible cost within the caps, never more than is
+    available, a refund never more than was spent. The approval threshold does not apply: the
+    money was approved and paid where it was recorded.
+
+    Idempotent on `source_key`: the same row again changes nothing ("unchanged"); a changed
+    amount adds an entry for the difference ("updated"); the ledger is never edited.
+    """
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence == 0:
+        raise RuleError({"amount": "Enter an amount that is not zero"})
+    if category not in Category.values:
+        raise RuleError({"category": "Choose what the money is for"})
+    budget = _lock(household)
+    recorded = budget.entries.filter(source_key=source_key).aggregate(total=Sum("amount_pence"))
+    # Entries are signed by their effect on the money available: a spend is negative.
+    before = -(recorded["total"] or 0)
+    change = amount_pence - before
+    if change == 0:
+        return "unchanged"
+    now = balance(budget)
+    if change > 0:
+        _check_rules(rules_of(household.programme), budget, category, change)
+        if change > now.available:
+            raise RuleError(
+                {
+                    "amount": f"Only {pounds(now.available)} of the budget is available, not {pounds(change)}"
+                }
+            )
+        kind = Entry.Kind.SPEND
+    else:
+        if -change > now.spent:
+            raise RuleError(
+                {"amount": f"A refund cannot be more than has been spent ({pounds(now.spent)})"}
+            )
+        kind = Entry.Kind.REFUND
+    note = (
+        description.strip()
+        if not before
+        else f"Correction of an imported row: {pounds(before)} is now {pounds(amount_pence)}"
+    )
+    _entry(
+        budget,
+        actor,
+        kind,
+        -change,
+        on,
+        category=category,
+        description=note[:500],
+        source_key=source_key,
+    )
+    _note(
+        household,
+        actor,
+        on,
+        f"Imported {'spending' if kind == Entry.Kind.SPEND else 'refund'} of {pounds(abs(change))} ({Category(category).label.lower()})",
+    )
+    return "created" if not before else "updated"
 
 
 # --- receipts ---------------------------------------------------------------------------------

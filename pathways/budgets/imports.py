@@ -1,0 +1,175 @@
+"""Importing budget.csv of the exchange format: every row through the budget's own rules, all or
+nothing, every problem reported at once with its line and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+
+from pathways.budgets import services
+from pathways.budgets.models import Budget, Category
+from pathways.core.money import amount_text
+from pathways.exchange.csvfiles import read_rows
+from pathways.exchange.problems import ImportRefused, Problem
+from pathways.households.models import Household
+from pathways.households.rules import RuleError
+
+FILE = "budget.csv"
+REQUIRED = {"household_ref", "date", "category", "amount"}
+OPTIONAL = {"description"}
+
+
+@dataclass
+class Summary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{FILE}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    line: int
+    household_ref: str
+    date: dt.date
+    category: str
+    amount_pence: int  # positive = spend, negative = refund
+    description: str
+
+
+def parse_row(line: int, cells: dict[str, str]) -> BudgetRow | list[Problem]:
+    """One row, checked cell by cell; every problem of the row, or the row."""
+    problems = []
+
+    def fail(column: str, reason: str) -> None:
+        problems.append(Problem(FILE, line, column, cells.get(column, ""), reason))
+
+    for column in sorted(REQUIRED):
+        if not cells.get(column):
+            fail(column, "is required")
+    try:
+        on = dt.date.fromisoformat(cells["date"]) if cells.get("date") else None
+    except ValueError:
+        on = None
+        fail("date", "is not a date in the form YYYY-MM-DD")
+    category = cells.get("category", "")
+    if category and category not in Category.values:
+        fail("category", f"is not a budget category (one of {', '.join(Category.values)})")
+    amount = 0
+    if cells.get("amount"):
+        try:
+            amount = services.parse_pounds(cells["amount"])
+        except ValueError as error:
+            fail("amount", str(error))
+        else:
+            if "." not in cells["amount"] or len(cells["amount"].rsplit(".", 1)[1]) != 2:
+                fail("amount", "must be pounds with two decimals, like 12.50 or -40.00")
+            elif amount == 0:
+                fail("amount", "must not be zero (positive = spend, negative = refund)")
+    if problems:
+        return problems
+    return BudgetRow(
+        line,
+        cells["household_ref"],
+        on,  # type: ignore[arg-type]
+        category,
+        amount,
+        cells.get("description", "")[:500],
+    )
+
+
+def import_budget_csv(
+    stream: IO[bytes], *, programme: Any, actor: Any, dry_run: bool = False
+) -> Summary:
+    """Import the file for one programme. Raises ImportRefused with every problem, having
+    changed nothing; with `dry_run`, checks everything and changes nothing either way."""
+    summary = Summary()
+    rows: list[BudgetRow] = []
+    for item in read_rows(stream, name=FILE, required=REQUIRED, optional=OPTIONAL):
+        if isinstance(item, Problem):
+            summary.problems.append(item)
+            continue
+        parsed = parse_row(*item)
+        if isinstance(parsed, list):
+            summary.problems.extend(parsed)
+        else:
+            rows.append(parsed)
+    if summary.problems and not rows:
+        raise ImportRefused(summary.problems)
+    with transaction.atomic():
+        _apply(rows, programme, actor, summary)
+        if summary.problems:
+            transaction.set_rollback(True)
+            raise ImportRefused(summary.problems)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) -> None:
+    references = {row.household_ref for row in rows}
+    households = {
+        h.reference: h
+        for h in Household.objects.filter(
+            programme=programme, reference__in=references
+        ).select_related("programme")
+    }
+    with_budget = set(
+        Budget.objects.filter(household__in=households.values()).values_list(
+            "household__reference", flat=True
+        )
+    )
+    # A row is known by its household, date, category and its place among such rows: the
+    # second £5.00 of travel on one day is a different row from the first.
+    seen: Counter[tuple[str, dt.date, str]] = Counter()
+    # In date order, so that a refund follows the spending it returns.
+    for row in sorted(rows, key=lambda r: (r.date, r.line)):
+        household = households.get(row.household_ref)
+        if household is None:
+            summary.problems.append(
+                Problem(
+                    FILE,
+                    row.line,
+                    "household_ref",
+                    row.household_ref,
+                    f"no household with this reference on {programme.name}",
+                )
+            )
+            continue
+        if row.household_ref not in with_budget:
+            summary.problems.append(
+                Problem(
+                    FILE,
+                    row.line,
+                    "household_ref",
+                    row.household_ref,
+                    "this household has no budget (it has not started, or the programme has none)",
+                )
+            )
+            continue
+        seen[(row.household_ref, row.date, row.category)] += 1
+        key = f"{FILE}:{row.household_ref}:{row.date}:{row.category}:{seen[(row.household_ref, row.date, row.category)]}"
+        try:
+            outcome = services.record_past_spending(
+                actor=actor,
+                household=household,
+                on=row.date,
+                category=row.category,
+                amount_pence=row.amount_pence,
+                description=row.description,
+                source_key=key,
+            )
+        except RuleError as error:
+            for column, reason in error.problems.items():
+                column = column if column in REQUIRED else "amount"
+                value = {"amount": amount_text(row.amount_pence)}.get(column, "")
+                summary.problems.append(Problem(FILE, row.line, column, value, reason))
+            continue
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
