@@ -18,6 +18,7 @@ from pathways.accounts.models import Role, User
 from pathways.areas.models import LocalAuthority
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
+from pathways.budgets import services as budgets
 from pathways.casework import services as casework
 from pathways.households import services
 from pathways.households.codes import (
@@ -30,6 +31,7 @@ from pathways.households.codes import (
     TimeSinceWork,
 )
 from pathways.households.models import Household
+from pathways.households.rules import RuleError
 from pathways.programmes.models import Programme
 
 # Invented names: each list mixes common given and family names so no row is a real person.
@@ -298,6 +300,7 @@ def _make(
         end = min(today - dt.timedelta(days=1), start + dt.timedelta(days=rng.randint(90, 365)))
         _contacts(rng, household, advocate, start, end)
         _readings_and_plans(rng, household, advocate, start, end)
+        _spending(rng, household, advocate, manager, start, end)
         services.end_support(
             actor=advocate,
             household=household,
@@ -307,6 +310,7 @@ def _make(
     else:
         _contacts(rng, household, advocate, start, today)
         _readings_and_plans(rng, household, advocate, start, today)
+        _spending(rng, household, advocate, manager, start, today)
         household.refresh_from_db()
         if rng.random() < 0.6:  # the next visit, in the advocate's diary
             day = today + dt.timedelta(days=rng.randint(1, 20))
@@ -319,6 +323,55 @@ def _make(
                 method=rng.choice(["home_visit", "office", "outreach"]),
                 purpose=rng.choice(["Star reading", "Job search", "Budget review", "Catch-up"]),
             )
+
+
+# What households spend their budget on, and what it costs: (category, supplier, what, £ low-high)
+SPENDING = [
+    ("travel", "Merseytravel", "Bus pass for the first month of work", 40, 80),
+    ("childcare", "Little Stars Nursery", "Childcare during a training course", 120, 400),
+    ("clothing", "Matalan", "Clothes for an interview", 30, 90),
+    ("documents_checks", "DBS", "Basic DBS check", 18, 18),
+    ("documents_checks", "General Register Office", "Birth certificate", 11, 11),
+    ("household_goods", "Argos", "Washing machine", 180, 320),
+    ("digital", "Currys", "Refurbished laptop for job search", 150, 280),
+    ("training", "Local college", "Food hygiene certificate", 20, 60),
+]
+
+
+def _spending(
+    rng: random.Random,
+    household: Household,
+    advocate: User,
+    manager: User | None,
+    start: dt.date,
+    until: dt.date,
+) -> None:
+    """A few spends from the household's budget; larger ones approved by the team manager, and
+    now and then one still waiting for approval."""
+    if not hasattr(household, "budget") or (until - start).days < 7:
+        return
+    for _ in range(rng.randint(0, 4)):
+        category, supplier, what, low, high = rng.choice(SPENDING)
+        on = start + dt.timedelta(days=rng.randint(3, max(3, (until - start).days)))
+        amount = rng.randint(low, high) * 100 + rng.choice([0, 0, 49, 99])
+        try:
+            request = budgets.request_spend(
+                actor=advocate,
+                household=household,
+                category=category,
+                amount_pence=amount,
+                supplier=supplier,
+                description=what,
+                on=on,
+            )
+            if request.status == "requested":
+                if manager is None or rng.random() < 0.3:
+                    continue  # waiting in the manager's Approvals
+                budgets.approve(actor=manager, request=request, on=on)
+            if rng.random() < 0.85:
+                budgets.pay(actor=advocate, request=request, on=on)
+        except RuleError:
+            return  # the budget is spent
 
 
 def _contacts(
