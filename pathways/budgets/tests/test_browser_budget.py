@@ -73,3 +73,10 @@ def test_childcare_request_approved_paid_and_refunded(
     page.click("button:has-text('Record refund')")
     assert page.locator("#available").inner_text() == "£740.00"
     assert_accessible(page)
+    # The manager sees it in the programme's spending, by kind of cost, and can download it.
+    page.click("a.govuk-service-navigation__link:has-text('Spending')")
+    assert "£260.00" in page.locator("#by-category").inner_text()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.click("a:has-text('CSV')")
+    assert download.value.suggested_filename == "ledger-households-into-work.csv"
