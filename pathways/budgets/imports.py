@@ -132,26 +132,16 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
     # In date order, so that a refund follows the spending it returns.
     for row in sorted(rows, key=lambda r: (r.date, r.line)):
         household = households.get(row.household_ref)
-        if household is None:
+        missing = (
+            f"no household with this reference on {programme.name}"
+            if household is None
+            else "this household has no budget (it has not started, or the programme has none)"
+            if row.household_ref not in with_budget
+            else None
+        )
+        if missing:
             summary.problems.append(
-                Problem(
-                    FILE,
-                    row.line,
-                    "household_ref",
-                    row.household_ref,
-                    f"no household with this reference on {programme.name}",
-                )
-            )
-            continue
-        if row.household_ref not in with_budget:
-            summary.problems.append(
-                Problem(
-                    FILE,
-                    row.line,
-                    "household_ref",
-                    row.household_ref,
-                    "this household has no budget (it has not started, or the programme has none)",
-                )
+                Problem(FILE, row.line, "household_ref", row.household_ref, missing)
             )
             continue
         seen[(row.household_ref, row.date, row.category)] += 1
