@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pathways.casework",
     "pathways.assessments",
     "pathways.budgets",
+    "pathways.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Sc
 from pathways.audit import services as audit
 from pathways.households.models import Person, TimelineEntry
 from pathways.households.rules import RuleError
-from pathways.households.services import refresh_due_dates
+from pathways.households.services import records_changed
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 MIN_POINTS, MAX_POINTS = 5, 10
@@ -232,7 +232,7 @@ def record_reading(
     )
     _write(reading, scores)
     household = person.household
-    refresh_due_dates(household)
+    records_changed(household)
     TimelineEntry.objects.create(
         household=household,
         on=date,
@@ -288,7 +288,7 @@ def amend_reading(
     original.superseded = True
     original.save(update_fields=["superseded"])
     household = original.person.household
-    refresh_due_dates(household)
+    records_changed(household)
     TimelineEntry.objects.create(
         household=household,
         on=timezone.localdate(),

@@ -22,7 +22,7 @@ from pathways.casework.models import (
 )
 from pathways.households.models import Household, Person, TimelineEntry
 from pathways.households.rules import RuleError
-from pathways.households.services import refresh_due_dates
+from pathways.households.services import records_changed
 
 
 @transaction.atomic
@@ -172,7 +172,7 @@ def add_activity(*, actor: Any, person: Person, **facts: Any) -> Activity:
     if problems:
         raise RuleError(problems)
     activity = Activity.objects.create(person=person, recorded_by=_user(actor), **facts)
-    refresh_due_dates(household)
+    records_changed(household)
     TimelineEntry.objects.create(
         household=household,
         on=activity.agreed_date,
@@ -214,7 +214,7 @@ def update_activity(
     activity.completed_date = facts["completed_date"]
     activity.save(update_fields=["status", "completed_date"])
     household = activity.person.household
-    refresh_due_dates(household)
+    records_changed(household)
     if status == Activity.Status.COMPLETED:
         TimelineEntry.objects.create(
             household=household,

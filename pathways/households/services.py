@@ -17,7 +17,7 @@ from django.utils import timezone
 from pathways.accounts.models import Role, User
 from pathways.areas.models import LocalAuthority
 from pathways.audit import services as audit
-from pathways.households import rules
+from pathways.households import rules, signals
 from pathways.households.codes import ADULT_ROLES
 from pathways.households.models import (
     Allocation,
@@ -522,7 +522,7 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
         allocated_on=household.allocated_on,
         allocated_by=_actor(actor),
     )
-    refresh_due_dates(household)
+    records_changed(household)
     from pathways.budgets.services import allocate
 
     allocate(actor=actor, household=household, on=start_date)
@@ -596,7 +596,7 @@ def end_support(
     household.exit_reason = exit_reason
     household.updated_at = timezone.now()
     household.save()
-    refresh_due_dates(household)
+    records_changed(household)
     _note(
         household,
         "ended",
@@ -672,7 +672,7 @@ def add_member(*, actor: Any, household: Household, member: Mapping[str, Any]) -
     if problems:
         raise RuleError(problems)
     (person,) = _create_people(household, [member])
-    refresh_due_dates(household)
+    records_changed(household)
     joined = f" on {person.joined_on:%-d %B %Y}" if person.joined_on else ""
     _note(
         household,
@@ -721,7 +721,7 @@ def update_member(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
         return person
     person.updated_at = timezone.now()
     person.save()
-    refresh_due_dates(household)
+    records_changed(household)
     if "left_on" in diff and person.left_on:
         _note(
             household,
@@ -811,6 +811,13 @@ def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> 
         },
     )
     return household
+
+
+def records_changed(household: Household) -> None:
+    """After a change to what the caseload and the measures read: due dates are worked out
+    again and listeners (outcomes) are told."""
+    refresh_due_dates(household)
+    signals.records_changed.send(sender=Household, household=household)
 
 
 def refresh_due_dates(household: Household) -> None:

@@ -14,6 +14,7 @@ from pathways.areas.models import LocalAuthority
 from pathways.audit import services as audit
 from pathways.programmes.definition import DefinitionError, clean_definition
 from pathways.programmes.models import Programme, ProgrammeVersion
+from pathways.programmes.signals import programme_changed
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 
@@ -102,6 +103,7 @@ def save_definition(
     interval = "star_reading_interval_weeks"
     if before.get("measures", {}).get(interval) != after["measures"].get(interval):
         _refresh_reading_due_dates(programme)
+    programme_changed.send(sender=Programme, programme=programme, before=before, after=after)
     ProgrammeVersion.objects.create(
         programme=programme,
         number=programme.version,

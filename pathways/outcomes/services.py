@@ -1,0 +1,700 @@
+"""Keeping outcomes current, recording work, evidence and verification, claims and payments.
+
+`recompute_households` is the one place outcomes are written from the rules: it loads the facts
+of a batch of households in a handful of queries, applies `outcomes.rules`, and creates, updates
+or withdraws Outcome rows. Every service that changes a record the rules read (a spell, a
+reading, an activity, a member, the start) recomputes that household only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pathways.accounts.models import Role
+from pathways.assessments.models import InstrumentPoint, Reading, Score
+from pathways.audit import services as audit
+from pathways.audit.models import AuditEvent
+from pathways.casework.models import Activity
+from pathways.core.money import pounds
+from pathways.households.codes import MemberRole
+from pathways.households.models import Household, Person, TimelineEntry
+from pathways.households.rules import RuleError
+from pathways.outcomes import rules
+from pathways.outcomes.models import (
+    Claim,
+    ClaimLine,
+    EmploymentSpell,
+    Evidence,
+    Outcome,
+    ParticipantPayment,
+)
+from pathways.programmes.models import Programme
+
+Kind = Outcome.Kind
+ACTIVE = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
+
+# Why an outcome that no longer holds was withdrawn, in words.
+NO_LONGER = {
+    Kind.COMPLETED_ACTIVITY: "No agreed activity is recorded as completed any more",
+    Kind.SIGNIFICANT_IMPROVEMENT: "The readings no longer show a significant improvement",
+    Kind.PROGRESS: "The latest reading is no longer above the first on any point",
+    Kind.JOB_OUTCOME: "The spells of work no longer make {days} days in work of {hours}+ hours a week",
+    Kind.SUSTAINED_13: "The work no longer continues {short} days from its first day",
+    Kind.SUSTAINED_26: "The work no longer continues {long} days from its first day",
+}
+
+
+@dataclass
+class PersonFacts:
+    person_id: int
+    household_id: int
+    start: dt.date
+    spells: list[rules.Spell] = field(default_factory=list)
+    readings: list[rules.ReadingFacts] = field(default_factory=list)
+    activities: list[rules.ActivityFacts] = field(default_factory=list)
+
+
+def is_participant(role: str, participant: bool | None) -> bool:
+    """programmes.md: a member who is not a child and whose `participant` is not no."""
+    return role != MemberRole.CHILD and participant is not False
+
+
+def outcomes_of(
+    facts: PersonFacts, measures: rules.Measures, today: dt.date
+) -> dict[str, rules.Achieved]:
+    """Every outcome the rules find for one participant, as of `today`."""
+    found: dict[str, rules.Achieved] = {}
+    work = rules.job_outcome(facts.spells, start=facts.start, report_date=today, measures=measures)
+    if work is not None:
+        found[Kind.JOB_OUTCOME] = work[0]
+        for kind, days in (
+            (Kind.SUSTAINED_13, measures.sustained_short_days),
+            (Kind.SUSTAINED_26, measures.sustained_long_days),
+        ):
+            kept = rules.sustained(
+                facts.spells, start=facts.start, report_date=today, measures=measures, days=days
+            )
+            if kept is not None:
+                found[kind] = kept
+    improvement = rules.significant_improvement(
+        facts.readings, report_date=today, measures=measures
+    )
+    if improvement is not None:
+        found[Kind.SIGNIFICANT_IMPROVEMENT] = improvement
+    progress = rules.progress_measures(facts.readings, report_date=today)
+    if progress is not None:
+        found[Kind.PROGRESS] = progress
+    activity = rules.completed_activity(facts.activities, report_date=today)
+    if activity is not None:
+        found[Kind.COMPLETED_ACTIVITY] = activity
+    return found
+
+
+def _facts(
+    programme: Programme, household_ids: list[int], today: dt.date
+) -> dict[int, PersonFacts]:
+    """The facts the rules read for the participants of these households: five queries."""
+    people: dict[int, PersonFacts] = {}
+    for pk, household_id, role, participant, start in Person.objects.filter(
+        household_id__in=household_ids,
+        household__start_date__isnull=False,
+        household__start_date__lte=today,
+    ).values_list("pk", "household_id", "role", "participant", "household__start_date"):
+        if is_participant(role, participant):
+            people[pk] = PersonFacts(pk, household_id, start)
+    if not people:
+        return people
+    in_batch = {"person__household_id__in": household_ids}
+    for pk, person_id, start, end, hours in EmploymentSpell.objects.filter(**in_batch).values_list(
+        "pk", "person_id", "start_date", "end_date", "hours_per_week"
+    ):
+        if person_id in people:
+            people[person_id].spells.append(rules.Spell(pk, start, end, hours))
+    readings = {
+        pk: (person_id, date)
+        for pk, person_id, date in Reading.objects.filter(
+            **in_batch, superseded=False, instrument__code=programme.instrument
+        ).values_list("pk", "person_id", "date")
+        if person_id in people
+    }
+    scores: dict[int, dict[str, int]] = defaultdict(dict)
+    for reading_id, point, worker, said in Score.objects.filter(
+        reading__person__household_id__in=household_ids,
+        reading__superseded=False,
+        reading__instrument__code=programme.instrument,
+        point__kind=InstrumentPoint.Kind.SCALE,
+    ).values_list("reading_id", "point__code", "worker", "participant"):
+        value = worker if worker is not None else said
+        if value is not None:
+            scores[reading_id][point] = value
+    for pk, (person_id, date) in readings.items():
+        people[person_id].readings.append(rules.ReadingFacts(pk, date, scores.get(pk, {})))
+    for pk, person_id, completed in Activity.objects.filter(
+        **in_batch, completed_date__isnull=False
+    ).values_list("pk", "person_id", "completed_date"):
+        if person_id in people:
+            people[person_id].activities.append(rules.ActivityFacts(pk, completed))
+    return people
+
+
+def _basis(found: rules.Achieved) -> dict[str, list[int]]:
+    return {
+        name: list(ids)
+        for name, ids in (
+            ("spells", found.spells),
+            ("readings", found.readings),
+            ("activities", found.activities),
+        )
+        if ids
+    }
+
+
+@dataclass
+class Recomputed:
+    created: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    reinstated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: Recomputed) -> None:
+        for name in ("created", "updated", "withdrawn", "reinstated", "unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def recompute_households(
+    programme: Programme, household_ids: list[int], *, today: dt.date | None = None
+) -> Recomputed:
+    """Apply the rules to these households' records and bring their outcomes up to date."""
+    today = today or timezone.localdate()
+    measures = rules.Measures.of(programme.measures)
+    facts = _facts(programme, household_ids, today)
+    existing = {
+        (o.person_id, o.kind): o for o in Outcome.objects.filter(household_id__in=household_ids)
+    }
+    claimed = set(
+        ClaimLine.objects.filter(
+            outcome__household_id__in=household_ids, kind=ClaimLine.Kind.CLAIM
+        ).values_list("outcome_id", flat=True)
+    )
+    now = timezone.now()
+    result = Recomputed()
+    creates: list[Outcome] = []
+    updates: list[Outcome] = []
+    notes: list[tuple[Outcome, str]] = []
+    found_keys: set[tuple[int, str]] = set()
+
+    for person in facts.values():
+        for kind, found in outcomes_of(person, measures, today).items():
+            key = (person.person_id, kind)
+            found_keys.add(key)
+            fields = {
+                "achieved_on": found.on,
+                "quantity": found.quantity,
+                "why": found.why[:500],
+                "basis": _basis(found),
+                "detail": found.detail,
+            }
+            outcome = existing.get(key)
+            if outcome is None:
+                outcome = Outcome(
+                    programme=programme,
+                    household_id=person.household_id,
+                    person_id=person.person_id,
+                    kind=kind,
+                    first_found_at=now,
+                    changed_at=now,
+                    **fields,
+                )
+                creates.append(outcome)
+                result.created += 1
+                continue
+            same = all(getattr(outcome, name) == value for name, value in fields.items())
+            if outcome.status == Outcome.Status.WITHDRAWN:
+                outcome.status = Outcome.Status.ACHIEVED
+                outcome.withdrawn_at, outcome.withdrawn_reason = None, ""
+                outcome.reversal_due = False
+                if outcome.pk not in claimed:
+                    for name, value in fields.items():
+                        setattr(outcome, name, value)
+                outcome.changed_at = now
+                updates.append(outcome)
+                notes.append((outcome, "reinstated: the records meet the rule again"))
+                result.reinstated += 1
+            elif same or outcome.pk in claimed:
+                result.unchanged += 1  # a claimed outcome is locked while it holds
+            else:
+                for name, value in fields.items():
+                    setattr(outcome, name, value)
+                if outcome.status == Outcome.Status.VERIFIED:
+                    outcome.status = Outcome.Status.EVIDENCED
+                    outcome.verified_by, outcome.verified_at = None, None
+                outcome.changed_at = now
+                updates.append(outcome)
+                notes.append((outcome, "changed: the records it rests on changed"))
+                result.updated += 1
+
+    for key, outcome in existing.items():
+        if key in found_keys or outcome.status == Outcome.Status.WITHDRAWN:
+            continue
+        reason = NO_LONGER[outcome.kind].format(
+            days=measures.job_min_days,
+            hours=measures.job_min_hours,
+            short=measures.sustained_short_days,
+            long=measures.sustained_long_days,
+        )
+        if outcome.person_id not in facts:
+            reason = "The person is no longer a participant of a started household"
+        outcome.status = Outcome.Status.WITHDRAWN
+        outcome.withdrawn_at, outcome.withdrawn_reason = now, reason
+        outcome.reversal_due = outcome.pk in claimed
+        outcome.changed_at = now
+        updates.append(outcome)
+        flag = (
+            " (it was claimed: a reversal is due in the next claim)" if outcome.reversal_due else ""
+        )
+        notes.append((outcome, f"withdrawn: {reason}{flag}"))
+        result.withdrawn += 1
+
+    if creates:
+        Outcome.objects.bulk_create(creates, batch_size=1000)
+        notes += [(outcome, "achieved") for outcome in creates]
+    if updates:
+        Outcome.objects.bulk_update(
+            updates,
+            [
+                "status",
+                "achieved_on",
+                "quantity",
+                "why",
+                "basis",
+                "detail",
+                "withdrawn_at",
+                "withdrawn_reason",
+                "reversal_due",
+                "verified_by",
+                "verified_at",
+                "changed_at",
+            ],
+            batch_size=1000,
+        )
+    _record(programme, notes, today)
+    return result
+
+
+def _record(programme: Programme, notes: list[tuple[Outcome, str]], today: dt.date) -> None:
+    """A timeline entry and an audit event for each outcome found, changed or withdrawn."""
+    if not notes:
+        return
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                household_id=outcome.household_id,
+                on=outcome.achieved_on if what == "achieved" else today,
+                kind="outcome",
+                summary=f"{outcome.get_kind_display()} {what}"[:500],
+            )
+            for outcome, what in notes
+        ],
+        batch_size=1000,
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=None,
+                actor_label="system",
+                verb=f"outcome.{what.split(':')[0]}",
+                target_type="outcomes.outcome",
+                target_id=str(outcome.pk),
+                target_label=outcome.get_kind_display(),
+                programme=programme,
+                data={
+                    "person": outcome.person_id,
+                    "kind": outcome.kind,
+                    "achieved_on": outcome.achieved_on.isoformat(),
+                    "basis": outcome.basis,
+                    "reason": outcome.withdrawn_reason,
+                },
+            )
+            for outcome, what in notes
+        ],
+        batch_size=1000,
+    )
+
+
+def recompute_household(household: Household) -> Recomputed:
+    """After a change to one household's records: that household only."""
+    with transaction.atomic():
+        return recompute_households(household.programme, [household.pk])
+
+
+def recompute_programme(programme: Programme, *, batch: int = 1000) -> Recomputed:
+    """Every household of a programme, a batch at a time (memory stays flat as it grows)."""
+    total = Recomputed()
+    ids = Household.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while True:
+        chunk = list(ids.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return total
+        with transaction.atomic():
+            total.add(recompute_households(programme, chunk))
+        last = chunk[-1]
+
+
+# --- employment spells ------------------------------------------------------------------------
+
+SPELL_FIELDS = (
+    "employer",
+    "job_title",
+    "start_date",
+    "end_date",
+    "hours_per_week",
+    "self_employed",
+    "evidence",
+)
+
+
+def _check_spell(data: dict[str, Any], person: Person) -> None:
+    problems = {}
+    today = timezone.localdate()
+    start, end, hours = data.get("start_date"), data.get("end_date"), data.get("hours_per_week")
+    if start is None:
+        problems["start_date"] = "Enter the first day of work"
+    elif start > today:
+        problems["start_date"] = "The first day of work cannot be in the future"
+    if end is not None:
+        if end > today:
+            problems["end_date"] = (
+                "The last day of work cannot be in the future: leave it empty while they are in work"
+            )
+        elif start is not None and end < start:
+            problems["end_date"] = "The last day of work must be on or after the first"
+    if hours is None:
+        problems["hours_per_week"] = "Enter the hours a week"
+    elif not isinstance(hours, Decimal) or not (Decimal(0) < hours <= 168):
+        problems["hours_per_week"] = "Enter the hours a week, more than 0 and at most 168"
+    if data.get("evidence") and data["evidence"] not in Evidence.values:
+        problems["evidence"] = "Choose the evidence held"
+    if problems:
+        raise RuleError(problems)
+
+
+def _spell_event(actor: Any, spell: EmploymentSpell, verb: str, data: dict, summary: str) -> None:
+    household = spell.person.household
+    audit.record(actor=actor, verb=verb, target=spell, programme=household.programme, data=data)
+    TimelineEntry.objects.create(
+        household=household,
+        on=timezone.localdate(),
+        kind="work",
+        summary=summary[:500],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def record_spell(*, actor: Any, person: Person, **data: Any) -> EmploymentSpell:
+    """A spell of paid work (or self-employment); outcomes of the household are recomputed."""
+    _check_spell(data, person)
+    spell = EmploymentSpell.objects.create(
+        person=person,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{name: data[name] for name in SPELL_FIELDS if name in data},
+    )
+    _spell_event(
+        actor,
+        spell,
+        "work.spell_recorded",
+        {name: str(getattr(spell, name)) for name in SPELL_FIELDS},
+        f"Work recorded for {person}: {spell}",
+    )
+    recompute_household(person.household)
+    return spell
+
+
+@transaction.atomic
+def correct_spell(*, actor: Any, spell: EmploymentSpell, **data: Any) -> EmploymentSpell:
+    """Correct a spell (a wrong date or hours); what changed is audited and outcomes follow."""
+    spell = EmploymentSpell.objects.select_for_update().get(pk=spell.pk)
+    merged = {name: data.get(name, getattr(spell, name)) for name in SPELL_FIELDS}
+    _check_spell(merged, spell.person)
+    before = {name: str(getattr(spell, name)) for name in SPELL_FIELDS}
+    for name, value in merged.items():
+        setattr(spell, name, value)
+    spell.updated_at = timezone.now()
+    spell.save()
+    after = {name: str(getattr(spell, name)) for name in SPELL_FIELDS}
+    changed = audit.changes(before, after)
+    if changed:
+        _spell_event(
+            actor,
+            spell,
+            "work.spell_corrected",
+            {"changes": changed},
+            f"Work of {spell.person} corrected: {', '.join(k.replace('_', ' ') for k in changed)}",
+        )
+    recompute_household(spell.person.household)
+    return spell
+
+
+@transaction.atomic
+def change_hours(
+    *, actor: Any, spell: EmploymentSpell, from_date: dt.date, hours_per_week: Decimal
+) -> EmploymentSpell:
+    """Hours change from a date: the spell ends the day before and a new one begins."""
+    spell = EmploymentSpell.objects.select_for_update().get(pk=spell.pk)
+    if from_date is None or from_date <= spell.start_date:
+        raise RuleError({"from_date": "The change must be after the spell's first day"})
+    if spell.end_date is not None and from_date > spell.end_date:
+        raise RuleError({"from_date": "The change must be on or before the spell's last day"})
+    new = {name: getattr(spell, name) for name in SPELL_FIELDS}
+    new.update(start_date=from_date, hours_per_week=hours_per_week)
+    _check_spell(new, spell.person)
+    correct_spell(actor=actor, spell=spell, end_date=from_date - dt.timedelta(days=1))
+    return record_spell(actor=actor, person=spell.person, **new)
+
+
+# --- evidence and verification ------------------------------------------------------------------
+
+
+def _locked(outcome: Outcome) -> Outcome:
+    return (
+        Outcome.objects.select_for_update()
+        .select_related("household__programme")
+        .get(pk=outcome.pk)
+    )
+
+
+def _outcome_note(outcome: Outcome, actor: Any, verb: str, summary: str, data: dict) -> None:
+    audit.record(
+        actor=actor, verb=verb, target=outcome, programme=outcome.household.programme, data=data
+    )
+    TimelineEntry.objects.create(
+        household=outcome.household,
+        on=timezone.localdate(),
+        kind="outcome",
+        summary=summary[:500],
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def record_evidence(*, actor: Any, outcome: Outcome, evidence: str, note: str = "") -> Outcome:
+    """Evidence seen or held for an outcome (a payslip, a letter…): achieved -> evidenced."""
+    outcome = _locked(outcome)
+    if outcome.status == Outcome.Status.WITHDRAWN:
+        raise RuleError({"evidence": "This outcome was withdrawn: it cannot be evidenced"})
+    if evidence not in Evidence.values:
+        raise RuleError({"evidence": "Choose the evidence held"})
+    outcome.evidence, outcome.evidence_note = evidence, note.strip()[:500]
+    outcome.evidenced_by, outcome.evidenced_at = actor, timezone.now()
+    if outcome.status == Outcome.Status.VERIFIED:
+        outcome.verified_by = outcome.verified_at = None  # new evidence needs checking again
+    outcome.status = Outcome.Status.EVIDENCED
+    outcome.save()
+    _outcome_note(
+        outcome,
+        actor,
+        "outcome.evidenced",
+        f"{outcome.get_kind_display()} evidenced: {outcome.get_evidence_display().lower()}",
+        {"evidence": evidence, "note": outcome.evidence_note},
+    )
+    return outcome
+
+
+def may_verify(user: Any, outcome: Outcome) -> bool:
+    household = outcome.household
+    if user.role == Role.TEAM_MANAGER:
+        return (
+            household.organisation_id is not None
+            and household.organisation_id == user.organisation_id
+        )
+    return (
+        user.role == Role.PROGRAMME_MANAGER
+        and user.programmes.filter(pk=household.programme_id).exists()
+    )
+
+
+@transaction.atomic
+def verify(*, actor: Any, outcome: Outcome) -> Outcome:
+    """A manager checked the evidence: evidenced -> verified. Never the person who recorded the
+    evidence or the work it rests on."""
+    outcome = _locked(outcome)
+    if not may_verify(actor, outcome):
+        raise RuleError(
+            {"outcome": "Only the household's team manager or a programme manager can verify"}
+        )
+    if outcome.status != Outcome.Status.EVIDENCED:
+        raise RuleError(
+            {
+                "outcome": f"Only an evidenced outcome can be verified; this one is {outcome.get_status_display().lower()}"
+            }
+        )
+    recorders = set(
+        EmploymentSpell.objects.filter(pk__in=outcome.basis.get("spells", [])).values_list(
+            "recorded_by", flat=True
+        )
+    )
+    if actor.pk == outcome.evidenced_by_id or actor.pk in recorders:
+        raise RuleError(
+            {
+                "outcome": "You recorded this outcome's evidence or work: another manager must verify it"
+            }
+        )
+    outcome.status = Outcome.Status.VERIFIED
+    outcome.verified_by, outcome.verified_at = actor, timezone.now()
+    outcome.save(update_fields=["status", "verified_by", "verified_at"])
+    _outcome_note(
+        outcome, actor, "outcome.verified", f"{outcome.get_kind_display()} verified by {actor}", {}
+    )
+    return outcome
+
+
+# --- claims and participant payments ----------------------------------------------------------------
+
+
+def payments_of(programme: Programme, payee: str) -> dict[str, int]:
+    """{outcome kind: pence} of the programme's outcome payments to `payee`."""
+    from pathways.budgets.services import parse_pounds
+
+    return {
+        p["outcome"]: parse_pounds(p["amount"])
+        for p in programme.outcome_payments or []
+        if p.get("payee") == payee
+    }
+
+
+CLAIMABLE = [Kind.JOB_OUTCOME, Kind.SUSTAINED_13, Kind.SUSTAINED_26]
+
+
+def claimable(programme: Programme, start: dt.date, end: dt.date) -> tuple[Any, Any]:
+    """What a claim for the period would hold: verified, unclaimed job and sustained outcomes
+    achieved in it, and reversals due for claimed outcomes since withdrawn."""
+    new = (
+        Outcome.objects.filter(
+            programme=programme,
+            kind__in=CLAIMABLE,
+            status=Outcome.Status.VERIFIED,
+            achieved_on__gte=start,
+            achieved_on__lte=end,
+        )
+        .exclude(claim_lines__kind=ClaimLine.Kind.CLAIM)
+        .select_related("person", "household")
+        .order_by("achieved_on", "pk")
+    )
+    reversals = (
+        Outcome.objects.filter(programme=programme, reversal_due=True)
+        .filter(claim_lines__kind=ClaimLine.Kind.CLAIM)
+        .exclude(claim_lines__kind=ClaimLine.Kind.REVERSAL)
+        .select_related("person", "household")
+        .order_by("pk")
+    )
+    return new, reversals
+
+
+@transaction.atomic
+def make_claim(
+    *, actor: Any, programme: Programme, funder: str, start: dt.date, end: dt.date
+) -> Claim:
+    """Claim every claimable outcome of the period, once. Two managers at once: the programme row
+    is locked first, and the database refuses a second claim of any outcome."""
+    if (
+        actor.role != Role.PROGRAMME_MANAGER
+        or not actor.programmes.filter(pk=programme.pk).exists()
+    ):
+        raise RuleError({"programme": "Only the programme's managers can make a claim"})
+    if end < start:
+        raise RuleError({"end": "The end of the period must be on or after its start"})
+    if not funder.strip():
+        raise RuleError({"funder": "Enter the funder"})
+    Programme.objects.select_for_update().get(pk=programme.pk)
+    new, reversals = claimable(programme, start, end)
+    amounts = payments_of(programme, "provider")
+    new, reversals = list(new), list(reversals)
+    if not new and not reversals:
+        raise RuleError(
+            {"period": "Nothing to claim: no verified outcome of this period is unclaimed"}
+        )
+    claim = Claim.objects.create(
+        programme=programme,
+        funder=funder.strip(),
+        period_start=start,
+        period_end=end,
+        made_by=actor,
+    )
+    paid = {
+        line.outcome_id: line.amount_pence
+        for line in ClaimLine.objects.filter(outcome__in=reversals, kind=ClaimLine.Kind.CLAIM)
+    }
+    try:
+        with transaction.atomic():
+            ClaimLine.objects.bulk_create(
+                [
+                    ClaimLine(claim=claim, outcome=o, amount_pence=amounts.get(o.kind, 0))
+                    for o in new
+                ]
+                + [
+                    ClaimLine(
+                        claim=claim,
+                        outcome=o,
+                        kind=ClaimLine.Kind.REVERSAL,
+                        amount_pence=-paid.get(o.pk, 0),
+                    )
+                    for o in reversals
+                ]
+            )
+    except IntegrityError:
+        raise RuleError(
+            {"period": "Some of these outcomes were claimed by someone else just now: try again"}
+        ) from None
+    Outcome.objects.filter(pk__in=[o.pk for o in reversals]).update(reversal_due=False)
+    audit.record(
+        actor=actor,
+        verb="claim.made",
+        target=claim,
+        programme=programme,
+        data={"outcomes": [o.pk for o in new], "reversals": [o.pk for o in reversals]},
+    )
+    return claim
+
+
+def payments_due(programme: Programme) -> Any:
+    """Verified outcomes with a payment to the participant that has not been paid."""
+    kinds = payments_of(programme, "participant")
+    return (
+        Outcome.objects.filter(programme=programme, kind__in=kinds, status=Outcome.Status.VERIFIED)
+        .filter(participant_payment__isnull=True)
+        .select_related("person", "household")
+        .order_by("achieved_on", "pk")
+    )
+
+
+@transaction.atomic
+def record_payment(*, actor: Any, outcome: Outcome, paid_on: dt.date) -> ParticipantPayment:
+    """The participant was paid for this outcome: once only."""
+    outcome = _locked(outcome)
+    amount = payments_of(outcome.household.programme, "participant").get(outcome.kind)
+    if amount is None:
+        raise RuleError({"outcome": "This programme makes no payment for this outcome"})
+    if outcome.status != Outcome.Status.VERIFIED:
+        raise RuleError({"outcome": "Only a verified outcome can be paid"})
+    if ParticipantPayment.objects.filter(outcome=outcome).exists():
+        raise RuleError({"outcome": "This payment has been recorded already"})
+    payment = ParticipantPayment.objects.create(
+        outcome=outcome, amount_pence=amount, paid_on=paid_on, paid_by=actor
+    )
+    _outcome_note(
+        outcome,
+        actor,
+        "outcome.participant_paid",
+        f"{pounds(amount)} paid to {outcome.person} for {outcome.get_kind_display().lower()}",
+        {"amount_pence": amount},
+    )
+    return payment

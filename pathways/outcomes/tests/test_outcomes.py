@@ -1,0 +1,279 @@
+"""Outcomes follow the records: found with their reasons, withdrawn when they no longer hold
+(flagged when claimed), evidenced and verified by someone else, claimed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from pathways.assessments import services as assessments
+from pathways.assessments.models import Instrument
+from pathways.audit.models import AuditEvent
+from pathways.casework import services as casework
+from pathways.conftest import World, load_programmes
+from pathways.households.models import Household, TimelineEntry
+from pathways.households.rules import RuleError
+from pathways.households.tests.factories import HouseholdFactory, PersonFactory
+from pathways.outcomes import services
+from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome
+
+START = dt.date(2018, 4, 20)  # the world's households start then
+
+
+def day(n: int) -> dt.date:
+    return START + dt.timedelta(days=n)
+
+
+def work(world: World, household: Household | None = None, *, first=0, last=40, hours="20"):
+    household = household or world.household_k
+    person = household.members.get()
+    return services.record_spell(
+        actor=world.advocate_k,
+        person=person,
+        employer="Acme Ltd",
+        start_date=day(first),
+        end_date=day(last) if last is not None else None,
+        hours_per_week=Decimal(hours),
+        evidence="payslip",
+    )
+
+
+def outcome(household: Household, kind: str) -> Outcome:
+    return Outcome.objects.get(household=household, kind=kind)
+
+
+@pytest.mark.django_db
+def test_a_spell_of_work_makes_a_job_outcome_that_names_its_spell(world: World) -> None:
+    spell = work(world)
+    found = outcome(world.household_k, "job_outcome")
+    assert (found.status, found.achieved_on) == ("achieved", day(27))
+    assert found.basis == {"spells": [spell.pk]}
+    assert "28 days in work of 16+ hours a week" in found.why
+    assert not Outcome.objects.filter(kind="sustained_13").exists()  # 41 days only
+    assert TimelineEntry.objects.filter(
+        household=world.household_k, summary="Job outcome achieved"
+    ).exists()
+    assert AuditEvent.objects.filter(verb="outcome.achieved", target_id=str(found.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_correcting_a_spell_withdraws_an_unclaimed_outcome_with_the_reason(world: World) -> None:
+    spell = work(world)
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(20))
+    found = outcome(world.household_k, "job_outcome")
+    assert found.status == "withdrawn" and not found.reversal_due
+    assert "no longer make 28 days in work" in found.withdrawn_reason
+    # Corrected back: reinstated.
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(40))
+    assert outcome(world.household_k, "job_outcome").status == "achieved"
+
+
+@pytest.mark.django_db
+def test_a_change_of_hours_is_a_new_spell_and_short_hours_do_not_count(world: World) -> None:
+    spell = work(world, first=0, last=None, hours="20")
+    services.change_hours(
+        actor=world.advocate_k, spell=spell, from_date=day(10), hours_per_week=Decimal("12")
+    )
+    spells = list(EmploymentSpell.objects.order_by("start_date"))
+    assert [(s.start_date, s.end_date, s.hours_per_week) for s in spells] == [
+        (day(0), day(9), Decimal("20")),
+        (day(10), None, Decimal("12")),
+    ]
+    assert not Outcome.objects.filter(kind="job_outcome", status="achieved").exists()
+
+
+def verified_job_outcome(world: World) -> Outcome:
+    work(world)
+    found = outcome(world.household_k, "job_outcome")
+    services.record_evidence(actor=world.advocate_k, outcome=found, evidence="payslip")
+    return services.verify(actor=world.manager_k, outcome=found)
+
+
+@pytest.mark.django_db
+def test_nobody_verifies_their_own_evidence_or_work(world: World) -> None:
+    work(world)
+    found = outcome(world.household_k, "job_outcome")
+    services.record_evidence(actor=world.manager_k, outcome=found, evidence="employer_letter")
+    with pytest.raises(RuleError, match="another manager must verify"):
+        services.verify(actor=world.manager_k, outcome=found)
+    with pytest.raises(RuleError, match="Only the household's team manager"):
+        services.verify(actor=world.manager_l, outcome=found)
+    verified = services.verify(actor=world.programme_manager, outcome=found)
+    assert verified.status == "verified" and verified.verified_by == world.programme_manager
+
+
+@pytest.mark.django_db
+def test_correcting_a_claimed_outcome_flags_it_for_a_reversal_in_the_next_claim(
+    world: World,
+) -> None:
+    found = verified_job_outcome(world)
+    claim = services.make_claim(
+        actor=world.programme_manager,
+        programme=world.hiw,
+        funder="DWP",
+        start=day(0),
+        end=day(60),
+    )
+    assert [line.outcome for line in claim.lines.all()] == [found]
+    with pytest.raises(RuleError, match="Nothing to claim"):
+        services.make_claim(
+            actor=world.programme_manager,
+            programme=world.hiw,
+            funder="DWP",
+            start=day(0),
+            end=day(60),
+        )
+    spell = EmploymentSpell.objects.get()
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    found.refresh_from_db()
+    assert found.status == "withdrawn" and found.reversal_due
+    later = services.make_claim(
+        actor=world.programme_manager, programme=world.hiw, funder="DWP", start=day(61), end=day(90)
+    )
+    assert [(line.kind, line.outcome_id) for line in later.lines.all()] == [("reversal", found.pk)]
+    found.refresh_from_db()
+    assert not found.reversal_due
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_claiming_at_once_never_claim_an_outcome_twice() -> None:
+    from pathways.accounts.models import Role
+    from pathways.accounts.tests.factories import UserFactory
+    from pathways.budgets.services import allocate  # noqa: F401  (the world's import path)
+    from pathways.organisations.tests.factories import council_for
+
+    programmes = load_programmes()
+    hiw = programmes["households-into-work"]
+    knowsley = council_for("E08000011")
+    advocate = UserFactory(role=Role.ADVOCATE, organisation=knowsley)
+    manager = UserFactory(role=Role.TEAM_MANAGER, organisation=knowsley)
+    managers = [UserFactory(role=Role.PROGRAMME_MANAGER, programmes=[hiw]) for _ in range(4)]
+    for _ in range(3):
+        household = HouseholdFactory(programme=hiw, organisation=knowsley, advocate=advocate)
+        person = PersonFactory(household=household)
+        services.record_spell(
+            actor=advocate,
+            person=person,
+            start_date=day(0),
+            end_date=day(40),
+            hours_per_week=Decimal(30),
+        )
+    for found in Outcome.objects.filter(kind="job_outcome"):
+        services.record_evidence(actor=advocate, outcome=found, evidence="payslip")
+        services.verify(actor=manager, outcome=found)
+
+    barrier = threading.Barrier(len(managers))
+    made: list[Claim] = []
+    refused: list[str] = []
+
+    def claim(user) -> None:
+        try:
+            barrier.wait()
+            made.append(
+                services.make_claim(
+                    actor=user, programme=hiw, funder="DWP", start=day(0), end=day(60)
+                )
+            )
+        except RuleError as error:
+            refused.append(str(error.problems))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim, args=(user,)) for user in managers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and len(refused) == len(managers) - 1
+    assert ClaimLine.objects.count() == 3
+    assert ClaimLine.objects.values("outcome").distinct().count() == 3
+
+
+@pytest.mark.django_db
+def test_amending_a_reading_withdraws_a_significant_improvement(world: World) -> None:
+    person = world.household_k.members.get()
+    star = Instrument.objects.get(code="progress-star")
+    points = list(star.points.values_list("code", flat=True))
+    assessments.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star,
+        date=day(1),
+        scores=dict.fromkeys(points, (2, None)),
+    )
+    later = assessments.record_reading(
+        actor=world.advocate_k,
+        person=person,
+        instrument=star,
+        date=day(60),
+        scores={p: (3 if i < 3 else 2, None) for i, p in enumerate(points)},
+    )
+    found = outcome(world.household_k, "significant_improvement")
+    assert found.basis["readings"][1] == later.pk
+    assert outcome(world.household_k, "progress").quantity == 3
+    assessments.amend_reading(
+        actor=world.advocate_k,
+        reading=later,
+        scores=dict.fromkeys(points, (2, None)),
+        reason="Typed in the wrong column",
+    )
+    assert outcome(world.household_k, "significant_improvement").status == "withdrawn"
+    assert outcome(world.household_k, "progress").status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_completing_an_activity_is_an_outcome_that_names_it(world: World) -> None:
+    person = world.household_k.members.get()
+    activity = casework.add_activity(
+        actor=world.advocate_k,
+        person=person,
+        activity_type="course",
+        title="Food hygiene",
+        hours=Decimal(6),
+        agreed_date=day(5),
+    )
+    assert not Outcome.objects.exists()
+    casework.update_activity(
+        actor=world.advocate_k, activity=activity, status="completed", completed_date=day(12)
+    )
+    found = outcome(world.household_k, "completed_activity")
+    assert (found.achieved_on, found.basis) == (day(12), {"activities": [activity.pk]})
+
+
+@pytest.mark.django_db
+def test_a_change_recomputes_only_that_household(world: World) -> None:
+    work(world)  # warm
+    spell = EmploymentSpell.objects.get()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            services.recompute_household(world.household_k)
+        return len(captured)
+
+    few = queries()
+    for _ in range(5):
+        other = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
+        person = PersonFactory(household=other)
+        services.record_spell(
+            actor=world.advocate_k, person=person, start_date=day(0), hours_per_week=Decimal(20)
+        )
+    assert queries() == few
+    before = {o.pk: o.changed_at for o in Outcome.objects.exclude(household=world.household_k)}
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(20))
+    after = {o.pk: o.changed_at for o in Outcome.objects.exclude(household=world.household_k)}
+    assert before == after
+
+
+@pytest.mark.django_db
+def test_the_command_recomputes_a_programme(world: World, capsys) -> None:
+    work(world)
+    Outcome.objects.all().delete()
+    call_command("outcomes", "recompute", "--programme", world.hiw.code)
+    assert "1 created" in capsys.readouterr().out
+    assert outcome(world.household_k, "job_outcome").status == "achieved"
