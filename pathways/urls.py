@@ -8,6 +8,7 @@ from pathways.budgets.api import BudgetViewSet, SpendRequestViewSet
 from pathways.casework.api import ActivityViewSet, ContactViewSet, OnwardReferralViewSet
 from pathways.core.api import DocsView, SchemaView
 from pathways.households.api import HouseholdViewSet, PersonViewSet, ReferralViewSet
+from pathways.outcomes.api import OutcomeViewSet, SpellViewSet
 from pathways.programmes.api import ProgrammeViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,6 +22,8 @@ router.register("onward-referrals", OnwardReferralViewSet, basename="onward-refe
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("budgets", BudgetViewSet, basename="budget")
 router.register("spend-requests", SpendRequestViewSet, basename="spend-request")
+router.register("employment-spells", SpellViewSet, basename="employment-spell")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
@@ -34,6 +37,7 @@ urlpatterns = [
     path("households/", include("pathways.budgets.urls")),
     path("approvals/", include("pathways.budgets.approval_urls")),
     path("spending/", include("pathways.budgets.spending_urls")),
+    path("", include("pathways.outcomes.urls")),
     path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),
     path("audit/", include("pathways.audit.urls")),

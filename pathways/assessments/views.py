@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,16 +17,12 @@ from pathways.assessments.forms_import import InstrumentImportForm
 from pathways.assessments.models import Instrument, Reading
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households import services as household_services
-from pathways.households.permissions import get_household_for_user
+from pathways.households.permissions import get_person_for_user
 from pathways.households.rules import RuleError
 
 
-def _person(request: HttpRequest, pk: int, person_pk: int):  # type: ignore[no-untyped-def]
-    household = get_household_for_user(request.user, pk)
-    person = household.members.filter(pk=person_pk).first()
-    if person is None:
-        raise Http404("No such person in this household")
-    return household, person
+def _person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Any, Any]:
+    return get_person_for_user(request.user, pk, person_pk)
 
 
 def _instrument(household):  # type: ignore[no-untyped-def]

@@ -7,16 +7,13 @@ available balance and, kind by kind, to the totals on screen.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
 from pathways.budgets.models import Entry
-from pathways.core.money import amount_text
+from pathways.core import tabular
 
 COLUMNS = (
     "entry_id",
@@ -59,52 +56,15 @@ def ledger_rows(entries: QuerySet[Entry]) -> Iterator[list[Any]]:
         ]
 
 
-AMOUNT = COLUMNS.index("change_to_available")
-
-
-class _Line:
-    """A file-like object that hands back what csv.writer writes."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def _safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(COLUMNS)
-    for row in rows:
-        cells = [_safe(cell) for cell in row]
-        cells[AMOUNT] = amount_text(row[AMOUNT])
-        yield writer.writerow(cells)
+    return tabular.csv_lines(COLUMNS, rows, money=["change_to_available"])
 
 
 def xlsx_bytes(rows: Iterable[list[Any]], totals: dict[str, int]) -> bytes:
-    """A workbook: the ledger sheet (amounts as exact decimal numbers in £) and a totals sheet."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Ledger")
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        cells = [_safe(cell) for cell in row]
-        money = WriteOnlyCell(sheet, value=Decimal(row[AMOUNT]) / 100)
-        money.number_format = "#,##0.00"
-        cells[AMOUNT] = money
-        sheet.append(cells)
-    summary = workbook.create_sheet("Totals")
-    summary.append(["figure", "pounds"])
-    for name, pence in totals.items():
-        cell = WriteOnlyCell(summary, value=Decimal(pence) / 100)
-        cell.number_format = "#,##0.00"
-        summary.append([name, cell])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The ledger sheet (amounts as exact decimal numbers in £) and a totals sheet."""
+    return tabular.xlsx_bytes(
+        [
+            ("Ledger", COLUMNS, rows, ["change_to_available"]),
+            ("Totals", ("figure", "pounds"), totals.items(), ["pounds"]),
+        ]
+    )

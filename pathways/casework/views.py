@@ -16,16 +16,12 @@ from pathways.casework import forms, selectors, services
 from pathways.casework.models import Activity, Appointment, OnwardReferral, Service
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
-from pathways.households.permissions import get_household_for_user
+from pathways.households.permissions import get_household_for_user, get_person_for_user
 from pathways.households.selectors import households_visible_to
 
 
 def _person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Any, Any]:
-    household = get_household_for_user(request.user, pk)
-    person = household.members.filter(pk=person_pk).first()
-    if person is None:
-        raise Http404("No such person in this household")
-    return household, person
+    return get_person_for_user(request.user, pk, person_pk)
 
 
 def _plan_url(household: Any, person: Any) -> str:

@@ -18,3 +18,14 @@ def get_household_for_user(user: Any, pk: int) -> Household:
         ),
         pk=pk,
     )
+
+
+def get_person_for_user(user: Any, pk: int, person_pk: int) -> tuple[Household, Any]:
+    """A member of a household the user may see, else Http404."""
+    from django.http import Http404
+
+    household = get_household_for_user(user, pk)
+    person = household.members.filter(pk=person_pk).first()
+    if person is None:
+        raise Http404("No such person in this household")
+    return household, person

@@ -244,6 +244,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "did_not_attend_rate": casework.did_not_attend_rate(household),
             "handover": _handover_note(household),
             "stars": household_stars(household, current),
+            "outcomes": household.outcomes.select_related("person").order_by("person_id", "kind"),
             "may_override": services.may_override_eligibility(request.user),
             "may_reassign": services.may_reassign(request.user, household),
             "today": timezone.localdate(),

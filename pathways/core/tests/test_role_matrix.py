@@ -107,6 +107,8 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 "casework:add-goal",
                 "casework:add-activity",
                 "casework:add-referral",
+                "outcomes:work",
+                "outcomes:add-spell",
             )
         ),
         (
@@ -129,6 +131,13 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         ("/api/contacts/", expect(CASEWORK)),
         ("/api/budgets/", expect(CASEWORK)),
         ("/api/spend-requests/", expect(CASEWORK)),
+        ("/api/outcomes/", expect(CASEWORK)),
+        ("/api/employment-spells/", expect(CASEWORK)),
+        (reverse("outcomes:list"), expect(CASEWORK)),
+        *(
+            (reverse(name), expect(PMS))
+            for name in ("outcomes:claims", "outcomes:new-claim", "outcomes:payments")
+        ),
         (reverse("programmes:list"), expect(PMS)),
         (reverse("assessments:instruments"), expect(PMS)),
         (

@@ -1,0 +1,49 @@
+"""A claim as CSV or XLSX, in the layout documented in docs/claims.md."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pathways.core.tabular import csv_lines as _csv_lines
+from pathways.core.tabular import xlsx_bytes as _xlsx_bytes
+from pathways.outcomes.models import Claim
+
+CLAIM_COLUMNS = (
+    "claim_id",
+    "line",
+    "kind",
+    "outcome_id",
+    "outcome",
+    "household_ref",
+    "person_ref",
+    "achieved_on",
+    "verified_on",
+    "amount",
+)
+
+
+def claim_rows(claim: Claim) -> Iterator[list[Any]]:
+    lines = claim.lines.select_related("outcome__household", "outcome__person").order_by("id")
+    for number, line in enumerate(lines, start=1):
+        outcome = line.outcome
+        yield [
+            claim.pk,
+            number,
+            line.kind,
+            outcome.pk,
+            outcome.kind,
+            outcome.household.reference,
+            outcome.person.reference or f"P{outcome.person_id}",
+            outcome.achieved_on.isoformat(),
+            outcome.verified_at.date().isoformat() if outcome.verified_at else "",
+            line.amount_pence,
+        ]
+
+
+def csv_lines(columns: Any, rows: Any) -> Iterator[str]:
+    return _csv_lines(columns, rows, money=["amount"])
+
+
+def xlsx_bytes(name: str, columns: Any, rows: Any) -> bytes:
+    return _xlsx_bytes([(name, columns, rows, ["amount"])])
