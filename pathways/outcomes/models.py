@@ -104,6 +104,7 @@ class Outcome(models.Model):
     why = models.CharField(max_length=500)
     basis = models.JSONField(default=dict)
     detail = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=32, blank=True)  # of the fields above
     first_found_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)
 

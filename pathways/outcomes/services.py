@@ -9,6 +9,8 @@ reading, an activity, a member, the start) recomputes that household only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -100,7 +102,8 @@ def outcomes_of(
 def _facts(
     programme: Programme, household_ids: list[int], today: dt.date
 ) -> dict[int, PersonFacts]:
-    """The facts the rules read for the participants of these households: five queries."""
+    """The facts the rules read for the participants of these households: five queries, each
+    on one table by the ids already in hand."""
     people: dict[int, PersonFacts] = {}
     for pk, household_id, role, participant, start in Person.objects.filter(
         household_id__in=household_ids,
@@ -111,37 +114,51 @@ def _facts(
             people[pk] = PersonFacts(pk, household_id, start)
     if not people:
         return people
-    in_batch = {"person__household_id__in": household_ids}
-    for pk, person_id, start, end, hours in EmploymentSpell.objects.filter(**in_batch).values_list(
-        "pk", "person_id", "start_date", "end_date", "hours_per_week"
-    ):
-        if person_id in people:
-            people[person_id].spells.append(rules.Spell(pk, start, end, hours))
+    ids = list(people)
+    for pk, person_id, start, end, hours in EmploymentSpell.objects.filter(
+        person_id__in=ids
+    ).values_list("pk", "person_id", "start_date", "end_date", "hours_per_week"):
+        people[person_id].spells.append(rules.Spell(pk, start, end, hours))
+    points = dict(
+        InstrumentPoint.objects.filter(
+            instrument__code=programme.instrument, kind=InstrumentPoint.Kind.SCALE
+        ).values_list("pk", "code")
+    )
     readings = {
         pk: (person_id, date)
         for pk, person_id, date in Reading.objects.filter(
-            **in_batch, superseded=False, instrument__code=programme.instrument
+            person_id__in=ids, superseded=False, instrument__code=programme.instrument
         ).values_list("pk", "person_id", "date")
-        if person_id in people
     }
     scores: dict[int, dict[str, int]] = defaultdict(dict)
-    for reading_id, point, worker, said in Score.objects.filter(
-        reading__person__household_id__in=household_ids,
-        reading__superseded=False,
-        reading__instrument__code=programme.instrument,
-        point__kind=InstrumentPoint.Kind.SCALE,
-    ).values_list("reading_id", "point__code", "worker", "participant"):
+    for reading_id, point_id, worker, said in Score.objects.filter(
+        reading_id__in=list(readings)
+    ).values_list("reading_id", "point_id", "worker", "participant"):
         value = worker if worker is not None else said
-        if value is not None:
-            scores[reading_id][point] = value
+        if value is not None and point_id in points:
+            scores[reading_id][points[point_id]] = value
     for pk, (person_id, date) in readings.items():
         people[person_id].readings.append(rules.ReadingFacts(pk, date, scores.get(pk, {})))
     for pk, person_id, completed in Activity.objects.filter(
-        **in_batch, completed_date__isnull=False
+        person_id__in=ids, completed_date__isnull=False
     ).values_list("pk", "person_id", "completed_date"):
-        if person_id in people:
-            people[person_id].activities.append(rules.ActivityFacts(pk, completed))
+        people[person_id].activities.append(rules.ActivityFacts(pk, completed))
     return people
+
+
+def fingerprint(fields: dict[str, Any]) -> str:
+    """A short digest of what an outcome says, to tell at a glance whether it changed."""
+    text = json.dumps(
+        [
+            fields["achieved_on"].isoformat(),
+            fields["quantity"],
+            fields["why"],
+            fields["basis"],
+            fields["detail"],
+        ],
+        sort_keys=True,
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _basis(found: rules.Achieved) -> dict[str, list[int]]:
@@ -170,14 +187,27 @@ class Recomputed:
 
 
 def recompute_households(
-    programme: Programme, household_ids: list[int], *, today: dt.date | None = None
+    programme: Programme,
+    household_ids: list[int],
+    *,
+    today: dt.date | None = None,
+    story: bool = True,
 ) -> Recomputed:
-    """Apply the rules to these households' records and bring their outcomes up to date."""
+    """Apply the rules to these households' records and bring their outcomes up to date.
+
+    With `story`, each outcome found, changed or withdrawn gets a timeline entry and an audit
+    event (a change to one household). Without it (a whole programme), one audit event for the
+    batch names every outcome found, changed or withdrawn.
+    """
     today = today or timezone.localdate()
     measures = rules.Measures.of(programme.measures)
     facts = _facts(programme, household_ids, today)
+    # What is kept now, without building every row: (pk, status, fingerprint) by person and kind.
     existing = {
-        (o.person_id, o.kind): o for o in Outcome.objects.filter(household_id__in=household_ids)
+        (person_id, kind): (pk, status, fingerprint)
+        for pk, person_id, kind, status, fingerprint in Outcome.objects.filter(
+            household_id__in=household_ids
+        ).values_list("pk", "person_id", "kind", "status", "fingerprint")
     }
     claimed = set(
         ClaimLine.objects.filter(
@@ -187,63 +217,74 @@ def recompute_households(
     now = timezone.now()
     result = Recomputed()
     creates: list[Outcome] = []
+    found: dict[tuple[int, str], dict[str, Any]] = {}
+    for person in facts.values():
+        for kind, achieved in outcomes_of(person, measures, today).items():
+            fields = {
+                "achieved_on": achieved.on,
+                "quantity": achieved.quantity,
+                "why": achieved.why[:500],
+                "basis": _basis(achieved),
+                "detail": achieved.detail,
+            }
+            fields["fingerprint"] = fingerprint(fields)
+            key = (person.person_id, kind)
+            found[key] = fields
+            if key not in existing:
+                creates.append(
+                    Outcome(
+                        programme=programme,
+                        household_id=person.household_id,
+                        person_id=person.person_id,
+                        kind=kind,
+                        first_found_at=now,
+                        changed_at=now,
+                        **fields,
+                    )
+                )
+                result.created += 1
+    # Only the rows that change are read whole.
+    to_change = {
+        pk
+        for key, (pk, status, kept) in existing.items()
+        if (key in found and status == Outcome.Status.WITHDRAWN)
+        or (key in found and kept != found[key]["fingerprint"] and pk not in claimed)
+        or (key not in found and status != Outcome.Status.WITHDRAWN)
+    }
+    result.unchanged = sum(
+        1 for key, (pk, _, _) in existing.items() if key in found and pk not in to_change
+    )
+    loaded = Outcome.objects.in_bulk(list(to_change))
     updates: list[Outcome] = []
     notes: list[tuple[Outcome, str]] = []
-    found_keys: set[tuple[int, str]] = set()
-
-    for person in facts.values():
-        for kind, found in outcomes_of(person, measures, today).items():
-            key = (person.person_id, kind)
-            found_keys.add(key)
-            fields = {
-                "achieved_on": found.on,
-                "quantity": found.quantity,
-                "why": found.why[:500],
-                "basis": _basis(found),
-                "detail": found.detail,
-            }
-            outcome = existing.get(key)
-            if outcome is None:
-                outcome = Outcome(
-                    programme=programme,
-                    household_id=person.household_id,
-                    person_id=person.person_id,
-                    kind=kind,
-                    first_found_at=now,
-                    changed_at=now,
-                    **fields,
-                )
-                creates.append(outcome)
-                result.created += 1
-                continue
-            same = all(getattr(outcome, name) == value for name, value in fields.items())
-            if outcome.status == Outcome.Status.WITHDRAWN:
-                outcome.status = Outcome.Status.ACHIEVED
-                outcome.withdrawn_at, outcome.withdrawn_reason = None, ""
-                outcome.reversal_due = False
-                if outcome.pk not in claimed:
-                    for name, value in fields.items():
-                        setattr(outcome, name, value)
-                outcome.changed_at = now
-                updates.append(outcome)
-                notes.append((outcome, "reinstated: the records meet the rule again"))
-                result.reinstated += 1
-            elif same or outcome.pk in claimed:
-                result.unchanged += 1  # a claimed outcome is locked while it holds
-            else:
+    for key, fields in found.items():
+        if key not in existing or existing[key][0] not in loaded:
+            continue
+        outcome = loaded[existing[key][0]]
+        if outcome.status == Outcome.Status.WITHDRAWN:
+            outcome.status = Outcome.Status.ACHIEVED
+            outcome.withdrawn_at, outcome.withdrawn_reason = None, ""
+            outcome.reversal_due = False
+            if outcome.pk not in claimed:  # a claimed outcome keeps what was claimed
                 for name, value in fields.items():
                     setattr(outcome, name, value)
-                if outcome.status == Outcome.Status.VERIFIED:
-                    outcome.status = Outcome.Status.EVIDENCED
-                    outcome.verified_by, outcome.verified_at = None, None
-                outcome.changed_at = now
-                updates.append(outcome)
-                notes.append((outcome, "changed: the records it rests on changed"))
-                result.updated += 1
+            notes.append((outcome, "reinstated: the records meet the rule again"))
+            result.reinstated += 1
+        else:
+            for name, value in fields.items():
+                setattr(outcome, name, value)
+            if outcome.status == Outcome.Status.VERIFIED:  # verified on other facts
+                outcome.status = Outcome.Status.EVIDENCED
+                outcome.verified_by, outcome.verified_at = None, None
+            notes.append((outcome, "changed: the records it rests on changed"))
+            result.updated += 1
+        outcome.changed_at = now
+        updates.append(outcome)
 
-    for key, outcome in existing.items():
-        if key in found_keys or outcome.status == Outcome.Status.WITHDRAWN:
+    for key, (pk, _, _) in existing.items():
+        if key in found or pk not in loaded:
             continue
+        outcome = loaded[pk]
         reason = NO_LONGER[outcome.kind].format(
             days=measures.job_min_days,
             hours=measures.job_min_hours,
@@ -276,6 +317,7 @@ def recompute_households(
                 "why",
                 "basis",
                 "detail",
+                "fingerprint",
                 "withdrawn_at",
                 "withdrawn_reason",
                 "reversal_due",
@@ -285,7 +327,19 @@ def recompute_households(
             ],
             batch_size=1000,
         )
-    _record(programme, notes, today)
+    if story:
+        _record(programme, notes, today)
+    elif notes:
+        changed: dict[str, list[int]] = defaultdict(list)
+        for outcome, what in notes:
+            changed[what.split(":")[0]].append(outcome.pk)
+        audit.record(
+            actor=None,
+            verb="outcome.recomputed",
+            programme=programme,
+            data={"households": len(household_ids), **changed},
+            target_label=f"{len(household_ids)} households of {programme.code}",
+        )
     return result
 
 
@@ -345,7 +399,7 @@ def recompute_programme(programme: Programme, *, batch: int = 1000) -> Recompute
         if not chunk:
             return total
         with transaction.atomic():
-            total.add(recompute_households(programme, chunk))
+            total.add(recompute_households(programme, chunk, story=False))
         last = chunk[-1]
 
 
