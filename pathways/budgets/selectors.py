@@ -11,7 +11,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from pathways.budgets.models import Category, Entry
-from pathways.households.codes import ExitReason
 from pathways.households.selectors import households_visible_to
 
 
@@ -124,16 +123,19 @@ def average_pence(total: int, count: int) -> int | None:
 
 
 def spend_by_outcome(entries: QuerySet[Entry]) -> list[dict[str, Any]]:
-    """Spending per household, for households that moved into work and those that did not.
+    """Spending per household, for households where someone has a job outcome (not withdrawn)
+    and those where nobody has, yet: for the value-for-money work."""
+    from pathways.outcomes.models import Outcome
 
-    Until the outcome rules exist, "moved into work" is the household's recorded exit reason.
-    """
-    into_work = Q(budget__household__exit_reason=ExitReason.JOB)
+    with_job = Outcome.objects.filter(
+        kind=Outcome.Kind.JOB_OUTCOME,
+        status__in=[Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED],
+    ).values("household_id")
+    reached = Q(budget__household__in=with_job)
     rows = []
-    for label, condition in (("Moved into work", into_work), ("Not (yet) into work", ~into_work)):
+    for label, condition in (("With a job outcome", reached), ("No job outcome yet", ~reached)):
         row = _money(entries.filter(condition).aggregate(**_TOTALS))
-        households = row["households"]
         row["label"] = label
-        row["average"] = average_pence(row["net_spent"], households)
+        row["average"] = average_pence(row["net_spent"], row["households"])
         rows.append(row)
     return rows

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pathways.accounts.models import Role
-from pathways.assessments.models import InstrumentPoint, Reading, Score
+from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.audit import services as audit
 from pathways.audit.models import AuditEvent
 from pathways.casework.models import Activity
@@ -102,8 +102,7 @@ def outcomes_of(
 def _facts(
     programme: Programme, household_ids: list[int], today: dt.date
 ) -> dict[int, PersonFacts]:
-    """The facts the rules read for the participants of these households: five queries, each
-    on one table by the ids already in hand."""
+    """The facts the rules read for the participants of these households, in seven queries."""
     people: dict[int, PersonFacts] = {}
     for pk, household_id, role, participant, start in Person.objects.filter(
         household_id__in=household_ids,
@@ -114,25 +113,31 @@ def _facts(
             people[pk] = PersonFacts(pk, household_id, start)
     if not people:
         return people
-    ids = list(people)
-    for pk, person_id, start, end, hours in EmploymentSpell.objects.filter(
-        person_id__in=ids
-    ).values_list("pk", "person_id", "start_date", "end_date", "hours_per_week"):
-        people[person_id].spells.append(rules.Spell(pk, start, end, hours))
+    # Filtered by the batch's households (one join), not by long lists of ids.
+    in_batch = {"person__household_id__in": household_ids}
+    for pk, person_id, start, end, hours in EmploymentSpell.objects.filter(**in_batch).values_list(
+        "pk", "person_id", "start_date", "end_date", "hours_per_week"
+    ):
+        if person_id in people:
+            people[person_id].spells.append(rules.Spell(pk, start, end, hours))
+    instrument = Instrument.objects.filter(code=programme.instrument).first()
     points = dict(
         InstrumentPoint.objects.filter(
-            instrument__code=programme.instrument, kind=InstrumentPoint.Kind.SCALE
+            instrument=instrument, kind=InstrumentPoint.Kind.SCALE
         ).values_list("pk", "code")
     )
     readings = {
         pk: (person_id, date)
         for pk, person_id, date in Reading.objects.filter(
-            person_id__in=ids, superseded=False, instrument__code=programme.instrument
+            **in_batch, superseded=False, instrument=instrument
         ).values_list("pk", "person_id", "date")
+        if person_id in people
     }
     scores: dict[int, dict[str, int]] = defaultdict(dict)
     for reading_id, point_id, worker, said in Score.objects.filter(
-        reading_id__in=list(readings)
+        reading__person__household_id__in=household_ids,
+        reading__superseded=False,
+        reading__instrument=instrument,
     ).values_list("reading_id", "point_id", "worker", "participant"):
         value = worker if worker is not None else said
         if value is not None and point_id in points:
@@ -140,9 +145,10 @@ def _facts(
     for pk, (person_id, date) in readings.items():
         people[person_id].readings.append(rules.ReadingFacts(pk, date, scores.get(pk, {})))
     for pk, person_id, completed in Activity.objects.filter(
-        person_id__in=ids, completed_date__isnull=False
+        **in_batch, completed_date__isnull=False
     ).values_list("pk", "person_id", "completed_date"):
-        people[person_id].activities.append(rules.ActivityFacts(pk, completed))
+        if person_id in people:
+            people[person_id].activities.append(rules.ActivityFacts(pk, completed))
     return people
 
 
@@ -305,7 +311,7 @@ def recompute_households(
         result.withdrawn += 1
 
     if creates:
-        Outcome.objects.bulk_create(creates, batch_size=1000)
+        _insert(creates, household_ids, now)
         notes += [(outcome, "achieved") for outcome in creates]
     if updates:
         Outcome.objects.bulk_update(
@@ -341,6 +347,44 @@ def recompute_households(
             target_label=f"{len(household_ids)} households of {programme.code}",
         )
     return result
+
+
+COPY_FROM = 50  # new outcomes in a batch from which PostgreSQL gets them by COPY
+
+
+def _insert(creates: list[Outcome], household_ids: list[int], now: Any) -> None:
+    """Insert new outcomes. On PostgreSQL by COPY (a whole programme's first recompute writes
+    hundreds of thousands), then their ids are read back; elsewhere by bulk insert."""
+    if connection.vendor != "postgresql" or len(creates) < COPY_FROM:
+        Outcome.objects.bulk_create(creates, batch_size=1000)
+        return
+    from django.db.models import JSONField
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+
+    fields = [f for f in Outcome._meta.concrete_fields if not f.primary_key]
+    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Outcome._meta.db_table),
+        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for outcome in creates:
+            values = outcome.__dict__
+            copy.write_row(
+                [
+                    Jsonb(values[f.attname]) if f.attname in json_fields else values[f.attname]
+                    for f in fields
+                ]
+            )
+    ids = {
+        (person_id, kind): pk
+        for pk, person_id, kind in Outcome.objects.filter(
+            household_id__in=household_ids, first_found_at=now
+        ).values_list("pk", "person_id", "kind")
+    }
+    for outcome in creates:
+        outcome.pk = ids[(outcome.person_id, outcome.kind)]
 
 
 def _record(programme: Programme, notes: list[tuple[Outcome, str]], today: dt.date) -> None:

@@ -277,3 +277,36 @@ def test_the_command_recomputes_a_programme(world: World, capsys) -> None:
     call_command("outcomes", "recompute", "--programme", world.hiw.code)
     assert "1 created" in capsys.readouterr().out
     assert outcome(world.household_k, "job_outcome").status == "achieved"
+
+
+@pytest.mark.django_db
+def test_a_whole_programme_recompute_finds_what_each_household_recompute_finds(
+    world: World,
+) -> None:
+    """Eighty households in two batches (PostgreSQL writes them by COPY) against one at a time."""
+    people = []
+    for n in range(80):
+        household = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
+        people.append(PersonFactory(household=household))
+        EmploymentSpell.objects.create(
+            person=people[-1], start_date=day(n), end_date=day(n + 30 + 2 * n), hours_per_week=20
+        )
+    households = [p.household for p in people]
+
+    def snapshot() -> set[tuple]:
+        return {
+            (o.person_id, o.kind, o.achieved_on, o.status, str(o.basis), o.fingerprint)
+            for o in Outcome.objects.all()
+        }
+
+    Outcome.objects.all().delete()
+    result = services.recompute_programme(world.hiw, batch=42)
+    assert result.created >= 2 * services.COPY_FROM  # enough to take the bulk path
+    everything = snapshot()
+    assert AuditEvent.objects.filter(verb="outcome.recomputed").count() == 2  # one a batch
+    Outcome.objects.all().delete()
+    for household in households:
+        services.recompute_household(household)
+    assert snapshot() == everything
+    again = services.recompute_programme(world.hiw)
+    assert (again.created, again.updated, again.withdrawn) == (0, 0, 0)
