@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -32,6 +33,7 @@ from pathways.households.codes import (
 )
 from pathways.households.models import Household
 from pathways.households.rules import RuleError
+from pathways.outcomes import services as outcomes
 from pathways.programmes.models import Programme
 
 # Invented names: each list mixes common given and family names so no row is a real person.
@@ -301,6 +303,7 @@ def _make(
         _contacts(rng, household, advocate, start, end)
         _readings_and_plans(rng, household, advocate, start, end)
         _spending(rng, household, advocate, manager, start, end)
+        _work(rng, household, advocate, start, end)
         services.end_support(
             actor=advocate,
             household=household,
@@ -311,6 +314,7 @@ def _make(
         _contacts(rng, household, advocate, start, today)
         _readings_and_plans(rng, household, advocate, start, today)
         _spending(rng, household, advocate, manager, start, today)
+        _work(rng, household, advocate, start, today)
         household.refresh_from_db()
         if rng.random() < 0.6:  # the next visit, in the advocate's diary
             day = today + dt.timedelta(days=rng.randint(1, 20))
@@ -372,6 +376,46 @@ def _spending(
                 budgets.pay(actor=advocate, request=request, on=on)
         except RuleError:
             return  # the budget is spent
+
+
+EMPLOYERS = [
+    ("Merseyside Care Homes", "Care assistant"),
+    ("Knowsley Logistics", "Warehouse operative"),
+    ("Liverpool City Cafe", "Kitchen assistant"),
+    ("Wirral Cleaning Services", "Cleaner"),
+    ("St Helens Retail Park", "Sales assistant"),
+    ("Sefton Council", "School crossing patrol"),
+]
+
+
+def _work(
+    rng: random.Random, household: Household, advocate: User, start: dt.date, until: dt.date
+) -> None:
+    """About one household in four has someone move into work, at hours that may or may not
+    count; now and then the hours change."""
+    if rng.random() > 0.27 or (until - start).days < 40:
+        return
+    person = next((p for p in household.members.all() if p.is_adult), None)
+    if person is None:
+        return
+    employer, title = rng.choice(EMPLOYERS)
+    first = start + dt.timedelta(days=rng.randint(20, max(20, (until - start).days - 10)))
+    last = first + dt.timedelta(days=rng.choice([14, 40, 120, 400]))
+    spell = outcomes.record_spell(
+        actor=advocate,
+        person=person,
+        employer=employer,
+        job_title=title,
+        start_date=first,
+        end_date=last if last < until else None,
+        hours_per_week=Decimal(rng.choice([12, 16, 20, 25, 30, 37.5])),
+        evidence=rng.choice(["payslip", "employer_letter", "self_declaration", ""]),
+    )
+    change = first + dt.timedelta(days=60)
+    if spell.end_date is None and change < until and rng.random() < 0.3:
+        outcomes.change_hours(
+            actor=advocate, spell=spell, from_date=change, hours_per_week=Decimal(30)
+        )
 
 
 def _contacts(
