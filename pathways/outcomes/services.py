@@ -215,10 +215,15 @@ def recompute_households(
             household_id__in=household_ids
         ).values_list("pk", "person_id", "kind", "status", "fingerprint")
     }
+    # Claimed or paid to the participant: locked while it holds; flagged if it stops holding.
     claimed = set(
         ClaimLine.objects.filter(
             outcome__household_id__in=household_ids, kind=ClaimLine.Kind.CLAIM
         ).values_list("outcome_id", flat=True)
+    ) | set(
+        ParticipantPayment.objects.filter(outcome__household_id__in=household_ids).values_list(
+            "outcome_id", flat=True
+        )
     )
     now = timezone.now()
     result = Recomputed()

@@ -310,3 +310,57 @@ def test_a_whole_programme_recompute_finds_what_each_household_recompute_finds(
     assert snapshot() == everything
     again = services.recompute_programme(world.hiw)
     assert (again.created, again.updated, again.withdrawn) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_paid_outcome_that_stops_holding_is_flagged(world: World) -> None:
+    household = world.household_win  # WIN pays participants at 13 and 26 weeks
+    services.record_spell(
+        actor=world.advocate_k,
+        person=household.members.get(),
+        start_date=day(0),
+        end_date=day(100),
+        hours_per_week=Decimal(30),
+    )
+    found = outcome(household, "sustained_13")
+    services.record_evidence(actor=world.advocate_k, outcome=found, evidence="payslip")
+    services.verify(actor=world.manager_k, outcome=found)
+    services.record_payment(actor=world.win_manager, outcome=found, paid_on=day(101))
+    with pytest.raises(RuleError, match="recorded already"):
+        services.record_payment(actor=world.win_manager, outcome=found, paid_on=day(102))
+    services.correct_spell(
+        actor=world.advocate_k, spell=EmploymentSpell.objects.get(), end_date=day(60)
+    )
+    found.refresh_from_db()
+    assert found.status == "withdrawn" and found.reversal_due
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_measures_recompute_the_programme_in_the_background() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from pathways.accounts.models import Role
+    from pathways.accounts.tests.factories import UserFactory
+    from pathways.organisations.tests.factories import council_for
+    from pathways.outcomes.tasks import recompute_programme_outcomes
+    from pathways.programmes import services as programmes
+
+    hiw = load_programmes()["households-into-work"]
+    knowsley = council_for("E08000011")
+    advocate = UserFactory(role=Role.ADVOCATE, organisation=knowsley)
+    household = HouseholdFactory(programme=hiw, organisation=knowsley, advocate=advocate)
+    services.record_spell(
+        actor=advocate,
+        person=PersonFactory(household=household),
+        start_date=day(0),
+        end_date=day(34),  # 35 days in work
+        hours_per_week=Decimal(20),
+    )
+    assert outcome(household, "job_outcome").status == "achieved"
+    definition = hiw.definition()
+    definition["measures"]["job_outcome_min_days"] = 42
+    programmes.save_definition(definition=definition, actor=None, reason="Six weeks now")
+    queued = DBTaskResult.objects.get(task_path__endswith="recompute_programme_outcomes")
+    assert queued.args_kwargs["args"] == [hiw.pk]
+    recompute_programme_outcomes.call(hiw.pk)  # what the worker does with it
+    assert outcome(household, "job_outcome").status == "withdrawn"
