@@ -298,3 +298,45 @@ def test_work_and_outcomes_over_the_api(world: World, signed_in) -> None:
         == 400
     )
     assert EmploymentSpell.objects.count() == 1
+
+
+def test_the_outcomes_list_and_work_page_run_the_same_queries_as_they_grow(
+    world: World, signed_in
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pathways.households.tests.factories import HouseholdFactory, PersonFactory
+
+    client = signed_in(world.programme_manager)
+    person = world.household_k.members.get()
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add_work(n: int) -> None:
+        for i in range(n):
+            household = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
+            services.record_spell(
+                actor=world.advocate_k,
+                person=PersonFactory(household=household),
+                start_date=START,
+                end_date=START + dt.timedelta(days=100),
+                hours_per_week=Decimal(30),
+            )
+            services.record_spell(
+                actor=world.advocate_k,
+                person=person,
+                start_date=START + dt.timedelta(days=200 + 40 * i),
+                end_date=START + dt.timedelta(days=230 + 40 * i),
+                hours_per_week=Decimal(30),
+            )
+
+    list_url = reverse("outcomes:list")
+    work_url = reverse("outcomes:work", args=[world.household_k.pk, person.pk])
+    add_work(1)
+    few = (count(list_url), count(work_url))
+    add_work(8)
+    assert (count(list_url), count(work_url)) == few
