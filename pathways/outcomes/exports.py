@@ -36,7 +36,7 @@ def claim_rows(claim: Claim) -> Iterator[list[Any]]:
             outcome.household.reference,
             outcome.person.reference or f"P{outcome.person_id}",
             outcome.achieved_on.isoformat(),
-            outcome.verified_at.date().isoformat() if outcome.verified_at else "",
+            line.verified_on.isoformat() if line.verified_on else "",
             line.amount_pence,
         ]
 

@@ -161,8 +161,8 @@ class Claim(models.Model):
 
 
 class ClaimLine(models.Model):
-    """An outcome in a claim (or its reversal). An outcome is claimed at most once and reversed
-    at most once: the database refuses a second line of either."""
+    """An outcome in a claim (or its reversal). In each round an outcome is claimed at most once
+    and reversed at most once: the database refuses a second line of either."""
 
     class Kind(models.TextChoices):
         CLAIM = "claim", "Claim"
@@ -171,12 +171,18 @@ class ClaimLine(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="lines")
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="claim_lines")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CLAIM)
+    # The round: 1 for the first claim of an outcome and its reversal; 2 if it is claimed again
+    # after being reversed (it held again), and so on.
+    cycle = models.PositiveSmallIntegerField(default=1)
     amount_pence = models.IntegerField(default=0)  # a reversal is negative
+    verified_on = models.DateField(null=True, blank=True)  # as claimed
 
     class Meta:
         ordering = ["claim", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["outcome", "kind"], name="outcome_claimed_once")
+            models.UniqueConstraint(
+                fields=["outcome", "kind", "cycle"], name="outcome_claimed_once_a_round"
+            )
         ]
 
     def __str__(self) -> str:

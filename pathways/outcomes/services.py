@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from pathways.accounts.models import Role
@@ -215,12 +216,16 @@ def recompute_households(
             household_id__in=household_ids
         ).values_list("pk", "person_id", "kind", "status", "fingerprint")
     }
-    # Claimed or paid to the participant: locked while it holds; flagged if it stops holding.
-    claimed = set(
-        ClaimLine.objects.filter(
-            outcome__household_id__in=household_ids, kind=ClaimLine.Kind.CLAIM
-        ).values_list("outcome_id", flat=True)
-    ) | set(
+    # Two recomputes of one household never run at once (a batch beside an edit).
+    list(Household.objects.select_for_update().filter(pk__in=household_ids).values_list("pk"))
+    # Claimed (and not reversed) or paid to the participant: locked while it holds; a claimed
+    # one is flagged for a reversal if it stops holding.
+    in_claims = set(
+        currently_claimed(Outcome.objects.filter(household_id__in=household_ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    claimed = in_claims | set(
         ParticipantPayment.objects.filter(outcome__household_id__in=household_ids).values_list(
             "outcome_id", flat=True
         )
@@ -273,12 +278,17 @@ def recompute_households(
             continue
         outcome = loaded[existing[key][0]]
         if outcome.status == Outcome.Status.WITHDRAWN:
-            outcome.status = Outcome.Status.ACHIEVED
             outcome.withdrawn_at, outcome.withdrawn_reason = None, ""
             outcome.reversal_due = False
-            if outcome.pk not in claimed:  # a claimed outcome keeps what was claimed
+            if outcome.pk in claimed and outcome.verified_by_id:
+                outcome.status = Outcome.Status.VERIFIED  # what was claimed holds again
+            else:
                 for name, value in fields.items():
                     setattr(outcome, name, value)
+                outcome.status = (
+                    Outcome.Status.EVIDENCED if outcome.evidence else Outcome.Status.ACHIEVED
+                )
+                outcome.verified_by, outcome.verified_at = None, None
             notes.append((outcome, "reinstated: the records meet the rule again"))
             result.reinstated += 1
         else:
@@ -306,7 +316,7 @@ def recompute_households(
             reason = "The person is no longer a participant of a started household"
         outcome.status = Outcome.Status.WITHDRAWN
         outcome.withdrawn_at, outcome.withdrawn_reason = now, reason
-        outcome.reversal_due = outcome.pk in claimed
+        outcome.reversal_due = outcome.pk in in_claims
         outcome.changed_at = now
         updates.append(outcome)
         flag = (
@@ -503,7 +513,9 @@ def _spell_event(actor: Any, spell: EmploymentSpell, verb: str, data: dict, summ
 
 
 @transaction.atomic
-def record_spell(*, actor: Any, person: Person, **data: Any) -> EmploymentSpell:
+def record_spell(
+    *, actor: Any, person: Person, recompute: bool = True, **data: Any
+) -> EmploymentSpell:
     """A spell of paid work (or self-employment); outcomes of the household are recomputed."""
     _check_spell(data, person)
     spell = EmploymentSpell.objects.create(
@@ -518,12 +530,15 @@ def record_spell(*, actor: Any, person: Person, **data: Any) -> EmploymentSpell:
         {name: str(getattr(spell, name)) for name in SPELL_FIELDS},
         f"Work recorded for {person}: {spell}",
     )
-    recompute_household(person.household)
+    if recompute:
+        recompute_household(person.household)
     return spell
 
 
 @transaction.atomic
-def correct_spell(*, actor: Any, spell: EmploymentSpell, **data: Any) -> EmploymentSpell:
+def correct_spell(
+    *, actor: Any, spell: EmploymentSpell, recompute: bool = True, **data: Any
+) -> EmploymentSpell:
     """Correct a spell (a wrong date or hours); what changed is audited and outcomes follow."""
     spell = EmploymentSpell.objects.select_for_update().get(pk=spell.pk)
     merged = {name: data.get(name, getattr(spell, name)) for name in SPELL_FIELDS}
@@ -543,7 +558,8 @@ def correct_spell(*, actor: Any, spell: EmploymentSpell, **data: Any) -> Employm
             {"changes": changed},
             f"Work of {spell.person} corrected: {', '.join(k.replace('_', ' ') for k in changed)}",
         )
-    recompute_household(spell.person.household)
+    if recompute:
+        recompute_household(spell.person.household)
     return spell
 
 
@@ -560,8 +576,13 @@ def change_hours(
     new = {name: getattr(spell, name) for name in SPELL_FIELDS}
     new.update(start_date=from_date, hours_per_week=hours_per_week)
     _check_spell(new, spell.person)
-    correct_spell(actor=actor, spell=spell, end_date=from_date - dt.timedelta(days=1))
-    return record_spell(actor=actor, person=spell.person, **new)
+    # Both writes first, then one recompute: the work never looks interrupted.
+    correct_spell(
+        actor=actor, spell=spell, end_date=from_date - dt.timedelta(days=1), recompute=False
+    )
+    later = record_spell(actor=actor, person=spell.person, recompute=False, **new)
+    recompute_household(spell.person.household)
+    return later
 
 
 # --- evidence and verification ------------------------------------------------------------------
@@ -596,6 +617,13 @@ def record_evidence(*, actor: Any, outcome: Outcome, evidence: str, note: str = 
         raise RuleError({"evidence": "This outcome was withdrawn: it cannot be evidenced"})
     if evidence not in Evidence.values:
         raise RuleError({"evidence": "Choose the evidence held"})
+    if (
+        currently_claimed(Outcome.objects.filter(pk=outcome.pk)).exists()
+        or ParticipantPayment.objects.filter(outcome=outcome).exists()
+    ):
+        raise RuleError(
+            {"evidence": "This outcome has been claimed or paid: its evidence cannot change"}
+        )
     outcome.evidence, outcome.evidence_note = evidence, note.strip()[:500]
     outcome.evidenced_by, outcome.evidenced_at = actor, timezone.now()
     if outcome.status == Outcome.Status.VERIFIED:
@@ -677,25 +705,40 @@ def payments_of(programme: Programme, payee: str) -> dict[str, int]:
 CLAIMABLE = [Kind.JOB_OUTCOME, Kind.SUSTAINED_13, Kind.SUSTAINED_26]
 
 
+def _with_claim_counts(outcomes: Any) -> Any:
+    return outcomes.annotate(
+        claims=Count("claim_lines", filter=Q(claim_lines__kind=ClaimLine.Kind.CLAIM)),
+        reversals=Count("claim_lines", filter=Q(claim_lines__kind=ClaimLine.Kind.REVERSAL)),
+    )
+
+
+def currently_claimed(outcomes: Any) -> Any:
+    """Of these outcomes, those in a claim that has not been reversed."""
+    return _with_claim_counts(outcomes).filter(claims__gt=F("reversals"))
+
+
 def claimable(programme: Programme, start: dt.date, end: dt.date) -> tuple[Any, Any]:
-    """What a claim for the period would hold: verified, unclaimed job and sustained outcomes
-    achieved in it, and reversals due for claimed outcomes since withdrawn."""
+    """What a claim for the period would hold: verified job and sustained outcomes achieved in
+    it that are not claimed now (never claimed, or claimed and reversed since), and a reversal
+    for every claimed outcome since withdrawn (worked out from the claim lines, not a flag)."""
     new = (
-        Outcome.objects.filter(
-            programme=programme,
-            kind__in=CLAIMABLE,
-            status=Outcome.Status.VERIFIED,
-            achieved_on__gte=start,
-            achieved_on__lte=end,
+        _with_claim_counts(
+            Outcome.objects.filter(
+                programme=programme,
+                kind__in=CLAIMABLE,
+                status=Outcome.Status.VERIFIED,
+                achieved_on__gte=start,
+                achieved_on__lte=end,
+            )
         )
-        .exclude(claim_lines__kind=ClaimLine.Kind.CLAIM)
+        .filter(claims=F("reversals"))
         .select_related("person", "household")
         .order_by("achieved_on", "pk")
     )
     reversals = (
-        Outcome.objects.filter(programme=programme, reversal_due=True)
-        .filter(claim_lines__kind=ClaimLine.Kind.CLAIM)
-        .exclude(claim_lines__kind=ClaimLine.Kind.REVERSAL)
+        currently_claimed(
+            Outcome.objects.filter(programme=programme, status=Outcome.Status.WITHDRAWN)
+        )
         .select_related("person", "household")
         .order_by("pk")
     )
@@ -707,7 +750,8 @@ def make_claim(
     *, actor: Any, programme: Programme, funder: str, start: dt.date, end: dt.date
 ) -> Claim:
     """Claim every claimable outcome of the period, once. Two managers at once: the programme row
-    is locked first, and the database refuses a second claim of any outcome."""
+    is locked first, then the outcomes (so a recompute cannot change them half-way), and the
+    database refuses a second claim of any outcome in the same round."""
     if (
         actor.role != Role.PROGRAMME_MANAGER
         or not actor.programmes.filter(pk=programme.pk).exists()
@@ -718,9 +762,10 @@ def make_claim(
     if not funder.strip():
         raise RuleError({"funder": "Enter the funder"})
     Programme.objects.select_for_update().get(pk=programme.pk)
-    new, reversals = claimable(programme, start, end)
+    candidates = [o.pk for group in claimable(programme, start, end) for o in group]
+    list(Outcome.objects.select_for_update().filter(pk__in=candidates).values_list("pk"))
+    new, reversals = (list(group) for group in claimable(programme, start, end))  # as locked
     amounts = payments_of(programme, "provider")
-    new, reversals = list(new), list(reversals)
     if not new and not reversals:
         raise RuleError(
             {"period": "Nothing to claim: no verified outcome of this period is unclaimed"}
@@ -732,15 +777,21 @@ def make_claim(
         period_end=end,
         made_by=actor,
     )
-    paid = {
-        line.outcome_id: line.amount_pence
+    claimed_lines = {
+        (line.outcome_id, line.cycle): line.amount_pence
         for line in ClaimLine.objects.filter(outcome__in=reversals, kind=ClaimLine.Kind.CLAIM)
     }
     try:
         with transaction.atomic():
             ClaimLine.objects.bulk_create(
                 [
-                    ClaimLine(claim=claim, outcome=o, amount_pence=amounts.get(o.kind, 0))
+                    ClaimLine(
+                        claim=claim,
+                        outcome=o,
+                        cycle=o.claims + 1,
+                        amount_pence=amounts.get(o.kind, 0),
+                        verified_on=timezone.localdate(o.verified_at) if o.verified_at else None,
+                    )
                     for o in new
                 ]
                 + [
@@ -748,7 +799,8 @@ def make_claim(
                         claim=claim,
                         outcome=o,
                         kind=ClaimLine.Kind.REVERSAL,
-                        amount_pence=-paid.get(o.pk, 0),
+                        cycle=o.claims,
+                        amount_pence=-claimed_lines.get((o.pk, o.claims), 0),
                     )
                     for o in reversals
                 ]
@@ -776,6 +828,19 @@ def payments_due(programme: Programme) -> Any:
         .filter(participant_payment__isnull=True)
         .select_related("person", "household")
         .order_by("achieved_on", "pk")
+    )
+
+
+def paid_then_withdrawn(programme: Programme) -> Any:
+    """Outcomes paid to the participant that no longer hold: for the programme team to review."""
+    return (
+        Outcome.objects.filter(
+            programme=programme,
+            status=Outcome.Status.WITHDRAWN,
+            participant_payment__isnull=False,
+        )
+        .select_related("person", "household", "participant_payment")
+        .order_by("pk")
     )
 
 

@@ -321,14 +321,19 @@ def claim_xlsx(request: HttpRequest, claim_pk: int) -> HttpResponse:
 @roles(Role.PROGRAMME_MANAGER)
 def payments(request: HttpRequest) -> HttpResponse:
     """Payments due to participants for verified outcomes (WIN: £500 at 13 weeks, £750 at 26)."""
-    due = []
+    due, review = [], []
     for programme in _managed(request):
         amounts = services.payments_of(programme, "participant")
         due += [(outcome, amounts[outcome.kind]) for outcome in services.payments_due(programme)]
+        review += list(services.paid_then_withdrawn(programme))
     return render(
         request,
         "outcomes/payments.html",
-        {"due": due, "form": forms.PaidForm(initial={"paid_on": timezone.localdate()})},
+        {
+            "due": due,
+            "review": review,
+            "form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
+        },
     )
 
 

@@ -313,7 +313,9 @@ def test_a_whole_programme_recompute_finds_what_each_household_recompute_finds(
 
 
 @pytest.mark.django_db
-def test_a_paid_outcome_that_stops_holding_is_flagged(world: World) -> None:
+def test_a_paid_outcome_is_paid_once_locked_and_listed_for_review_if_withdrawn(
+    world: World,
+) -> None:
     household = world.household_win  # WIN pays participants at 13 and 26 weeks
     services.record_spell(
         actor=world.advocate_k,
@@ -328,11 +330,14 @@ def test_a_paid_outcome_that_stops_holding_is_flagged(world: World) -> None:
     services.record_payment(actor=world.win_manager, outcome=found, paid_on=day(101))
     with pytest.raises(RuleError, match="recorded already"):
         services.record_payment(actor=world.win_manager, outcome=found, paid_on=day(102))
+    with pytest.raises(RuleError, match="claimed or paid"):  # locked
+        services.record_evidence(actor=world.advocate_k, outcome=found, evidence="hmrc")
     services.correct_spell(
         actor=world.advocate_k, spell=EmploymentSpell.objects.get(), end_date=day(60)
     )
     found.refresh_from_db()
-    assert found.status == "withdrawn" and found.reversal_due
+    assert found.status == "withdrawn"
+    assert list(services.paid_then_withdrawn(world.win)) == [found]  # for the team to review
 
 
 @pytest.mark.django_db(transaction=True)
@@ -364,3 +369,45 @@ def test_new_measures_recompute_the_programme_in_the_background() -> None:
     assert queued.args_kwargs["args"] == [hiw.pk]
     recompute_programme_outcomes.call(hiw.pk)  # what the worker does with it
     assert outcome(household, "job_outcome").status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_a_reversed_outcome_that_holds_again_is_claimed_again(world: World) -> None:
+    found = verified_job_outcome(world)
+    spell = EmploymentSpell.objects.get()
+
+    def claim(first: int, last: int) -> list[tuple[str, int, int]]:
+        made = services.make_claim(
+            actor=world.programme_manager,
+            programme=world.hiw,
+            funder="DWP",
+            start=day(first),
+            end=day(last),
+        )
+        return [(line.kind, line.cycle, line.outcome_id) for line in made.lines.all()]
+
+    assert claim(0, 60) == [("claim", 1, found.pk)]
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    assert claim(61, 90) == [("reversal", 1, found.pk)]
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(40))
+    found.refresh_from_db()
+    assert found.status == "evidenced"  # the evidence stands; it needs verifying again
+    services.verify(actor=world.manager_k, outcome=found)
+    assert claim(0, 90) == [("claim", 2, found.pk)]
+
+
+@pytest.mark.django_db
+def test_a_change_of_hours_does_not_interrupt_a_verified_outcome(world: World) -> None:
+    found = verified_job_outcome(world)  # 20 hours a week, days 0 to 40
+    spell = EmploymentSpell.objects.get()
+    services.change_hours(
+        actor=world.advocate_k, spell=spell, from_date=day(20), hours_per_week=Decimal(30)
+    )
+    found.refresh_from_db()
+    # It now rests on both spells, so it needs verifying again, but it was never withdrawn.
+    assert (found.status, len(found.basis["spells"]), found.achieved_on) == (
+        "evidenced",
+        2,
+        day(27),
+    )
+    assert not AuditEvent.objects.filter(verb="outcome.withdrawn").exists()
