@@ -204,3 +204,22 @@ class ParticipantPayment(models.Model):
 
     def __str__(self) -> str:
         return f"Payment for {self.outcome}"
+
+
+class DailyRecompute(models.Model):
+    """A programme's outcomes were queued for their daily recompute on this day (open spells
+    grow into job and sustained outcomes as days pass, with no record changing)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    on = models.DateField()
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "on"], name="daily_recompute_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Daily recompute of {self.programme} on {self.on}"

@@ -411,3 +411,16 @@ def test_a_change_of_hours_does_not_interrupt_a_verified_outcome(world: World) -
         day(27),
     )
     assert not AuditEvent.objects.filter(verb="outcome.withdrawn").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_programme_is_queued_for_a_recompute_once_a_day() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from pathways.outcomes.tasks import queue_daily_recomputes
+
+    programmes = load_programmes()
+    assert queue_daily_recomputes(dt.date(2026, 12, 1)) == len(programmes)
+    assert queue_daily_recomputes(dt.date(2026, 12, 1)) == 0  # called again in the night
+    assert queue_daily_recomputes(dt.date(2026, 12, 2)) == len(programmes)
+    assert DBTaskResult.objects.count() == 2 * len(programmes)

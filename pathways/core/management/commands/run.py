@@ -5,6 +5,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -31,6 +33,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Job worker started (process {worker.pid}).")
 
+        if not options["no_worker"]:
+            threading.Thread(target=self._nightly, daemon=True).start()
+
         def stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
@@ -48,3 +53,21 @@ class Command(BaseCommand):
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+    def _nightly(self) -> None:
+        """Once a day, from 2 a.m., queue every programme's outcome recompute (the worker runs
+        it): open spells become job and sustained outcomes as days pass."""
+        from django.db import close_old_connections
+        from django.utils import timezone
+
+        from pathways.outcomes.tasks import queue_daily_recomputes
+
+        while True:
+            if timezone.localtime().hour >= 2:
+                try:
+                    queue_daily_recomputes()
+                except Exception as error:  # noqa: BLE001 - keep serving; try again later
+                    self.stderr.write(f"Could not queue the daily recompute: {error}")
+                finally:
+                    close_old_connections()
+            time.sleep(15 * 60)

@@ -16,19 +16,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["recompute"])
-        parser.add_argument("--programme", required=True, help="The programme's code")
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--programme", help="The programme's code")
+        target.add_argument("--all", action="store_true", help="Every programme (for cron)")
         parser.add_argument("--batch", type=int, default=1000, help="Households a batch")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        programme = Programme.objects.filter(code=options["programme"]).first()
-        if programme is None:
-            raise CommandError(f"There is no programme with the code {options['programme']!r}")
         if options["batch"] < 1:
             raise CommandError("--batch must be 1 or more")
-        began = time.perf_counter()
-        result = recompute_programme(programme, batch=options["batch"])
-        self.stdout.write(
-            f"{programme.code}: {result.created} created, {result.updated} updated, "
-            f"{result.withdrawn} withdrawn, {result.reinstated} reinstated, "
-            f"{result.unchanged} unchanged in {time.perf_counter() - began:.1f} s"
-        )
+        if options["all"]:
+            programmes = list(Programme.objects.order_by("code"))
+        else:
+            programmes = list(Programme.objects.filter(code=options["programme"]))
+            if not programmes:
+                raise CommandError(f"There is no programme with the code {options['programme']!r}")
+        for programme in programmes:
+            began = time.perf_counter()
+            result = recompute_programme(programme, batch=options["batch"])
+            self.stdout.write(
+                f"{programme.code}: {result.created} created, {result.updated} updated, "
+                f"{result.withdrawn} withdrawn, {result.reinstated} reinstated, "
+                f"{result.unchanged} unchanged in {time.perf_counter() - began:.1f} s"
+            )
