@@ -7,136 +7,348 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('households', '0005_due_dates'),
-        ('programmes', '0003_budget_rules'),
+        ("households", "0005_due_dates"),
+        ("programmes", "0003_budget_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('funder', models.CharField(max_length=200)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("funder", models.CharField(max_length=200)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at', '-id'],
+                "ordering": ["-made_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('completed_activity', 'Completed an agreed activity'), ('significant_improvement', 'Significant improvement'), ('progress', 'Progress measures'), ('job_outcome', 'Job outcome'), ('sustained_13', 'Sustained in work 13 weeks'), ('sustained_26', 'Sustained in work 26 weeks')], max_length=24)),
-                ('status', models.CharField(choices=[('achieved', 'Achieved'), ('evidenced', 'Evidenced'), ('verified', 'Verified'), ('withdrawn', 'Withdrawn')], default='achieved', max_length=10)),
-                ('achieved_on', models.DateField()),
-                ('quantity', models.PositiveSmallIntegerField(default=1)),
-                ('why', models.CharField(max_length=500)),
-                ('basis', models.JSONField(default=dict)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('fingerprint', models.CharField(blank=True, max_length=32)),
-                ('first_found_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('evidence', models.CharField(blank=True, choices=[('payslip', 'Payslip'), ('employer_letter', 'Letter from the employer'), ('self_declaration', 'Self-declaration'), ('hmrc', 'HMRC record'), ('other', 'Other')], max_length=20)),
-                ('evidence_note', models.CharField(blank=True, max_length=500)),
-                ('evidenced_at', models.DateTimeField(blank=True, null=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=500)),
-                ('reversal_due', models.BooleanField(default=False)),
-                ('evidenced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='households.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='households.person')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='programmes.programme')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("completed_activity", "Completed an agreed activity"),
+                            ("significant_improvement", "Significant improvement"),
+                            ("progress", "Progress measures"),
+                            ("job_outcome", "Job outcome"),
+                            ("sustained_13", "Sustained in work 13 weeks"),
+                            ("sustained_26", "Sustained in work 26 weeks"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("achieved", "Achieved"),
+                            ("evidenced", "Evidenced"),
+                            ("verified", "Verified"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="achieved",
+                        max_length=10,
+                    ),
+                ),
+                ("achieved_on", models.DateField()),
+                ("quantity", models.PositiveSmallIntegerField(default=1)),
+                ("why", models.CharField(max_length=500)),
+                ("basis", models.JSONField(default=dict)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("fingerprint", models.CharField(blank=True, max_length=32)),
+                ("first_found_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "evidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("payslip", "Payslip"),
+                            ("employer_letter", "Letter from the employer"),
+                            ("self_declaration", "Self-declaration"),
+                            ("hmrc", "HMRC record"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("evidence_note", models.CharField(blank=True, max_length=500)),
+                ("evidenced_at", models.DateTimeField(blank=True, null=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=500)),
+                ("reversal_due", models.BooleanField(default=False)),
+                (
+                    "evidenced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="households.person",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-achieved_on', 'id'],
+                "ordering": ["-achieved_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimLine',
+            name="ClaimLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('claim', 'Claim'), ('reversal', 'Reversal')], default='claim', max_length=8)),
-                ('cycle', models.PositiveSmallIntegerField(default=1)),
-                ('amount_pence', models.IntegerField(default=0)),
-                ('verified_on', models.DateField(blank=True, null=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='outcomes.claim')),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claim_lines', to='outcomes.outcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("claim", "Claim"), ("reversal", "Reversal")],
+                        default="claim",
+                        max_length=8,
+                    ),
+                ),
+                ("cycle", models.PositiveSmallIntegerField(default=1)),
+                ("amount_pence", models.IntegerField(default=0)),
+                ("verified_on", models.DateField(blank=True, null=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="outcomes.claim",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_lines",
+                        to="outcomes.outcome",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', 'id'],
+                "ordering": ["claim", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ParticipantPayment',
+            name="ParticipantPayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_pence', models.PositiveIntegerField()),
-                ('paid_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('outcome', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='participant_payment', to='outcomes.outcome')),
-                ('paid_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_pence", models.PositiveIntegerField()),
+                ("paid_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "outcome",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participant_payment",
+                        to="outcomes.outcome",
+                    ),
+                ),
+                (
+                    "paid_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DailyRecompute',
+            name="DailyRecompute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('queued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("queued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('programme', 'on'), name='daily_recompute_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("programme", "on"), name="daily_recompute_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EmploymentSpell',
+            name="EmploymentSpell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employer', models.CharField(blank=True, max_length=200)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('hours_per_week', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('self_employed', models.BooleanField(default=False)),
-                ('evidence', models.CharField(blank=True, choices=[('payslip', 'Payslip'), ('employer_letter', 'Letter from the employer'), ('self_declaration', 'Self-declaration'), ('hmrc', 'HMRC record'), ('other', 'Other')], max_length=20)),
-                ('reference', models.CharField(blank=True, max_length=60)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employment_spells', to='households.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("employer", models.CharField(blank=True, max_length=200)),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("hours_per_week", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("self_employed", models.BooleanField(default=False)),
+                (
+                    "evidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("payslip", "Payslip"),
+                            ("employer_letter", "Letter from the employer"),
+                            ("self_declaration", "Self-declaration"),
+                            ("hmrc", "HMRC record"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=60)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employment_spells",
+                        to="households.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', 'start_date', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='spell_ends_after_it_starts'), models.CheckConstraint(condition=models.Q(('hours_per_week__gt', 0), ('hours_per_week__lte', 168)), name='spell_hours_in_a_week')],
+                "ordering": ["person", "start_date", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="spell_ends_after_it_starts",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours_per_week__gt", 0), ("hours_per_week__lte", 168)),
+                        name="spell_hours_in_a_week",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='outcome',
-            index=models.Index(fields=['programme', 'kind', 'status'], name='outcome_programme_idx'),
+            model_name="outcome",
+            index=models.Index(
+                fields=["programme", "kind", "status"], name="outcome_programme_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='outcome',
-            index=models.Index(fields=['programme', 'achieved_on'], name='outcome_achieved_idx'),
+            model_name="outcome",
+            index=models.Index(fields=["programme", "achieved_on"], name="outcome_achieved_idx"),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.UniqueConstraint(fields=('person', 'kind'), name='outcome_once_per_person'),
+            model_name="outcome",
+            constraint=models.UniqueConstraint(
+                fields=("person", "kind"), name="outcome_once_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimline',
-            constraint=models.UniqueConstraint(fields=('outcome', 'kind', 'cycle'), name='outcome_claimed_once_a_round'),
+            model_name="claimline",
+            constraint=models.UniqueConstraint(
+                fields=("outcome", "kind", "cycle"), name="outcome_claimed_once_a_round"
+            ),
         ),
     ]
