@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from pathways.budgets import services
-from pathways.budgets.models import Budget, Category
+from pathways.budgets.models import Budget, Category, Entry
 from pathways.core.money import amount_text
 from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
@@ -28,10 +30,14 @@ class Summary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    reversed: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{FILE}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{FILE}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (
+            f", {self.reversed} reversed (no longer in the file)" if self.reversed else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -128,9 +134,15 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
     )
     # A row is known by its household, date, category and its place among such rows: the
     # second £5.00 of travel on one day is a different row from the first.
+    ordered = sorted(rows, key=lambda r: (r.date, r.line))  # a refund follows its spending
     seen: Counter[tuple[str, dt.date, str]] = Counter()
-    # In date order, so that a refund follows the spending it returns.
-    for row in sorted(rows, key=lambda r: (r.date, r.line)):
+    keys = []
+    for row in ordered:
+        seen[(row.household_ref, row.date, row.category)] += 1
+        number = seen[(row.household_ref, row.date, row.category)]
+        keys.append(f"{FILE}:{row.household_ref}:{row.date}:{row.category}:{number}")
+    _reverse_missing_rows(households, with_budget, set(keys), actor, summary)
+    for row, key in zip(ordered, keys, strict=True):
         household = households.get(row.household_ref)
         missing = (
             f"no household with this reference on {programme.name}"
@@ -144,8 +156,6 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
                 Problem(FILE, row.line, "household_ref", row.household_ref, missing)
             )
             continue
-        seen[(row.household_ref, row.date, row.category)] += 1
-        key = f"{FILE}:{row.household_ref}:{row.date}:{row.category}:{seen[(row.household_ref, row.date, row.category)]}"
         try:
             outcome = services.record_past_spending(
                 actor=actor,
@@ -163,3 +173,44 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
                 summary.problems.append(Problem(FILE, row.line, column, value, reason))
             continue
         setattr(summary, outcome, getattr(summary, outcome) + 1)
+    for reference in sorted({row.household_ref for row in rows} & with_budget):
+        for reason in services.check_ledger(households[reference]).values():
+            summary.problems.append(Problem(FILE, 0, "household_ref", reference, reason))
+
+
+def _reverse_missing_rows(
+    households: dict[str, Household],
+    with_budget: set[str],
+    keys: set[str],
+    actor: Any,
+    summary: Summary,
+) -> None:
+    """The file holds each of its households' whole imported spending: a row imported before
+    and gone now (its date or category corrected, or deleted) is reversed by a new entry."""
+    present = [h for ref, h in households.items() if ref in with_budget]
+    kept = (
+        Entry.objects.filter(budget__household__in=present, source_key__startswith=f"{FILE}:")
+        .values("budget__household__reference", "source_key", "category")
+        .annotate(total=Sum("amount_pence"))
+        .order_by("source_key")
+    )
+    for row in kept:
+        if row["total"] == 0 or row["source_key"] in keys:
+            continue
+        try:
+            services.record_past_spending(
+                actor=actor,
+                household=households[row["budget__household__reference"]],
+                on=timezone.localdate(),
+                category=row["category"],
+                amount_pence=0,
+                description="",
+                source_key=row["source_key"],
+                removed=True,
+            )
+        except RuleError as error:
+            summary.problems.append(
+                Problem(FILE, 0, "", row["source_key"], "; ".join(error.problems.values()))
+            )
+            continue
+        summary.reversed += 1

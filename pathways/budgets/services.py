@@ -369,6 +369,21 @@ def pay(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> Spen
     return request
 
 
+def _check_refund(budget: Budget, category: str, amount: int) -> None:
+    spent = -(
+        budget.entries.filter(
+            category=category, kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND]
+        ).aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    if amount > spent:
+        raise RuleError(
+            {
+                "amount": f"A refund cannot be more than has been spent on {Category(category).label.lower()} ({pounds(spent)})"
+            }
+        )
+
+
 @transaction.atomic
 def refund(
     *,
@@ -379,15 +394,12 @@ def refund(
     description: str = "",
     on: dt.date | None = None,
 ) -> Entry:
-    """Money coming back (a refund from a supplier): never more than has been spent."""
+    """Money coming back (a refund from a supplier): never more than has been spent on that
+    kind of cost (so a refund cannot make room under a category's cap)."""
     on = on or timezone.localdate()
     _check_request(category, amount_pence)
     budget = _lock(household)
-    spent = balance(budget).spent
-    if amount_pence > spent:
-        raise RuleError(
-            {"amount": f"A refund cannot be more than has been spent ({pounds(spent)})"}
-        )
+    _check_refund(budget, category, amount_pence)
     entry = _entry(
         budget,
         actor,
@@ -456,6 +468,7 @@ def record_past_spending(
     amount_pence: int,
     description: str,
     source_key: str,
+    removed: bool = False,
 ) -> str:
     """A spend (positive) or refund (negative) already made, from an imported file, through
     the same rules as the pages: an eligible cost within the caps, never more than is
@@ -465,7 +478,9 @@ def record_past_spending(
     Idempotent on `source_key`: the same row again changes nothing ("unchanged"); a changed
     amount adds an entry for the difference ("updated"); the ledger is never edited.
     """
-    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence == 0:
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool):
+        raise RuleError({"amount": "Enter an amount of money"})
+    if amount_pence == 0 and not removed:
         raise RuleError({"amount": "Enter an amount that is not zero"})
     if category not in Category.values:
         raise RuleError({"category": "Choose what the money is for"})
@@ -477,7 +492,11 @@ def record_past_spending(
     if change == 0:
         return "unchanged"
     now = balance(budget)
-    if change > 0:
+    if removed:
+        # Undoing an earlier entry exactly; the importer checks the household's ledger as a
+        # whole once every row is in (see `check_ledger`).
+        kind = Entry.Kind.SPEND if change > 0 else Entry.Kind.REFUND
+    elif change > 0:
         _check_rules(rules_of(household.programme), budget, category, change)
         if change > now.available:
             raise RuleError(
@@ -487,13 +506,12 @@ def record_past_spending(
             )
         kind = Entry.Kind.SPEND
     else:
-        if -change > now.spent:
-            raise RuleError(
-                {"amount": f"A refund cannot be more than has been spent ({pounds(now.spent)})"}
-            )
+        _check_refund(budget, category, -change)
         kind = Entry.Kind.REFUND
     note = (
-        description.strip()
+        f"Reversal: the imported row of {pounds(before)} is no longer in the file"
+        if removed
+        else description.strip()
         if not before
         else f"Correction of an imported row: {pounds(before)} is now {pounds(amount_pence)}"
     )
@@ -513,7 +531,27 @@ def record_past_spending(
         on,
         f"Imported {'spending' if kind == Entry.Kind.SPEND else 'refund'} of {pounds(abs(change))} ({Category(category).label.lower()})",
     )
-    return "created" if not before else "updated"
+    return "reversed" if removed else "created" if not before else "updated"
+
+
+def check_ledger(household: Household) -> dict[str, str]:
+    """What is wrong with a household's ledger as a whole, if anything: more spent than
+    available, or more refunded than spent on some kind of cost."""
+    budget = household.budget
+    problems = {}
+    if balance(budget).available < 0:
+        problems["amount"] = "The budget would be overspent"
+    negative = (
+        budget.entries.filter(kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND])
+        .values("category")
+        .annotate(total=Sum("amount_pence"))
+        .filter(total__gt=0)
+    )
+    for row in negative:
+        problems["category"] = (
+            f"More would be refunded than spent on {Category(row['category']).label.lower()}"
+        )
+    return problems
 
 
 # --- receipts ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pathways.budgets.models import Entry
 from pathways.conftest import World
 from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
+from pathways.households.rules import RuleError
 
 HEADER = "household_ref,date,category,amount,description\n"
 
@@ -126,7 +127,7 @@ def test_a_refund_larger_than_the_spending_is_refused(world: World) -> None:
             actor=None,
         )
     assert [str(p) for p in refused.value.problems] == [
-        "budget.csv, line 3, column amount: '-20.00': A refund cannot be more than has been spent (£10.00)"
+        "budget.csv, line 3, column amount: '-20.00': A refund cannot be more than has been spent on travel (£10.00)"
     ]
 
 
@@ -201,3 +202,35 @@ def test_the_reader_answers_anything_without_a_traceback(content: bytes) -> None
         assert isinstance(item, Problem) or (isinstance(item, tuple) and len(item) == 2)
         if isinstance(item, Problem):
             assert item.reason
+
+
+@pytest.mark.django_db
+def test_a_row_whose_date_is_corrected_replaces_the_old_one(world: World) -> None:
+    import_budget_csv(bundle(world, *GOOD), programme=world.hiw, actor=None)
+    moved = (GOOD[0].replace("2018-05-02", "2018-05-03"), *GOOD[1:])
+    summary = import_budget_csv(bundle(world, *moved), programme=world.hiw, actor=None)
+    assert (summary.created, summary.reversed, summary.unchanged) == (1, 1, 4)
+    assert available(world.household_k) == 73_000  # the same money, not spent twice
+    again = import_budget_csv(bundle(world, *moved), programme=world.hiw, actor=None)
+    assert (again.created, again.reversed, again.unchanged) == (0, 0, 5)
+    # A household left out of the file keeps its imported spending.
+    only_k = [row for row in moved if row.startswith("{k}")]
+    import_budget_csv(bundle(world, *only_k), programme=world.hiw, actor=None)
+    assert available(world.household_l) == 100_000 - 6_249
+
+
+@pytest.mark.django_db
+def test_a_refund_is_never_more_than_was_spent_on_that_cost(world: World) -> None:
+    services.request_spend(
+        actor=world.advocate_k,
+        household=world.household_k,
+        category="childcare",
+        amount_pence=5_000,
+    )
+    with pytest.raises(RuleError, match="spent on travel"):
+        services.refund(
+            actor=world.advocate_k,
+            household=world.household_k,
+            amount_pence=1_000,
+            category="travel",
+        )
