@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pathways.assessments",
     "pathways.budgets",
     "pathways.outcomes",
+    "pathways.exchange",
 ]
 
 MIDDLEWARE = [

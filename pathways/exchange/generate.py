@@ -1,0 +1,526 @@
+"""A synthetic programme: invented households whose cohort follows the source documents.
+
+`generate(out, households=N, seed=S)` writes an exchange bundle (the CSV files of
+shared/spec/exchange-format.md) to the folder `out`, a household at a time, so memory stays
+flat however many households. The same seed and arguments give the same bundle, byte for byte.
+Nobody in it is real: names come from lists of obviously invented names and are carried in the
+extra columns `x_given_name` and `x_family_name`; postcodes are well-formed but made up.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections.abc import Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pathways.exchange import cohort
+
+FILES = {
+    "households.csv": [
+        "household_ref",
+        "programme",
+        "local_authority",
+        "lsoa",
+        "postcode",
+        "referral_source",
+        "referral_date",
+        "start_date",
+        "end_date",
+        "exit_reason",
+        "advocate",
+        "income_band",
+        "debt_band",
+        "tenure",
+        "x_address_line_1",
+    ],
+    "people.csv": [
+        "person_ref",
+        "household_ref",
+        "role",
+        "date_of_birth",
+        "age_band",
+        "gender",
+        "ethnicity",
+        "participant",
+        "time_since_work",
+        "benefits",
+        "qualification",
+        "support_needs",
+        "consent_date",
+        "x_given_name",
+        "x_family_name",
+    ],
+    "star_readings.csv": [
+        "person_ref",
+        "date",
+        "instrument",
+        "stability",
+        "money",
+        "physical_health",
+        "emotional_wellbeing",
+        "family",
+        "self_esteem",
+        "skills",
+        "work",
+    ],
+    "activities.csv": [
+        "person_ref",
+        "activity_type",
+        "title",
+        "hours",
+        "agreed_date",
+        "completed_date",
+        "status",
+        "star_point",
+    ],
+    "employment.csv": [
+        "person_ref",
+        "start_date",
+        "end_date",
+        "hours_per_week",
+        "employer",
+        "self_employed",
+        "evidence",
+    ],
+    "budget.csv": ["household_ref", "date", "category", "amount", "description"],
+    "referrals_out.csv": ["person_ref", "date", "service", "organisation", "status"],
+}
+STAR_POINTS = FILES["star_readings.csv"][3:]
+
+GIVEN = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Robin",
+    "Ash",
+    "Morgan",
+    "Casey",
+    "Taylor",
+    "Jamie",
+    "Jordan",
+    "Charlie",
+    "Frankie",
+    "Riley",
+    "Dee",
+    "Kerry",
+    "Lee",
+    "Billie",
+    "Ellis",
+    "Harper",
+    "Marley",
+    "Remi",
+    "Sasha",
+    "Toni",
+    "Avery",
+    "Blair",
+    "Drew",
+    "Eden",
+    "Jess",
+    "Kit",
+]
+FAMILY = [
+    "Example",
+    "Sample",
+    "Placeholder",
+    "Fictional",
+    "Madeup",
+    "Testington",
+    "Demoson",
+    "Notreal",
+    "Invento",
+    "Imaginary",
+    "Pretendo",
+    "Storybook",
+    "Lorem",
+    "Ipsum",
+    "Dummy",
+    "Mockett",
+    "Fauxley",
+    "Fakenham",
+    "Nonesuch",
+    "Whatnot",
+]
+DISTRICTS = {
+    "E06000006": ("WA7", "WA8"),
+    "E08000011": ("L36", "L28", "L34"),
+    "E08000012": ("L4", "L8", "L24"),
+    "E08000013": ("WA9", "WA10"),
+    "E08000014": ("L20", "L30", "PR8"),
+    "E08000015": ("CH41", "CH42", "CH46"),
+}
+STREETS = ("Example Street", "Sample Road", "Demo Avenue", "Pretend Lane", "Invented Close")
+ACTIVITIES = {
+    "course": (30, ("Food hygiene", "Maths functional skills", "First aid", "CSCS card")),
+    "work_related": (10, ("CV and cover letter", "Mock interview", "Job fair")),
+    "job_search": (15, ("Weekly job search", "Applications with the advocate")),
+    "health": (12, ("Talking therapies", "GP appointment for sleep", "Walking group")),
+    "money_advice": (12, ("Debt advice appointment", "Benefit check")),
+    "housing": (6, ("Rent arrears plan", "Housing register")),
+    "volunteering": (6, ("Food bank volunteering", "Charity shop")),
+    "work_placement": (4, ("Two-week placement",)),
+    "apprenticeship": (1, ("Apprenticeship application",)),
+    "other": (4, ("Confidence course",)),
+}
+SERVICES = {
+    "debt_advice": 20,
+    "nhs_mental_health": 18,
+    "counselling": 12,
+    "training_provider": 14,
+    "housing": 10,
+    "childcare": 8,
+    "jobcentre_plus": 8,
+    "drug_alcohol": 4,
+    "domestic_abuse": 3,
+    "nhs_other": 2,
+    "other": 1,
+}
+BUDGET_ITEMS = {
+    "travel": (30, 10, 80),
+    "childcare": (15, 60, 300),
+    "clothing": (15, 25, 90),
+    "documents_checks": (10, 11, 40),
+    "training": (8, 20, 150),
+    "household_goods": (8, 50, 320),
+    "digital": (8, 60, 280),
+    "utilities_debt": (6, 30, 200),
+    "tools_equipment": (3, 20, 120),
+    "health_wellbeing": (2, 10, 60),
+    "other": (1, 10, 50),
+}
+EMPLOYERS = (
+    "Example Care Homes",
+    "Sample Logistics",
+    "Demo Retail Park",
+    "Invented Cleaning Services",
+    "Pretend Cafe",
+)
+
+
+def pick(rng: random.Random, weights: Mapping[Any, float]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class Deck:
+    """Draws in the table's proportions: a shuffled deck of 1,000 cards, dealt and reshuffled,
+    so that even a few thousand people follow the table closely (independent draws would
+    wander by a few points)."""
+
+    def __init__(self, rng: random.Random, weights: Mapping[Any, float], size: int = 1000) -> None:
+        total = sum(weights.values())
+        exact = {key: size * value / total for key, value in weights.items()}
+        counts = {key: int(value) for key, value in exact.items()}
+        by_remainder = sorted(exact, key=lambda key: exact[key] - counts[key], reverse=True)
+        for key in by_remainder[: size - sum(counts.values())]:
+            counts[key] += 1
+        self.rng, self.cards = rng, [key for key, count in counts.items() for _ in range(count)]
+        self.left: list[Any] = []
+
+    def deal(self) -> Any:
+        if not self.left:
+            self.left = list(self.cards)
+            self.rng.shuffle(self.left)
+        return self.left.pop()
+
+
+class Decks:
+    """One deck for each of the cohort's tables."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.since = Deck(rng, cohort.TIME_SINCE_WORK)
+        self.age = {
+            since: Deck(rng, weights)
+            for since, weights in cohort.age_given_time_since_work().items()
+        }
+        self.gender = Deck(rng, cohort.GENDER)
+        self.ethnicity = Deck(rng, cohort.ETHNICITY)
+        self.needs = {
+            need: Deck(rng, {True: percent, False: 100 - percent})
+            for need, percent in cohort.SUPPORT_NEEDS.items()
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    households: int
+    seed: int
+    programme: str = "households-into-work"
+    as_of: dt.date = dt.date(2019, 3, 31)
+    budget_pence: int = 100_000
+    advocates: Mapping[str, tuple[str, ...]] | None = None  # by local authority code
+
+
+class _Writer:
+    def __init__(self, stack: ExitStack, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.writers = {}
+        self.rows = dict.fromkeys(FILES, 0)
+        for name, columns in FILES.items():
+            handle = stack.enter_context((out / name).open("w", newline="", encoding="utf-8"))
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            self.writers[name] = writer
+
+    def row(self, name: str, values: list[Any]) -> None:
+        self.writers[name].writerow(["" if v is None else v for v in values])
+        self.rows[name] += 1
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def generate(out: Path, settings: Settings) -> dict[str, int]:
+    """Write the bundle; returns the rows written to each file."""
+    rng = random.Random(settings.seed)  # noqa: S311 - invented data, not security
+    decks = Decks(random.Random(settings.seed + 1))  # noqa: S311 - invented data
+    with ExitStack() as stack:
+        writer = _Writer(stack, Path(out))
+        for index in range(settings.households):
+            _household(rng, writer, settings, decks, index)
+    return writer.rows
+
+
+def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index: int) -> None:
+    ref = f"SYN-{index + 1:06d}"
+    la = pick(rng, cohort.POPULATION)
+    referral = s.as_of - dt.timedelta(days=rng.randint(20, 420))
+    started = rng.random() < 0.92
+    start = min(s.as_of, referral + dt.timedelta(days=rng.randint(2, 30))) if started else None
+    end = exit_reason = None
+    if start is not None:
+        planned = start + dt.timedelta(days=365)
+        if rng.random() < 0.15:  # some stop early
+            early = start + dt.timedelta(days=rng.randint(30, 300))
+            if early < s.as_of:
+                end, exit_reason = (
+                    early,
+                    pick(rng, {"disengaged": 50, "moved_away": 20, "transferred": 15, "other": 15}),
+                )
+        if end is None and planned <= s.as_of:
+            end, exit_reason = planned, "completed"
+    advocates = (s.advocates or {}).get(la) or ()
+    district = rng.choice(DISTRICTS[la])
+    postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    w.row(
+        "households.csv",
+        [
+            ref,
+            s.programme,
+            la,
+            "",
+            postcode,
+            pick(rng, cohort.REFERRAL_SOURCES),
+            _iso(referral),
+            _iso(start),
+            _iso(end),
+            exit_reason or "",
+            rng.choice(advocates) if advocates and start else "",
+            pick(rng, cohort.INCOME_BANDS),
+            pick(rng, cohort.DEBT_BANDS),
+            pick(rng, cohort.TENURE),
+            f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+        ],
+    )
+    family = rng.choice(FAMILY)
+    until = min(end or s.as_of, s.as_of)
+    adults = pick(rng, cohort.ADULTS_IN_HOUSEHOLD)
+    participants = []
+    for n in range(adults):
+        person = f"{ref}-{n + 1}"
+        participants.append(person)
+        _adult(rng, w, s, decks, ref, person, n, family, referral, start)
+    for n in range(pick(rng, cohort.CHILDREN_IN_HOUSEHOLD)):
+        born = referral - dt.timedelta(days=rng.randint(100, 15 * 365))
+        w.row(
+            "people.csv",
+            [f"{ref}-{adults + n + 1}", ref, "child", _iso(born), "", "", "", "no"]
+            + [""] * 5
+            + [rng.choice(GIVEN), family],
+        )
+    if start is None:
+        return
+    for person in participants:
+        _readings(rng, w, person, start, until)
+        _activities(rng, w, person, start, until)
+        for _ in range(rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
+            day = start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days)))
+            w.row(
+                "referrals_out.csv",
+                [
+                    person,
+                    _iso(day),
+                    pick(rng, SERVICES),
+                    "",
+                    rng.choice(["made", "accepted", "attended", "attended", "declined"]),
+                ],
+            )
+    _work(rng, w, participants, start, until)
+    _budget(rng, w, s, ref, start, until)
+
+
+def _adult(
+    rng: random.Random,
+    w: _Writer,
+    s: Settings,
+    decks: Decks,
+    ref: str,
+    person: str,
+    n: int,
+    family: str,
+    referral: dt.date,
+    start: dt.date | None,
+) -> None:
+    since = decks.since.deal()
+    band = decks.age[since].deal()
+    low, high = cohort.AGE_RANGES[band]
+    on = start or referral
+    age = rng.randint(low, high)
+    born = on - dt.timedelta(days=age * 365 + rng.randint(0, 364) + age // 4)
+    # The age on the start day must be in the band: move the birthday if leap days disagree.
+    while (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) != age:
+        born += dt.timedelta(days=1 if born < on.replace(year=on.year - age) else -1)
+    needs = [need for need, deck in decks.needs.items() if deck.deal()]
+    benefits = (
+        ["universal_credit"]
+        if rng.random() < 0.75
+        else [pick(rng, {"esa": 50, "jsa": 20, "income_support": 20, "incapacity_benefit": 10})]
+    )
+    if ("physical_disability" in needs or "chronic_health" in needs) and rng.random() < 0.5:
+        benefits.append("pip")
+    w.row(
+        "people.csv",
+        [
+            person,
+            ref,
+            "primary" if n == 0 else "partner" if n == 1 and rng.random() < 0.8 else "adult",
+            _iso(born),
+            "",
+            decks.gender.deal(),
+            decks.ethnicity.deal(),
+            "yes",
+            since,
+            ";".join(benefits),
+            pick(rng, cohort.QUALIFICATIONS),
+            ";".join(needs),
+            _iso(start),
+            rng.choice(GIVEN),
+            family,
+        ],
+    )
+
+
+def _readings(rng: random.Random, w: _Writer, person: str, start: dt.date, until: dt.date) -> None:
+    """Every ~12 weeks from the start; most points creep up, with some falls."""
+    improving = rng.random() < 0.75
+    scores = [rng.choices([1, 2, 3, 4], weights=[25, 40, 28, 7])[0] for _ in STAR_POINTS]
+    day = start + dt.timedelta(days=rng.randint(0, 10))
+    while day <= until:
+        w.row("star_readings.csv", [person, _iso(day), "progress-star", *scores])
+        step = [1, 1, 0, 0, 0, -1] if improving else [1, 0, 0, 0, -1]
+        scores = [min(5, max(1, score + rng.choice(step))) for score in scores]
+        day += dt.timedelta(days=84 + rng.randint(-14, 14))
+
+
+def _activities(
+    rng: random.Random, w: _Writer, person: str, start: dt.date, until: dt.date
+) -> None:
+    span = (until - start).days
+    for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 13, 7])[0]):
+        kind = pick(rng, {k: v[0] for k, v in ACTIVITIES.items()})
+        agreed = start + dt.timedelta(days=rng.randint(0, max(0, span)))
+        hours = (
+            rng.choice([2, 3, 5, 6, 10, 12, 20, 30])
+            if kind == "course"
+            else rng.choice([1, 2, 4, ""])
+        )
+        done = agreed + dt.timedelta(days=rng.randint(7, 60))
+        completed = done if done <= until and rng.random() < 0.55 else None
+        status = "completed" if completed else rng.choice(["agreed", "in_progress", "dropped"])
+        w.row(
+            "activities.csv",
+            [
+                person,
+                kind,
+                rng.choice(ACTIVITIES[kind][1]),
+                hours,
+                _iso(agreed),
+                _iso(completed),
+                status,
+                rng.choice(["", "work", "skills", "money", "emotional_wellbeing"]),
+            ],
+        )
+
+
+def _work(
+    rng: random.Random, w: _Writer, participants: list[str], start: dt.date, until: dt.date
+) -> None:
+    """About one household in eight has someone in work of 16+ hours for four weeks or more;
+    a few more have short or small jobs that do not count."""
+    span = (until - start).days
+    if span < 45:
+        return
+    roll = rng.random()
+    if roll < 0.135:
+        person = rng.choice(participants)
+        first = start + dt.timedelta(days=rng.randint(14, span - 28))
+        last = first + dt.timedelta(days=rng.choice([35, 60, 100, 200, 400]))
+        hours = rng.choice([16, 20, 25, 30, 37.5])
+        w.row(
+            "employment.csv",
+            [
+                person,
+                _iso(first),
+                _iso(last) if last < until else "",
+                hours,
+                rng.choice(EMPLOYERS),
+                "no",
+                rng.choice(["payslip", "employer_letter", "self_declaration", ""]),
+            ],
+        )
+    elif roll < 0.2:
+        person = rng.choice(participants)
+        first = start + dt.timedelta(days=rng.randint(14, span - 7))
+        last = min(until, first + dt.timedelta(days=rng.randint(3, 20)))
+        w.row(
+            "employment.csv",
+            [
+                person,
+                _iso(first),
+                _iso(last),
+                rng.choice([8, 12, 16, 20]),
+                rng.choice(EMPLOYERS),
+                "no",
+                "",
+            ],
+        )
+
+
+def _budget(
+    rng: random.Random, w: _Writer, s: Settings, ref: str, start: dt.date, until: dt.date
+) -> None:
+    """A few spends, never more than the budget; now and then a refund."""
+    left = s.budget_pence
+    span = (until - start).days
+    for _ in range(rng.choices([0, 1, 2, 3, 4, 5], weights=[15, 20, 25, 20, 12, 8])[0]):
+        category = pick(rng, {k: v[0] for k, v in BUDGET_ITEMS.items()})
+        _, low, high = BUDGET_ITEMS[category]
+        amount = rng.randint(low, high) * 100 + rng.choice([0, 0, 49, 99])
+        if amount > left:
+            break
+        left -= amount
+        day = start + dt.timedelta(days=rng.randint(0, max(0, span)))
+        w.row("budget.csv", [ref, _iso(day), category, f"{amount // 100}.{amount % 100:02d}", ""])
+        if rng.random() < 0.04:
+            back = min(amount, 1000)
+            left += back
+            later = min(until, day + dt.timedelta(days=7))
+            w.row(
+                "budget.csv",
+                [ref, _iso(later), category, f"-{back // 100}.{back % 100:02d}", "Refund"],
+            )
