@@ -92,7 +92,12 @@ def parse_row(line: int, cells: dict[str, str]) -> BudgetRow | list[Problem]:
 
 
 def import_budget_csv(
-    stream: IO[bytes], *, programme: Any, actor: Any, dry_run: bool = False
+    stream: IO[bytes],
+    *,
+    programme: Any,
+    actor: Any,
+    dry_run: bool = False,
+    only: set[str] | None = None,
 ) -> Summary:
     """Import the file for one programme. Raises ImportRefused with every problem, having
     changed nothing; with `dry_run`, checks everything and changes nothing either way."""
@@ -102,6 +107,8 @@ def import_budget_csv(
         if isinstance(item, Problem):
             summary.problems.append(item)
             continue
+        if only is not None and item[1].get("household_ref") not in only:
+            continue  # another programme's household, in a bundle of several
         parsed = parse_row(*item)
         if isinstance(parsed, list):
             summary.problems.extend(parsed)

@@ -106,6 +106,7 @@ class Activity(models.Model):
     owner = models.CharField(max_length=12, choices=Owner.choices, default=Owner.PARTICIPANT)
     agreed_date = models.DateField()
     due_date = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=60, blank=True)  # an imported row's key
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AGREED)
     completed_date = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -185,6 +186,7 @@ class OnwardReferral(models.Model):
     )
     organisation = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MADE)
+    reference = models.CharField(max_length=60, blank=True)  # an imported row's key
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

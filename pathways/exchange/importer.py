@@ -1,0 +1,715 @@
+"""Importing a bundle: checked whole first (nothing written if anything is wrong), then written
+in one transaction, file by file, a chunk of rows at a time.
+
+Idempotent on the refs: a row that matches what is held changes nothing; a changed row updates
+the record it refers to (and the change is audited); rows without a ref of their own (readings,
+activities, spells, budget lines, onward referrals) are known by their person, date and kind and
+their place among such rows. The summary says, file by file, what was created, updated and
+unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from pathways.accounts.models import Role, User
+from pathways.assessments.models import Instrument, Reading, Score
+from pathways.audit import services as audit
+from pathways.budgets.models import Budget, Entry
+from pathways.casework.models import Activity, OnwardReferral
+from pathways.exchange import schema
+from pathways.exchange.bundle import Bundle
+from pathways.exchange.check import Checked, check_bundle, context_from_database
+from pathways.exchange.csvfiles import read_rows
+from pathways.exchange.problems import ImportRefused, Problem
+from pathways.households import rules
+from pathways.households.models import Consent, Household, Person, TimelineEntry
+from pathways.organisations.models import Organisation
+from pathways.outcomes.models import EmploymentSpell
+from pathways.programmes.models import Programme
+
+CHUNK = 2000
+
+
+@dataclass
+class Summary:
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def add(self, name: str, what: str, n: int = 1) -> None:
+        self.counts[name][what] += n
+
+    @property
+    def rows(self) -> int:
+        return sum(sum(c.values()) for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [
+            f"{name}: {c['created']:,} created, {c['updated']:,} updated, {c['unchanged']:,} unchanged"
+            for name, c in self.counts.items()
+        ]
+
+
+def import_bundle(
+    path: Path,
+    *,
+    actor: Any = None,
+    dry_run: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> Summary:
+    """Check the bundle; if anything is wrong raise ImportRefused with every problem, having
+    written nothing; otherwise write it all (or, with `dry_run`, nothing) and say what changed."""
+    began = time.perf_counter()
+    bundle = Bundle(path)
+    try:
+        checked = check_bundle(bundle, context_from_database())
+        if checked.problems:
+            if checked.more_problems:
+                checked.problems.append(
+                    Problem("", 0, "", "", f"and {checked.more_problems:,} more problems")
+                )
+            raise ImportRefused(checked.problems)
+        summary = Summary(dry_run=dry_run)
+        with transaction.atomic():
+            _Writer(bundle, checked, actor, summary, progress or (lambda name, rows: None)).run()
+            if dry_run:
+                transaction.set_rollback(True)
+    finally:
+        bundle.close()
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def _chunks(
+    bundle: Bundle, spec: schema.FileSpec, optional: set[str]
+) -> Iterator[list[tuple[int, dict]]]:
+    chunk: list[tuple[int, dict]] = []
+    with bundle.open(spec.name) as stream:
+        for item in read_rows(
+            stream, name=spec.name, required=set(spec.required), optional=optional
+        ):
+            if isinstance(item, Problem):  # checked already: cannot happen on the second read
+                raise ImportRefused([item])
+            line, cells = item
+            chunk.append((line, cells))
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _values(spec: schema.FileSpec, cells: dict[str, str]) -> dict[str, Any]:
+    return {c: spec.columns[c](t) if t else None for c, t in cells.items() if c in spec.columns}
+
+
+class _Writer:
+    def __init__(
+        self, bundle: Bundle, checked: Checked, actor: Any, summary: Summary, progress: Callable
+    ) -> None:
+        self.bundle, self.checked, self.summary, self.progress = bundle, checked, summary, progress
+        self.actor = actor if getattr(actor, "is_authenticated", False) else None
+        self.now = timezone.now()
+        self.programmes = {p.code: p for p in Programme.objects.all()}
+        self.councils = {
+            o.local_authority_id: o
+            for o in Organisation.objects.filter(type=Organisation.Type.LOCAL_AUTHORITY)
+        }
+        from pathways.areas.models import LocalAuthority
+
+        self.authorities = context_from_database().local_authorities
+        self.authority_ids = dict(LocalAuthority.objects.values_list("code", "pk"))
+        self.advocates: dict[str, int] = {}
+        for pk, username, email in User.objects.filter(role=Role.ADVOCATE).values_list(
+            "pk", "username", "email"
+        ):
+            self.advocates[username.lower()] = pk
+            if email:
+                self.advocates[email.lower()] = pk
+        self.instruments = {i.code: i for i in Instrument.objects.prefetch_related("points")}
+        self.household_ids: dict[str, int] = {}  # ref -> id
+        self.household_programme: dict[int, Programme] = {}
+        self.person_ids: dict[str, int] = {}
+        self.touched: set[int] = set()
+
+    def run(self) -> None:
+        names = self.bundle.names()
+        for spec, write in (
+            (schema.HOUSEHOLDS, self.households),
+            (schema.PEOPLE, self.people),
+            (schema.STAR_READINGS, self.readings),
+            (schema.ACTIVITIES, self.activities),
+            (schema.EMPLOYMENT, self.employment),
+            (schema.REFERRALS_OUT, self.referrals),
+        ):
+            if spec.name in names:
+                optional = set(spec.columns) | {
+                    p.code for i in self.instruments.values() for p in i.points.all()
+                }
+                for chunk in _chunks(self.bundle, spec, optional):
+                    write(chunk)
+                    self.progress(spec.name, len(chunk))
+        if schema.BUDGET.name in names:
+            self.budget()
+        self.after()
+        audit.record(
+            actor=self.actor,
+            verb="exchange.imported",
+            data={name: dict(c) for name, c in self.summary.counts.items()},
+            target_label=self.bundle.path.name,
+        )
+
+    # --- households -------------------------------------------------------------------------
+
+    HOUSEHOLD_FIELDS = (
+        "local_authority_id",
+        "lsoa",
+        "postcode",
+        "referral_source",
+        "referral_date",
+        "start_date",
+        "end_date",
+        "exit_reason",
+        "advocate_id",
+        "income_band",
+        "debt_band",
+        "tenure",
+        "address_line_1",
+    )
+
+    def households(self, chunk: list[tuple[int, dict]]) -> None:
+        by_programme: dict[str, list[tuple[int, dict, dict]]] = defaultdict(list)
+        for line, cells in chunk:
+            values = _values(schema.HOUSEHOLDS, cells)
+            by_programme[values["programme"]].append((line, cells, values))
+        for code, rows in by_programme.items():
+            programme = self.programmes[code]
+            existing = {
+                h.reference: h
+                for h in Household.objects.filter(
+                    programme=programme, reference__in=[v["household_ref"] for _, _, v in rows]
+                )
+            }
+            new = []
+            for _line, cells, v in rows:
+                fields = self._household_fields(programme, cells, v)
+                household = existing.get(v["household_ref"])
+                if household is None:
+                    household = Household(
+                        programme=programme, reference=v["household_ref"], **fields
+                    )
+                    self._status(household, programme)
+                    new.append(household)
+                    continue
+                changed = {
+                    name: {"before": str(getattr(household, name)), "after": str(value)}
+                    for name, value in fields.items()
+                    if getattr(household, name) != value
+                }
+                self.household_ids[household.reference] = household.pk
+                self.household_programme[household.pk] = programme
+                if not changed:
+                    self.summary.add("households.csv", "unchanged")
+                    continue
+                for name, value in fields.items():
+                    setattr(household, name, value)
+                self._status(household, programme)
+                household.updated_at = self.now
+                household.save()
+                audit.record(
+                    actor=self.actor,
+                    verb="household.imported_change",
+                    target=household,
+                    programme=programme,
+                    data={"changes": changed},
+                )
+                self.touched.add(household.pk)
+                self.summary.add("households.csv", "updated")
+            Household.objects.bulk_create(new, batch_size=1000)
+            self._ids_of_new(programme, new)
+            self._allocate(programme, [h for h in new if h.start_date])
+            TimelineEntry.objects.bulk_create(
+                [
+                    TimelineEntry(
+                        household_id=h.pk,
+                        on=h.referral_date or self.now.date(),
+                        kind="import",
+                        summary="Imported from an exchange bundle",
+                        actor=self.actor,
+                    )
+                    for h in new
+                ],
+                batch_size=1000,
+            )
+            self.summary.add("households.csv", "created", len(new))
+
+    def _household_fields(self, programme: Programme, cells: dict, v: dict) -> dict[str, Any]:
+        la = (
+            self.authorities.get(v["local_authority"])
+            or self.authorities[v["local_authority"].lower()]
+        )
+        return {
+            "local_authority_id": self.authority_ids[la],
+            "lsoa": v.get("lsoa") or "",
+            "postcode": v.get("postcode") or "",
+            "referral_source": v.get("referral_source") or "",
+            "referral_date": v.get("referral_date"),
+            "start_date": v.get("start_date"),
+            "end_date": v.get("end_date"),
+            "exit_reason": v.get("exit_reason") or "",
+            "advocate_id": self.advocates.get((v.get("advocate") or "").lower()),
+            "income_band": v.get("income_band") or "",
+            "debt_band": v.get("debt_band") or "",
+            "tenure": v.get("tenure") or "",
+            "address_line_1": cells.get("x_address_line_1", "")[:200],
+        }
+
+    def _status(self, household: Household, programme: Programme) -> None:
+        council = self.councils.get(household.local_authority_id)
+        household.organisation_id = council.pk if council else None
+        household.postcode_key = rules.postcode_key(household.postcode)
+        if household.end_date:
+            household.status = Household.Status.ENDED
+        elif household.start_date:
+            household.status = Household.Status.STARTED
+        else:
+            household.status = Household.Status.REFERRED
+        if household.start_date:
+            household.eligibility = "eligible"
+            household.allocated_on = household.allocated_on or household.start_date
+            household.support_end_date = rules.support_end_date(
+                household.start_date, programme.support_months
+            )
+
+    def _ids_of_new(self, programme: Programme, new: list[Household]) -> None:
+        ids = dict(
+            Household.objects.filter(
+                programme=programme, reference__in=[h.reference for h in new]
+            ).values_list("reference", "pk")
+        )
+        for household in new:
+            household.pk = ids[household.reference]
+            self.household_ids[household.reference] = household.pk
+            self.household_programme[household.pk] = programme
+            self.touched.add(household.pk)
+
+    def _allocate(self, programme: Programme, started: list[Household]) -> None:
+        amount = programme.budget_per_household_pence
+        if amount <= 0 or not started:
+            return
+        Budget.objects.bulk_create([Budget(household_id=h.pk) for h in started], batch_size=1000)
+        budgets = dict(
+            Budget.objects.filter(household__in=[h.pk for h in started]).values_list(
+                "household_id", "pk"
+            )
+        )
+        Entry.objects.bulk_create(
+            [
+                Entry(
+                    budget_id=budgets[h.pk],
+                    kind=Entry.Kind.ALLOCATION,
+                    amount_pence=amount,
+                    date=h.start_date,
+                    description="Household Support Budget",
+                    recorded_by=self.actor,
+                )
+                for h in started
+            ],
+            batch_size=1000,
+        )
+
+    # --- people ------------------------------------------------------------------------------
+
+    PERSON_FIELDS = (
+        "role",
+        "date_of_birth",
+        "age_band",
+        "gender",
+        "ethnicity",
+        "participant",
+        "time_since_work",
+        "benefits",
+        "qualification",
+        "support_needs",
+    )
+
+    def people(self, chunk: list[tuple[int, dict]]) -> None:
+        rows = [(cells, _values(schema.PEOPLE, cells)) for _, cells in chunk]
+        household_ids = {self.household_ids[v["household_ref"]] for _, v in rows}
+        existing = {
+            (p.household_id, p.reference): p
+            for p in Person.objects.filter(household_id__in=household_ids)
+        }
+        new, consents = [], []
+        for cells, v in rows:
+            household_id = self.household_ids[v["household_ref"]]
+            fields = {
+                "role": v["role"],
+                "date_of_birth": v.get("date_of_birth"),
+                "age_band": v.get("age_band") or "",
+                "gender": v.get("gender") or "",
+                "ethnicity": v.get("ethnicity") or "",
+                "participant": v.get("participant"),
+                "time_since_work": v.get("time_since_work") or "",
+                "benefits": v.get("benefits") or [],
+                "qualification": v.get("qualification") or "",
+                "support_needs": v.get("support_needs") or [],
+            }
+            person = existing.get((household_id, v["person_ref"]))
+            if person is None:
+                given = cells.get("x_given_name") or "Person"
+                family = cells.get("x_family_name") or v["person_ref"]
+                person = Person(
+                    household_id=household_id,
+                    reference=v["person_ref"],
+                    given_name=given[:100],
+                    family_name=family[:100],
+                    given_key=rules.name_key(given),
+                    family_key=rules.name_key(family),
+                    **fields,
+                )
+                new.append((person, v.get("consent_date")))
+                continue
+            self.person_ids[v["person_ref"]] = person.pk
+            changed = {
+                name: {"before": str(getattr(person, name)), "after": str(value)}
+                for name, value in fields.items()
+                if getattr(person, name) != value
+            }
+            if not changed:
+                self.summary.add("people.csv", "unchanged")
+                continue
+            for name, value in fields.items():
+                setattr(person, name, value)
+            person.updated_at = self.now
+            person.save()
+            audit.record(
+                actor=self.actor,
+                verb="person.imported_change",
+                target=person,
+                programme=self.household_programme[household_id],
+                data={"changes": changed},
+            )
+            self.touched.add(household_id)
+            self.summary.add("people.csv", "updated")
+        Person.objects.bulk_create([p for p, _ in new], batch_size=1000)
+        ids = {
+            (household_id, reference): pk
+            for pk, household_id, reference in Person.objects.filter(
+                household_id__in={p.household_id for p, _ in new}
+            ).values_list("pk", "household_id", "reference")
+        }
+        for person, consent in new:
+            person.pk = ids[(person.household_id, person.reference)]
+            self.person_ids[person.reference] = person.pk
+            self.touched.add(person.household_id)
+            if consent:
+                programme = self.household_programme[person.household_id]
+                consents.append(
+                    Consent(
+                        person_id=person.pk,
+                        given_on=consent,
+                        notice_version=programme.privacy_notice_version,
+                        recorded_by=self.actor,
+                    )
+                )
+        Consent.objects.bulk_create(consents, batch_size=1000)
+        self.summary.add("people.csv", "created", len(new))
+
+    # --- rows known by person, date and kind ---------------------------------------------------
+
+    def _person_id(self, ref: str) -> int:
+        return self.person_ids[ref]  # the check made sure people.csv has everyone
+
+    def readings(self, chunk: list[tuple[int, dict]]) -> None:
+        rows = []
+        for _, cells in chunk:
+            instrument = self.instruments[cells.get("instrument") or "progress-star"]
+            person = self._person_id(cells["person_ref"])
+            day = dt.date.fromisoformat(cells["date"])
+            scores = {p.code: int(cells[p.code]) for p in instrument.points.all()}
+            rows.append((person, day, instrument, scores))
+        existing = defaultdict(dict)
+        for reading in Reading.objects.filter(
+            person_id__in={r[0] for r in rows}, superseded=False
+        ).prefetch_related("scores__point"):
+            existing[(reading.person_id, reading.date, reading.instrument_id)] = {
+                s.point.code: s.value for s in reading.scores.all()
+            }
+        new = []
+        for person, day, instrument, scores in rows:
+            held = existing.get((person, day, instrument.pk))
+            if held is None:
+                new.append(
+                    (
+                        Reading(
+                            person_id=person,
+                            instrument=instrument,
+                            date=day,
+                            recorded_by=self.actor,
+                        ),
+                        instrument,
+                        scores,
+                    )
+                )
+            elif held == scores:
+                self.summary.add("star_readings.csv", "unchanged")
+            else:
+                self._amend(person, day, instrument, scores)
+        Reading.objects.bulk_create([r for r, _, _ in new], batch_size=1000)
+        Score.objects.bulk_create(
+            [
+                Score(reading_id=reading.pk, point=point, worker=scores[point.code])
+                for reading, instrument, scores in new
+                for point in instrument.points.all()
+            ],
+            batch_size=5000,
+        )
+        self.touched.update(self._households_of({r[0] for r in rows}))
+        self.summary.add("star_readings.csv", "created", len(new))
+
+    def _amend(self, person: int, day: dt.date, instrument: Instrument, scores: dict) -> None:
+        from pathways.assessments import services as assessments
+
+        reading = Reading.objects.get(
+            person_id=person, date=day, instrument=instrument, superseded=False
+        )
+        assessments.amend_reading(
+            actor=self.actor,
+            reading=reading,
+            scores={code: (value, None) for code, value in scores.items()},
+            reason="Changed in an imported bundle",
+        )
+        self.summary.add("star_readings.csv", "updated")
+
+    def _households_of(self, people: set[int]) -> set[int]:
+        return set(Person.objects.filter(pk__in=people).values_list("household_id", flat=True))
+
+    def _keyed(
+        self,
+        name: str,
+        model: Any,
+        chunk: list[tuple[int, dict]],
+        key_of: Callable[[dict], tuple],
+        build: Callable[[int, dict, str], Any],
+        fields: tuple[str, ...],
+    ) -> None:
+        """Rows without a ref: known by (person, key) and their place among equal keys."""
+        spec = next(s for s in schema.FILES if s.name == name)
+        rows = []
+        for _, cells in chunk:
+            v = _values(spec, cells)
+            person = self._person_id(v["person_ref"])
+            key = key_of(v)
+            self._seen[(name, person, key)] += 1
+            reference = f"{':'.join(str(k) for k in key)}:{self._seen[(name, person, key)]}"[:60]
+            rows.append((person, reference, v))
+        existing = {
+            (obj.person_id, obj.reference): obj
+            for obj in model.objects.filter(person_id__in={r[0] for r in rows}).exclude(
+                reference=""
+            )
+        }
+        new = []
+        for person, reference, v in rows:
+            obj = existing.get((person, reference))
+            candidate = build(person, v, reference)
+            if obj is None:
+                new.append(candidate)
+                continue
+            changed = {
+                f: {"before": str(getattr(obj, f)), "after": str(getattr(candidate, f))}
+                for f in fields
+                if getattr(obj, f) != getattr(candidate, f)
+            }
+            if not changed:
+                self.summary.add(name, "unchanged")
+                continue
+            for f in fields:
+                setattr(obj, f, getattr(candidate, f))
+            obj.save()
+            audit.record(
+                actor=self.actor,
+                verb=f"{model._meta.model_name}.imported_change",
+                target=obj,
+                data={"changes": changed},
+            )
+            self.summary.add(name, "updated")
+        model.objects.bulk_create(new, batch_size=1000)
+        self.touched.update(self._households_of({r[0] for r in rows}))
+        self.summary.add(name, "created", len(new))
+
+    @property
+    def _seen(self) -> Counter:
+        if not hasattr(self, "_seen_counter"):
+            self._seen_counter: Counter = Counter()
+        return self._seen_counter
+
+    def activities(self, chunk: list[tuple[int, dict]]) -> None:
+        def build(person: int, v: dict, reference: str) -> Activity:
+            completed = v.get("completed_date")
+            return Activity(
+                person_id=person,
+                reference=reference,
+                activity_type=v["activity_type"],
+                title=v.get("title") or "",
+                hours=v.get("hours"),
+                agreed_date=v["agreed_date"],
+                completed_date=completed,
+                status=Activity.Status.COMPLETED
+                if completed
+                else (v.get("status") or Activity.Status.AGREED),
+                star_point=v.get("star_point") or "",
+                recorded_by=self.actor,
+            )
+
+        self._keyed(
+            "activities.csv",
+            Activity,
+            chunk,
+            lambda v: (v["agreed_date"], v["activity_type"]),
+            build,
+            ("title", "hours", "completed_date", "status", "star_point"),
+        )
+
+    def employment(self, chunk: list[tuple[int, dict]]) -> None:
+        def build(person: int, v: dict, reference: str) -> EmploymentSpell:
+            return EmploymentSpell(
+                person_id=person,
+                reference=reference,
+                start_date=v["start_date"],
+                end_date=v.get("end_date"),
+                hours_per_week=v["hours_per_week"],
+                employer=v.get("employer") or "",
+                self_employed=bool(v.get("self_employed")),
+                evidence=v.get("evidence") or "",
+                recorded_by=self.actor,
+            )
+
+        self._keyed(
+            "employment.csv",
+            EmploymentSpell,
+            chunk,
+            lambda v: (v["start_date"],),
+            build,
+            ("end_date", "hours_per_week", "employer", "self_employed", "evidence"),
+        )
+
+    def referrals(self, chunk: list[tuple[int, dict]]) -> None:
+        def build(person: int, v: dict, reference: str) -> OnwardReferral:
+            return OnwardReferral(
+                person_id=person,
+                reference=reference,
+                date=v["date"],
+                service_type=v["service"],
+                organisation=v.get("organisation") or "",
+                status=v.get("status") or OnwardReferral.Status.MADE,
+                recorded_by=self.actor,
+            )
+
+        self._keyed(
+            "referrals_out.csv",
+            OnwardReferral,
+            chunk,
+            lambda v: (v["date"], v["service"]),
+            build,
+            ("organisation", "status"),
+        )
+
+    # --- the budget -----------------------------------------------------------------------------
+
+    def budget(self) -> None:
+        from pathways.budgets.imports import import_budget_csv
+
+        by_programme: dict[str, list[str]] = defaultdict(list)
+        for ref, code in self.checked.households.items():
+            by_programme[code].append(ref)
+        for code in by_programme:
+            with self.bundle.open(schema.BUDGET.name) as stream:
+                result = import_budget_csv(
+                    stream,
+                    programme=self.programmes[code],
+                    actor=self.actor,
+                    only=set(by_programme[code]),
+                )
+            for what in ("created", "updated", "unchanged"):
+                self.summary.add("budget.csv", what, getattr(result, what))
+
+    # --- after every file -----------------------------------------------------------------------
+
+    def after(self) -> None:
+        """Due dates and outcomes of every household the bundle touched, a batch at a time."""
+        from pathways.outcomes.services import recompute_households
+
+        touched = sorted(self.touched)
+        by_programme: dict[int, list[int]] = defaultdict(list)
+        for pk in touched:
+            programme = self.household_programme.get(pk)
+            if programme is None:
+                programme = Household.objects.select_related("programme").get(pk=pk).programme
+                self.household_programme[pk] = programme
+            by_programme[programme.pk].append(pk)
+        for ids in by_programme.values():
+            programme = self.household_programme[ids[0]]
+            for start in range(0, len(ids), 1000):
+                batch = ids[start : start + 1000]
+                refresh_due_dates_for(programme, batch)
+                recompute_households(programme, batch, story=False)
+
+
+def refresh_due_dates_for(programme: Programme, household_ids: list[int]) -> None:
+    """households.services.refresh_due_dates for a batch of households, in four queries."""
+    weeks = programme.measures.get("star_reading_interval_weeks", 12)
+    households = list(
+        Household.objects.filter(pk__in=household_ids).only(
+            "pk", "status", "start_date", "reading_due_on", "action_due_on"
+        )
+    )
+    participants: dict[int, list[int]] = defaultdict(list)
+    for pk, household_id, role, participant in Person.objects.filter(
+        household_id__in=household_ids, left_on__isnull=True
+    ).values_list("pk", "household_id", "role", "participant"):
+        adult = role != "child"
+        if participant if participant is not None else adult:
+            participants[household_id].append(pk)
+    latest = dict(
+        Reading.objects.filter(person__household_id__in=household_ids, superseded=False)
+        .values("person_id")
+        .annotate(latest=Max("date"))
+        .values_list("person_id", "latest")
+    )
+    actions = dict(
+        Activity.objects.filter(
+            person__household_id__in=household_ids,
+            status__in=[Activity.Status.AGREED, Activity.Status.IN_PROGRESS],
+            due_date__isnull=False,
+        )
+        .values("person__household_id")
+        .annotate(first=Min("due_date"))
+        .values_list("person__household_id", "first")
+    )
+    changed = []
+    for household in households:
+        reading_due = action_due = None
+        if household.status == Household.Status.STARTED and household.start_date:
+            dues = [
+                latest[p] + dt.timedelta(weeks=weeks) if p in latest else household.start_date
+                for p in participants[household.pk]
+            ]
+            reading_due = min(dues) if dues else None
+            action_due = actions.get(household.pk)
+        if (household.reading_due_on, household.action_due_on) != (reading_due, action_due):
+            household.reading_due_on, household.action_due_on = reading_due, action_due
+            changed.append(household)
+    Household.objects.bulk_update(changed, ["reading_due_on", "action_due_on"], batch_size=1000)
