@@ -12,12 +12,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from pathways.audit.models import AuditEvent
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry
 from pathways.core.money import amount_text
 from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
-from pathways.households.models import Household
+from pathways.households.models import Household, TimelineEntry
 from pathways.households.rules import RuleError
 
 FILE = "budget.csv"
@@ -149,7 +150,17 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
         number = seen[(row.household_ref, row.date, row.category)]
         keys.append(f"{FILE}:{row.household_ref}:{row.date}:{row.category}:{number}")
     _reverse_missing_rows(households, with_budget, set(keys), actor, summary)
+    fresh = _fresh(households, with_budget)
+    _apply_fresh(
+        [(row, key) for row, key in zip(ordered, keys, strict=True) if row.household_ref in fresh],
+        households,
+        programme,
+        actor,
+        summary,
+    )
     for row, key in zip(ordered, keys, strict=True):
+        if row.household_ref in fresh:
+            continue
         household = households.get(row.household_ref)
         missing = (
             f"no household with this reference on {programme.name}"
@@ -183,6 +194,121 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
     for reference in sorted({row.household_ref for row in rows} & with_budget):
         for reason in services.check_ledger(households[reference]).values():
             summary.problems.append(Problem(FILE, 0, "household_ref", reference, reason))
+
+
+def _fresh(households: dict[str, Household], with_budget: set[str]) -> set[str]:
+    """Households with a budget and no imported lines yet: their rows are checked in memory and
+    written together (the first import of a programme); the others row by row."""
+    seen = set(
+        Entry.objects.filter(
+            budget__household__in=[h for ref, h in households.items() if ref in with_budget],
+            source_key__startswith=f"{FILE}:",
+        ).values_list("budget__household__reference", flat=True)
+    )
+    return with_budget - seen
+
+
+def _apply_fresh(
+    rows: list[tuple[BudgetRow, str]],
+    households: dict[str, Household],
+    programme: Any,
+    actor: Any,
+    summary: Summary,
+) -> None:
+    """The same rules as `services.record_past_spending`, applied to each household's rows in
+    date order against its ledger as it stands, then every entry written at once."""
+    if not rows:
+        return
+    refs = {row.household_ref for row, _ in rows}
+    budgets = dict(
+        Budget.objects.filter(household__in=[households[r] for r in refs]).values_list(
+            "household__reference", "pk"
+        )
+    )
+    available: Counter[str] = Counter()
+    used: Counter[tuple[str, str]] = Counter()
+    spent: Counter[tuple[str, str]] = Counter()
+    for ref, kind, category, total in (
+        Entry.objects.filter(budget_id__in=budgets.values())
+        .values_list("budget__household__reference", "kind", "category")
+        .annotate(total=Sum("amount_pence"))
+    ):
+        available[ref] += total
+        if kind in services.USED:
+            used[(ref, category)] -= total
+        if kind in services.SPENT:
+            spent[(ref, category)] -= total
+    rules = services.rules_of(programme)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    entries: list[Entry] = []
+    lines: Counter[str] = Counter()
+    for row, key in rows:
+        ref, category, amount = row.household_ref, row.category, row.amount_pence
+        if amount > 0:
+            problems = services.spend_problems(
+                rules, category, amount, used=used[(ref, category)], available=available[ref]
+            )
+        else:
+            problems = services.refund_problems(category, -amount, spent=spent[(ref, category)])
+        if problems:
+            for column, reason in problems.items():
+                column = column if column in REQUIRED else "amount"
+                value = amount_text(amount) if column == "amount" else getattr(row, column, "")
+                summary.problems.append(Problem(FILE, row.line, column, value, reason))
+            continue
+        available[ref] -= amount
+        used[(ref, category)] += amount
+        spent[(ref, category)] += amount
+        entries.append(
+            Entry(
+                budget_id=budgets[ref],
+                kind=Entry.Kind.SPEND if amount > 0 else Entry.Kind.REFUND,
+                amount_pence=-amount,
+                date=row.date,
+                category=category,
+                description=row.description,
+                source_key=key,
+                recorded_by=user,
+            )
+        )
+        lines[ref] += 1
+    if summary.problems:
+        return
+    Entry.objects.bulk_create(entries, batch_size=2000)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                actor_label=user.get_username() if user else "system",
+                verb=f"budget.{entry.kind}",
+                target_type="budgets.entry",
+                target_id=str(entry.pk or ""),
+                target_label=f"{entry.kind} {entry.amount_pence:+d}p on {entry.date}",
+                programme=programme,
+                data={
+                    "amount_pence": entry.amount_pence,
+                    "category": entry.category,
+                    "source_key": entry.source_key,
+                },
+            )
+            for entry in entries
+        ],
+        batch_size=2000,
+    )
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                household=households[ref],
+                on=timezone.localdate(),
+                kind="budget",
+                summary=f"Imported {count} budget line{'s' if count != 1 else ''}",
+                actor=user,
+            )
+            for ref, count in lines.items()
+        ],
+        batch_size=2000,
+    )
+    summary.created += len(entries)
 
 
 def _reverse_missing_rows(

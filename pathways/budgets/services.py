@@ -182,40 +182,64 @@ def _commit(budget: Budget, actor: Any, request: SpendRequest, on: dt.date) -> N
     )
 
 
-def _check_rules(rules: SpendingRules, budget: Budget, category: str, amount: int) -> None:
-    """The programme's rules for spending `amount` on `category`: an eligible cost, within the
-    per-item cap and within what is left of the category's cap for the household."""
+USED = [Entry.Kind.COMMITMENT, Entry.Kind.RELEASE, Entry.Kind.SPEND, Entry.Kind.REFUND]
+SPENT = [Entry.Kind.SPEND, Entry.Kind.REFUND]
+
+
+def spend_problems(
+    rules: SpendingRules, category: str, amount: int, *, used: int, available: int | None
+) -> dict[str, str]:
+    """What is wrong with spending `amount` on `category`, given what the household has used of
+    that category (committed or spent) and, if it matters, what is available: an eligible cost,
+    within the per-item cap, within the category's cap, never more than is available."""
+    label = Category(category).label
     if category not in rules.categories:
-        raise RuleError(
-            {
-                "category": f"{Category(category).label} is not a cost this programme's budget pays for"
-            }
-        )
+        return {"category": f"{label} is not a cost this programme's budget pays for"}
     if rules.item_cap is not None and amount > rules.item_cap:
-        raise RuleError(
-            {"amount": f"One item can be at most {pounds(rules.item_cap)} on this programme"}
-        )
+        return {"amount": f"One item can be at most {pounds(rules.item_cap)} on this programme"}
     cap = rules.category_caps.get(category)
-    if cap is None:
-        return
-    used = -(
-        budget.entries.filter(
-            category=category,
-            kind__in=[
-                Entry.Kind.COMMITMENT,
-                Entry.Kind.RELEASE,
-                Entry.Kind.SPEND,
-                Entry.Kind.REFUND,
-            ],
-        ).aggregate(total=Sum("amount_pence"))["total"]
+    if cap is not None and used + amount > cap:
+        return {
+            "amount": f"{label} is capped at {pounds(cap)} a household; {pounds(max(0, cap - used))} is left"
+        }
+    if available is not None and amount > available:
+        return {
+            "amount": f"Only {pounds(available)} of the budget is available, not {pounds(amount)}"
+        }
+    return {}
+
+
+def refund_problems(category: str, amount: int, *, spent: int) -> dict[str, str]:
+    """A refund is never more than has been spent on that kind of cost."""
+    if amount > spent:
+        return {
+            "amount": f"A refund cannot be more than has been spent on {Category(category).label.lower()} ({pounds(spent)})"
+        }
+    return {}
+
+
+def _category_total(budget: Budget, category: str, kinds: list[str]) -> int:
+    return -(
+        budget.entries.filter(category=category, kind__in=kinds).aggregate(
+            total=Sum("amount_pence")
+        )["total"]
         or 0
     )
-    if used + amount > cap:
-        raise RuleError(
-            {
-                "amount": f"{Category(category).label} is capped at {pounds(cap)} a household; {pounds(max(0, cap - used))} is left"
-            }
-        )
+
+
+def _check_rules(
+    rules: SpendingRules, budget: Budget, category: str, amount: int, available: int | None = None
+) -> None:
+    used = _category_total(budget, category, USED) if rules.category_caps.get(category) else 0
+    problems = spend_problems(rules, category, amount, used=used, available=available)
+    if problems:
+        raise RuleError(problems)
+
+
+def _check_refund(budget: Budget, category: str, amount: int) -> None:
+    problems = refund_problems(category, amount, spent=_category_total(budget, category, SPENT))
+    if problems:
+        raise RuleError(problems)
 
 
 @transaction.atomic
@@ -369,21 +393,6 @@ def pay(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> Spen
     return request
 
 
-def _check_refund(budget: Budget, category: str, amount: int) -> None:
-    spent = -(
-        budget.entries.filter(
-            category=category, kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND]
-        ).aggregate(total=Sum("amount_pence"))["total"]
-        or 0
-    )
-    if amount > spent:
-        raise RuleError(
-            {
-                "amount": f"A refund cannot be more than has been spent on {Category(category).label.lower()} ({pounds(spent)})"
-            }
-        )
-
-
 @transaction.atomic
 def refund(
     *,
@@ -497,13 +506,7 @@ def record_past_spending(
         # whole once every row is in (see `check_ledger`).
         kind = Entry.Kind.SPEND if change > 0 else Entry.Kind.REFUND
     elif change > 0:
-        _check_rules(rules_of(household.programme), budget, category, change)
-        if change > now.available:
-            raise RuleError(
-                {
-                    "amount": f"Only {pounds(now.available)} of the budget is available, not {pounds(change)}"
-                }
-            )
+        _check_rules(rules_of(household.programme), budget, category, change, now.available)
         kind = Entry.Kind.SPEND
     else:
         _check_refund(budget, category, -change)
