@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=None)
     parser.add_argument(
         "--reuse", action="store_true", help="Keep the database of an earlier run; only recompute"
     )
@@ -140,7 +141,7 @@ def main() -> None:
     if not args.reuse:
         base.fresh_database(args.database)
     base.configure(args.database)
-    from django.db import connection, transaction
+    from django.db import connection
 
     from pathways.households.models import Household
     from pathways.outcomes import services
@@ -151,7 +152,8 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        Outcome.objects.all().delete()
+        with connection.cursor() as cursor:  # quicker than Django's delete for 500,000 rows
+            cursor.execute(f"DELETE FROM {Outcome._meta.db_table}")  # noqa: S608 - a model's table
         print(f"database: {connection.vendor}, reused from an earlier run; outcomes cleared")
     else:
         loaded = base.load(args.households, args.seed)
@@ -170,30 +172,22 @@ def main() -> None:
         )
     programme = Programme.objects.get(code="households-into-work")
 
+    import resource
+
     for run in ("first (every outcome new)", "second (nothing changed)"):
-        ids = list(
-            Household.objects.filter(programme=programme)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        total = services.Recomputed()
-        start, samples = time.perf_counter(), []
-        for index in range(0, len(ids), args.batch):
-            with transaction.atomic():
-                total.add(
-                    services.recompute_households(
-                        programme, ids[index : index + args.batch], story=False
-                    )
-                )
-            if index // args.batch % 20 == 0:
-                samples.append(f"{index + args.batch:,}: {rss_mb():.0f} MB")
+        count = Household.objects.filter(programme=programme).count()
+        start = time.perf_counter()
+        total = services.recompute_programme(programme, batch=args.batch, workers=args.workers)
         seconds = time.perf_counter() - start
         print(
-            f"recompute, {run}: {seconds:.1f} s, {len(ids) / seconds:,.0f} households/s; "
+            f"recompute, {run}: {seconds:.1f} s, {count / seconds:,.0f} households/s; "
             f"{total.created:,} created, {total.updated:,} updated, {total.withdrawn:,} withdrawn, "
             f"{total.unchanged:,} unchanged"
         )
-        print("  resident memory after N households: " + "; ".join(samples))
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"  peak resident memory: this process {rss_mb():.0f} MB now, workers {children:.0f} MB"
+        )
     print(f"outcomes: {Outcome.objects.count():,}")
 
     spell = EmploymentSpell.objects.order_by("pk").first()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -220,11 +220,12 @@ def recompute_households(
     list(Household.objects.select_for_update().filter(pk__in=household_ids).values_list("pk"))
     # Claimed (and not reversed) or paid to the participant: locked while it holds; a claimed
     # one is flagged for a reversal if it stops holding.
-    in_claims = set(
-        currently_claimed(Outcome.objects.filter(household_id__in=household_ids)).values_list(
-            "pk", flat=True
-        )
-    )
+    lines: Counter = Counter()
+    for outcome_id, kind in ClaimLine.objects.filter(
+        outcome__household_id__in=household_ids
+    ).values_list("outcome_id", "kind"):
+        lines[outcome_id] += 1 if kind == ClaimLine.Kind.CLAIM else -1
+    in_claims = {outcome_id for outcome_id, open_claims in lines.items() if open_claims > 0}
     claimed = in_claims | set(
         ParticipantPayment.objects.filter(outcome__household_id__in=household_ids).values_list(
             "outcome_id", flat=True
@@ -448,18 +449,50 @@ def recompute_household(household: Household) -> Recomputed:
         return recompute_households(household.programme, [household.pk])
 
 
-def recompute_programme(programme: Programme, *, batch: int = 1000) -> Recomputed:
-    """Every household of a programme, a batch at a time (memory stays flat as it grows)."""
+def recompute_programme(
+    programme: Programme, *, batch: int = 1000, workers: int | None = None
+) -> Recomputed:
+    """Every household of a programme, a batch at a time (memory stays flat as it grows).
+
+    On PostgreSQL two worker processes share the batches by default (the work is half Python,
+    half database); on SQLite, whose writers queue one at a time, and inside a transaction, one
+    process does them all.
+    """
+    if workers is None:
+        workers = 2
+    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        # (inside a transaction other processes would not see its rows)
+        return _recompute_share(programme.pk, batch, 0, 1)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own connection
+    total = Recomputed()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for part in pool.map(
+            _recompute_share,
+            *zip(*[(programme.pk, batch, n, workers) for n in range(workers)], strict=True),
+        ):
+            total.add(part)
+    return total
+
+
+def _recompute_share(programme_id: int, batch: int, share: int, shares: int) -> Recomputed:
+    """Batches number `share`, `share + shares`, … of the programme's households."""
+    programme = Programme.objects.get(pk=programme_id)
     total = Recomputed()
     ids = Household.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
-    last = 0
+    last, number = 0, 0
     while True:
         chunk = list(ids.filter(pk__gt=last)[:batch])
         if not chunk:
             return total
-        with transaction.atomic():
-            total.add(recompute_households(programme, chunk, story=False))
-        last = chunk[-1]
+        if number % shares == share:
+            with transaction.atomic():
+                total.add(recompute_households(programme, chunk, story=False))
+        last, number = chunk[-1], number + 1
 
 
 # --- employment spells ------------------------------------------------------------------------

@@ -424,3 +424,30 @@ def test_each_programme_is_queued_for_a_recompute_once_a_day() -> None:
     assert queue_daily_recomputes(dt.date(2026, 12, 1)) == 0  # called again in the night
     assert queue_daily_recomputes(dt.date(2026, 12, 2)) == len(programmes)
     assert DBTaskResult.objects.count() == 2 * len(programmes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_find_what_one_finds() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes are PostgreSQL's (SQLite writers queue one at a time)")
+    programmes = load_programmes()
+    hiw = programmes["households-into-work"]
+    from pathways.organisations.tests.factories import council_for
+
+    knowsley = council_for("E08000011")
+    for n in range(30):
+        household = HouseholdFactory(programme=hiw, organisation=knowsley)
+        EmploymentSpell.objects.create(
+            person=PersonFactory(household=household),
+            start_date=day(n),
+            end_date=day(40 + 3 * n),
+            hours_per_week=20,
+        )
+    one = services.recompute_programme(hiw, batch=7, workers=1)
+    found = set(Outcome.objects.values_list("person_id", "kind", "achieved_on", "fingerprint"))
+    Outcome.objects.all().delete()
+    two = services.recompute_programme(hiw, batch=7, workers=2)
+    assert (two.created, two.unchanged) == (one.created, 0)
+    assert (
+        set(Outcome.objects.values_list("person_id", "kind", "achieved_on", "fingerprint")) == found
+    )

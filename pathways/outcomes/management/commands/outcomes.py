@@ -20,6 +20,12 @@ class Command(BaseCommand):
         target.add_argument("--programme", help="The programme's code")
         target.add_argument("--all", action="store_true", help="Every programme (for cron)")
         parser.add_argument("--batch", type=int, default=1000, help="Households a batch")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes (default: 2 on PostgreSQL, 1 on SQLite)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch"] < 1:
@@ -32,7 +38,9 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no programme with the code {options['programme']!r}")
         for programme in programmes:
             began = time.perf_counter()
-            result = recompute_programme(programme, batch=options["batch"])
+            result = recompute_programme(
+                programme, batch=options["batch"], workers=options["workers"]
+            )
             self.stdout.write(
                 f"{programme.code}: {result.created} created, {result.updated} updated, "
                 f"{result.withdrawn} withdrawn, {result.reinstated} reinstated, "
