@@ -127,24 +127,27 @@ def _facts(
             instrument=instrument, kind=InstrumentPoint.Kind.SCALE
         ).values_list("pk", "code")
     )
-    readings = {
-        pk: (person_id, date)
-        for pk, person_id, date in Reading.objects.filter(
-            **in_batch, superseded=False, instrument=instrument
-        ).values_list("pk", "person_id", "date")
-        if person_id in people
-    }
+    # The measures read a person's first and latest readings up to the day: only those two
+    # are read whole.
+    ends: dict[int, list[tuple[dt.date, int]]] = {}
+    for pk, person_id, date in Reading.objects.filter(
+        **in_batch, superseded=False, instrument=instrument, date__lte=today
+    ).values_list("pk", "person_id", "date"):
+        if person_id not in people:
+            continue
+        held = ends.setdefault(person_id, [(date, pk), (date, pk)])
+        held[0], held[1] = min(held[0], (date, pk)), max(held[1], (date, pk))
+    wanted = {pk for pair in ends.values() for _, pk in pair}
     scores: dict[int, dict[str, int]] = defaultdict(dict)
     for reading_id, point_id, worker, said in Score.objects.filter(
-        reading__person__household_id__in=household_ids,
-        reading__superseded=False,
-        reading__instrument=instrument,
+        reading_id__in=list(wanted)
     ).values_list("reading_id", "point_id", "worker", "participant"):
         value = worker if worker is not None else said
         if value is not None and point_id in points:
             scores[reading_id][points[point_id]] = value
-    for pk, (person_id, date) in readings.items():
-        people[person_id].readings.append(rules.ReadingFacts(pk, date, scores.get(pk, {})))
+    for person_id, pair in ends.items():
+        for date, pk in sorted(set(pair)):
+            people[person_id].readings.append(rules.ReadingFacts(pk, date, scores.get(pk, {})))
     for pk, person_id, completed in Activity.objects.filter(
         **in_batch, completed_date__isnull=False
     ).values_list("pk", "person_id", "completed_date"):
