@@ -128,7 +128,8 @@ def _facts(
         ).values_list("pk", "code")
     )
     # The measures read a person's first and latest readings up to the day: only those two
-    # are read whole.
+    # are kept. (Filtering the scores by the batch's households is quicker than by a long
+    # list of reading ids.)
     ends: dict[int, list[tuple[dt.date, int]]] = {}
     for pk, person_id, date in Reading.objects.filter(
         **in_batch, superseded=False, instrument=instrument, date__lte=today
@@ -140,10 +141,12 @@ def _facts(
     wanted = {pk for pair in ends.values() for _, pk in pair}
     scores: dict[int, dict[str, int]] = defaultdict(dict)
     for reading_id, point_id, worker, said in Score.objects.filter(
-        reading_id__in=list(wanted)
+        reading__person__household_id__in=household_ids,
+        reading__superseded=False,
+        reading__instrument=instrument,
     ).values_list("reading_id", "point_id", "worker", "participant"):
         value = worker if worker is not None else said
-        if value is not None and point_id in points:
+        if value is not None and point_id in points and reading_id in wanted:
             scores[reading_id][points[point_id]] = value
     for person_id, pair in ends.items():
         for date, pk in sorted(set(pair)):
