@@ -39,6 +39,7 @@ class Checked:
     rows: Counter = field(default_factory=Counter)
     households: dict[str, str] = field(default_factory=dict)  # ref -> programme code
     people: dict[str, str] = field(default_factory=dict)  # person ref -> household ref
+    readings: set[tuple] = field(default_factory=set)  # (person ref, date, instrument)
 
     def fail(self, problem: Problem) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -189,6 +190,18 @@ def _readings(line: int, v: dict, cells: dict, context: Context, checked: Checke
     name = "star_readings.csv"
     _person_ref(name, line, v, checked, context)
     code = v.get("instrument") or "progress-star"
+    key = (v["person_ref"], v["date"], code)
+    if key in checked.readings:
+        checked.fail(
+            Problem(
+                name,
+                line,
+                "date",
+                cells["date"],
+                f"{v['person_ref']} has another {code} reading on this date",
+            )
+        )
+    checked.readings.add(key)
     points = context.instruments.get(code)
     if points is None:
         checked.fail(Problem(name, line, "instrument", code, "is not an instrument in Pathways"))

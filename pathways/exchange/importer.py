@@ -27,6 +27,7 @@ from pathways.assessments.models import Instrument, Reading, Score
 from pathways.audit import services as audit
 from pathways.budgets.models import Budget, Entry
 from pathways.casework.models import Activity, OnwardReferral
+from pathways.core import bulk
 from pathways.exchange import schema
 from pathways.exchange.bundle import Bundle
 from pathways.exchange.check import Checked, check_bundle, context_from_database
@@ -467,14 +468,53 @@ class _Writer:
                 self.summary.add("star_readings.csv", "unchanged")
             else:
                 self._amend(person, day, instrument, scores)
-        Reading.objects.bulk_create([r for r, _, _ in new], batch_size=1000)
-        Score.objects.bulk_create(
-            [
-                Score(reading_id=reading.pk, point=point, worker=scores[point.code])
+        bulk.insert(
+            Reading,
+            (
+                "person_id",
+                "instrument_id",
+                "date",
+                "present",
+                "notes",
+                "amendment_reason",
+                "superseded",
+                "recorded_by_id",
+                "recorded_at",
+            ),
+            (
+                (
+                    r.person_id,
+                    r.instrument_id,
+                    r.date,
+                    "",
+                    "",
+                    "",
+                    False,
+                    r.recorded_by_id,
+                    self.now,
+                )
+                for r, _, _ in new
+            ),
+        )
+        ids = {
+            (person_id, instrument_id, date): pk
+            for pk, person_id, instrument_id, date in Reading.objects.filter(
+                person_id__in={r.person_id for r, _, _ in new}, superseded=False
+            ).values_list("pk", "person_id", "instrument_id", "date")
+        }
+        bulk.insert(
+            Score,
+            ("reading_id", "point_id", "worker", "participant"),
+            (
+                (
+                    ids[(reading.person_id, instrument.pk, reading.date)],
+                    point.pk,
+                    scores[point.code],
+                    None,
+                )
                 for reading, instrument, scores in new
                 for point in instrument.points.all()
-            ],
-            batch_size=5000,
+            ),
         )
         self.touched.update(self._households_of({r[0] for r in rows}))
         self.summary.add("star_readings.csv", "created", len(new))
