@@ -69,6 +69,7 @@ def main() -> None:
         )
         for line in summary.lines():
             print("  " + line)
+        print("  seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.timings.items()))
 
 
 if __name__ == "__main__":

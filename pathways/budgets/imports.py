@@ -191,7 +191,8 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
                 summary.problems.append(Problem(FILE, row.line, column, value, reason))
             continue
         setattr(summary, outcome, getattr(summary, outcome) + 1)
-    for reference in sorted({row.household_ref for row in rows} & with_budget):
+    # (a fresh household's lines were checked in memory against its whole ledger)
+    for reference in sorted(({row.household_ref for row in rows} & with_budget) - fresh):
         for reason in services.check_ledger(households[reference]).values():
             summary.problems.append(Problem(FILE, 0, "household_ref", reference, reason))
 

@@ -47,6 +47,7 @@ class Summary:
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     seconds: float = 0.0
     dry_run: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds a step
 
     def add(self, name: str, what: str, n: int = 1) -> None:
         self.counts[name][what] += n
@@ -74,7 +75,9 @@ def import_bundle(
     began = time.perf_counter()
     bundle = Bundle(path)
     try:
+        checking = time.perf_counter()
         checked = check_bundle(bundle, context_from_database())
+        checking = time.perf_counter() - checking
         if checked.problems:
             if checked.more_problems:
                 checked.problems.append(
@@ -82,6 +85,7 @@ def import_bundle(
                 )
             raise ImportRefused(checked.problems)
         summary = Summary(dry_run=dry_run)
+        summary.timings["check"] = checking
         with transaction.atomic():
             _Writer(bundle, checked, actor, summary, progress or (lambda name, rows: None)).run()
             if dry_run:
@@ -155,15 +159,21 @@ class _Writer:
             (schema.REFERRALS_OUT, self.referrals),
         ):
             if spec.name in names:
+                began = time.perf_counter()
                 optional = set(spec.columns) | {
                     p.code for i in self.instruments.values() for p in i.points.all()
                 }
                 for chunk in _chunks(self.bundle, spec, optional):
                     write(chunk)
                     self.progress(spec.name, len(chunk))
+                self.summary.timings[spec.name] = time.perf_counter() - began
+        began = time.perf_counter()
         if schema.BUDGET.name in names:
             self.budget()
+        self.summary.timings["budget.csv"] = time.perf_counter() - began
+        began = time.perf_counter()
         self.after()
+        self.summary.timings["due dates and outcomes"] = time.perf_counter() - began
         audit.record(
             actor=self.actor,
             verb="exchange.imported",
