@@ -68,3 +68,10 @@ def insert(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[A
     with connection.cursor() as cursor:
         cursor.executemany(statement, prepared())
     return count
+
+
+def insert_objects(model: type[Model], objects: Sequence[Model]) -> int:
+    """Insert unsaved model instances (every field as set or defaulted on the instance); their
+    primary keys are not read back."""
+    columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return insert(model, columns, (tuple(obj.__dict__[c] for c in columns) for obj in objects))

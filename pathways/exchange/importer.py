@@ -247,10 +247,11 @@ class _Writer:
                 )
                 self.touched.add(household.pk)
                 self.summary.add("households.csv", "updated")
-            Household.objects.bulk_create(new, batch_size=1000)
+            bulk.insert_objects(Household, new)
             self._ids_of_new(programme, new)
             self._allocate(programme, [h for h in new if h.start_date])
-            TimelineEntry.objects.bulk_create(
+            bulk.insert_objects(
+                TimelineEntry,
                 [
                     TimelineEntry(
                         household_id=h.pk,
@@ -261,7 +262,6 @@ class _Writer:
                     )
                     for h in new
                 ],
-                batch_size=1000,
             )
             self.summary.add("households.csv", "created", len(new))
 
@@ -414,7 +414,25 @@ class _Writer:
             )
             self.touched.add(household_id)
             self.summary.add("people.csv", "updated")
-        Person.objects.bulk_create([p for p, _ in new], batch_size=1000)
+        columns = (
+            "household_id",
+            "reference",
+            "given_name",
+            "family_name",
+            "given_key",
+            "family_key",
+            *self.PERSON_FIELDS,
+            "work_status",
+            "phone",
+            "email",
+            "created_at",
+            "updated_at",
+        )
+        bulk.insert(
+            Person,
+            columns,
+            (tuple(getattr(p, c) for c in columns[:-2]) + (self.now, self.now) for p, _ in new),
+        )
         ids = {
             (household_id, reference): pk
             for pk, household_id, reference in Person.objects.filter(
@@ -435,7 +453,14 @@ class _Writer:
                         recorded_by=self.actor,
                     )
                 )
-        Consent.objects.bulk_create(consents, batch_size=1000)
+        bulk.insert(
+            Consent,
+            ("person_id", "given_on", "notice_version", "recorded_by_id", "recorded_at"),
+            (
+                (c.person_id, c.given_on, c.notice_version, c.recorded_by_id, self.now)
+                for c in consents
+            ),
+        )
         self.summary.add("people.csv", "created", len(new))
 
     # --- rows known by person, date and kind ---------------------------------------------------
@@ -596,7 +621,7 @@ class _Writer:
                 data={"changes": changed},
             )
             self.summary.add(name, "updated")
-        model.objects.bulk_create(new, batch_size=1000)
+        bulk.insert_objects(model, new)
         self.touched.update(self._households_of({r[0] for r in rows}))
         self.summary.add(name, "created", len(new))
 
