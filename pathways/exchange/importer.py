@@ -87,9 +87,19 @@ def import_bundle(
         summary = Summary(dry_run=dry_run)
         summary.timings["check"] = checking
         with transaction.atomic():
-            _Writer(bundle, checked, actor, summary, progress or (lambda name, rows: None)).run()
+            writer = _Writer(bundle, checked, actor, summary, progress or (lambda name, rows: None))
+            writer.run()
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            # Outcomes are worked out from what was imported once it is in (on PostgreSQL in
+            # two processes); like the nightly recompute, they follow the records.
+            began = time.perf_counter()
+            from pathways.outcomes.services import recompute_many
+
+            for programme, ids in writer.touched_by_programme().items():
+                recompute_many(programme, ids)
+            summary.timings["outcomes"] = time.perf_counter() - began
     finally:
         bundle.close()
     summary.seconds = time.perf_counter() - began
@@ -146,6 +156,8 @@ class _Writer:
         self.household_ids: dict[str, int] = {}  # ref -> id
         self.household_programme: dict[int, Programme] = {}
         self.person_ids: dict[str, int] = {}
+        self.person_household: dict[int, int] = {}
+        self.new_people: set[int] = set()  # created by this import: nothing of theirs is held
         self.touched: set[int] = set()
 
     def run(self) -> None:
@@ -173,7 +185,7 @@ class _Writer:
         self.summary.timings["budget.csv"] = time.perf_counter() - began
         began = time.perf_counter()
         self.after()
-        self.summary.timings["due dates and outcomes"] = time.perf_counter() - began
+        self.summary.timings["due dates"] = time.perf_counter() - began
         audit.record(
             actor=self.actor,
             verb="exchange.imported",
@@ -393,6 +405,7 @@ class _Writer:
                 new.append((person, v.get("consent_date")))
                 continue
             self.person_ids[v["person_ref"]] = person.pk
+            self.person_household[person.pk] = household_id
             changed = {
                 name: {"before": str(getattr(person, name)), "after": str(value)}
                 for name, value in fields.items()
@@ -442,6 +455,8 @@ class _Writer:
         for person, consent in new:
             person.pk = ids[(person.household_id, person.reference)]
             self.person_ids[person.reference] = person.pk
+            self.person_household[person.pk] = person.household_id
+            self.new_people.add(person.pk)
             self.touched.add(person.household_id)
             if consent:
                 programme = self.household_programme[person.household_id]
@@ -478,7 +493,7 @@ class _Writer:
             rows.append((person, day, instrument, scores))
         existing = defaultdict(dict)
         for reading in Reading.objects.filter(
-            person_id__in={r[0] for r in rows}, superseded=False
+            person_id__in={r[0] for r in rows} - self.new_people, superseded=False
         ).prefetch_related("scores__point"):
             existing[(reading.person_id, reading.date, reading.instrument_id)] = {
                 s.point.code: s.value for s in reading.scores.all()
@@ -569,7 +584,7 @@ class _Writer:
         self.summary.add("star_readings.csv", "updated")
 
     def _households_of(self, people: set[int]) -> set[int]:
-        return set(Person.objects.filter(pk__in=people).values_list("household_id", flat=True))
+        return {self.person_household[person] for person in people}
 
     def _keyed(
         self,
@@ -592,9 +607,9 @@ class _Writer:
             rows.append((person, reference, v))
         existing = {
             (obj.person_id, obj.reference): obj
-            for obj in model.objects.filter(person_id__in={r[0] for r in rows}).exclude(
-                reference=""
-            )
+            for obj in model.objects.filter(
+                person_id__in={r[0] for r in rows} - self.new_people
+            ).exclude(reference="")
         }
         new = []
         for person, reference, v in rows:
@@ -724,23 +739,20 @@ class _Writer:
     # --- after every file -----------------------------------------------------------------------
 
     def after(self) -> None:
-        """Due dates and outcomes of every household the bundle touched, a batch at a time."""
-        from pathways.outcomes.services import recompute_households
+        """Due dates of every household the bundle touched, a batch at a time."""
+        for programme, ids in self.touched_by_programme().items():
+            for start in range(0, len(ids), 1000):
+                refresh_due_dates_for(programme, ids[start : start + 1000])
 
-        touched = sorted(self.touched)
-        by_programme: dict[int, list[int]] = defaultdict(list)
-        for pk in touched:
+    def touched_by_programme(self) -> dict[Programme, list[int]]:
+        by_programme: dict[Programme, list[int]] = defaultdict(list)
+        for pk in sorted(self.touched):
             programme = self.household_programme.get(pk)
             if programme is None:
                 programme = Household.objects.select_related("programme").get(pk=pk).programme
                 self.household_programme[pk] = programme
-            by_programme[programme.pk].append(pk)
-        for ids in by_programme.values():
-            programme = self.household_programme[ids[0]]
-            for start in range(0, len(ids), 1000):
-                batch = ids[start : start + 1000]
-                refresh_due_dates_for(programme, batch)
-                recompute_households(programme, batch, story=False)
+            by_programme[programme].append(pk)
+        return by_programme
 
 
 def refresh_due_dates_for(programme: Programme, household_ids: list[int]) -> None:

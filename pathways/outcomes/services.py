@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -458,7 +459,18 @@ def recompute_household(household: Household) -> Recomputed:
 def recompute_programme(
     programme: Programme, *, batch: int = 1000, workers: int | None = None
 ) -> Recomputed:
-    """Every household of a programme, a batch at a time (memory stays flat as it grows).
+    """Every household of a programme, a batch at a time (memory stays flat as it grows)."""
+    return recompute_many(programme, None, batch=batch, workers=workers)
+
+
+def recompute_many(
+    programme: Programme,
+    household_ids: list[int] | None,
+    *,
+    batch: int = 1000,
+    workers: int | None = None,
+) -> Recomputed:
+    """These households of a programme (None: all of them), a batch at a time.
 
     On PostgreSQL two worker processes share the batches by default (the work is half Python,
     half database); on SQLite, whose writers queue one at a time, and inside a transaction, one
@@ -468,7 +480,7 @@ def recompute_programme(
         workers = 2
     if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         # (inside a transaction other processes would not see its rows)
-        return _recompute_share(programme.pk, batch, 0, 1)
+        return _recompute_share(programme.pk, household_ids, batch, 0, 1)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -476,29 +488,42 @@ def recompute_programme(
 
     connections.close_all()  # each process opens its own connection
     total = Recomputed()
+    shares = [(programme.pk, household_ids, batch, n, workers) for n in range(workers)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for part in pool.map(
-            _recompute_share,
-            *zip(*[(programme.pk, batch, n, workers) for n in range(workers)], strict=True),
-        ):
+        for part in pool.map(_recompute_share, *zip(*shares, strict=True)):
             total.add(part)
     return total
 
 
-def _recompute_share(programme_id: int, batch: int, share: int, shares: int) -> Recomputed:
-    """Batches number `share`, `share + shares`, … of the programme's households."""
-    programme = Programme.objects.get(pk=programme_id)
-    total = Recomputed()
+def _batches(
+    programme: Programme, household_ids: list[int] | None, batch: int
+) -> Iterator[list[int]]:
+    if household_ids is not None:
+        ordered = sorted(household_ids)
+        for start in range(0, len(ordered), batch):
+            yield ordered[start : start + batch]
+        return
     ids = Household.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
-    last, number = 0, 0
+    last = 0
     while True:
         chunk = list(ids.filter(pk__gt=last)[:batch])
         if not chunk:
-            return total
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def _recompute_share(
+    programme_id: int, household_ids: list[int] | None, batch: int, share: int, shares: int
+) -> Recomputed:
+    """Batches number `share`, `share + shares`, … of the households."""
+    programme = Programme.objects.get(pk=programme_id)
+    total = Recomputed()
+    for number, chunk in enumerate(_batches(programme, household_ids, batch)):
         if number % shares == share:
             with transaction.atomic():
                 total.add(recompute_households(programme, chunk, story=False))
-        last, number = chunk[-1], number + 1
+    return total
 
 
 # --- employment spells ------------------------------------------------------------------------
