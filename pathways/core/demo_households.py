@@ -21,6 +21,7 @@ from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.budgets import services as budgets
 from pathways.casework import services as casework
+from pathways.exchange.generate import DISTRICTS, FAMILY, GIVEN  # invented names, real districts
 from pathways.households import services
 from pathways.households.codes import (
     DebtBand,
@@ -36,61 +37,6 @@ from pathways.households.rules import RuleError
 from pathways.outcomes import services as outcomes
 from pathways.programmes.models import Programme
 
-# Invented names: each list mixes common given and family names so no row is a real person.
-GIVEN = [
-    "Alex",
-    "Sam",
-    "Jo",
-    "Chris",
-    "Robin",
-    "Ash",
-    "Morgan",
-    "Casey",
-    "Taylor",
-    "Jamie",
-    "Jordan",
-    "Charlie",
-    "Frankie",
-    "Riley",
-    "Dee",
-    "Kerry",
-    "Lee",
-    "Billie",
-    "Ellis",
-    "Harper",
-    "Marley",
-    "Remi",
-    "Sasha",
-    "Toni",
-    "Avery",
-    "Blair",
-    "Drew",
-    "Eden",
-    "Jess",
-    "Kit",
-]
-FAMILY = [
-    "Example",
-    "Sample",
-    "Placeholder",
-    "Fictional",
-    "Madeup",
-    "Testington",
-    "Demoson",
-    "Notreal",
-    "Invento",
-    "Imaginary",
-    "Pretendo",
-    "Storybook",
-    "Lorem",
-    "Ipsum",
-    "Dummy",
-    "Mockett",
-    "Fauxley",
-    "Fakenham",
-    "Nonesuch",
-    "Whatnot",
-]
 STREETS = (
     "Example Street",
     "Sample Road",
@@ -99,15 +45,6 @@ STREETS = (
     "Invented Close",
     "Imaginary Way",
 )
-# Made-up but well-formed postcodes in each authority's postcode district.
-DISTRICTS = {
-    "E06000006": ("WA7", "WA8"),
-    "E08000011": ("L36", "L28", "L34"),
-    "E08000012": ("L4", "L8", "L24"),
-    "E08000013": ("WA9", "WA10"),
-    "E08000014": ("L20", "L30", "PR8"),
-    "E08000015": ("CH41", "CH42", "CH46"),
-}
 TOWNS = {
     "E06000006": "Widnes",
     "E08000011": "Huyton",
