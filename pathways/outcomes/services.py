@@ -194,6 +194,7 @@ class Recomputed:
     withdrawn: int = 0
     reinstated: int = 0
     unchanged: int = 0
+    processes: int = 1
 
     def add(self, other: Recomputed) -> None:
         for name in ("created", "updated", "withdrawn", "reinstated", "unchanged"):
@@ -473,14 +474,25 @@ def recompute_many(
     """These households of a programme (None: all of them), a batch at a time.
 
     On PostgreSQL two worker processes share the batches by default (the work is half Python,
-    half database); on SQLite, whose writers queue one at a time, and inside a transaction, one
+    half database), when this process is a plain command (the CLI, the job worker); on SQLite,
+    whose writers queue one at a time, inside a transaction and beside other threads, one
     process does them all.
     """
+    import threading
+
     if workers is None:
         workers = 2
-    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        # (inside a transaction other processes would not see its rows)
-        return _recompute_share(programme.pk, household_ids, batch, 0, 1)
+    if (
+        workers <= 1
+        or connection.vendor != "postgresql"
+        # inside a transaction other processes would not see its rows
+        or connection.in_atomic_block
+        # forking a process that runs other threads can leave a child waiting on their locks
+        or threading.active_count() > 1
+    ):
+        result = _recompute_share(programme.pk, household_ids, batch, 0, 1)
+        result.processes = 1
+        return result
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -492,6 +504,7 @@ def recompute_many(
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         for part in pool.map(_recompute_share, *zip(*shares, strict=True)):
             total.add(part)
+    total.processes = workers
     return total
 
 

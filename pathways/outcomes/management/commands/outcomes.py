@@ -45,4 +45,5 @@ class Command(BaseCommand):
                 f"{programme.code}: {result.created} created, {result.updated} updated, "
                 f"{result.withdrawn} withdrawn, {result.reinstated} reinstated, "
                 f"{result.unchanged} unchanged in {time.perf_counter() - began:.1f} s"
+                f" ({result.processes} process{'es' if result.processes > 1 else ''})"
             )
