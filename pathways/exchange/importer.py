@@ -159,6 +159,8 @@ class _Writer:
         self.person_household: dict[int, int] = {}
         self.new_people: set[int] = set()  # created by this import: nothing of theirs is held
         self.touched: set[int] = set()
+        # rows without a ref of their own: how many of each (file, person, key) so far
+        self._seen: Counter = Counter()
 
     def run(self) -> None:
         names = self.bundle.names()
@@ -639,12 +641,6 @@ class _Writer:
         bulk.insert_objects(model, new)
         self.touched.update(self._households_of({r[0] for r in rows}))
         self.summary.add(name, "created", len(new))
-
-    @property
-    def _seen(self) -> Counter:
-        if not hasattr(self, "_seen_counter"):
-            self._seen_counter: Counter = Counter()
-        return self._seen_counter
 
     def activities(self, chunk: list[tuple[int, dict]]) -> None:
         def build(person: int, v: dict, reference: str) -> Activity:

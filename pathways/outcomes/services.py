@@ -26,6 +26,7 @@ from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Sc
 from pathways.audit import services as audit
 from pathways.audit.models import AuditEvent
 from pathways.casework.models import Activity
+from pathways.core import bulk
 from pathways.core.money import pounds
 from pathways.households.codes import MemberRole
 from pathways.households.models import Household, Person, TimelineEntry
@@ -382,25 +383,7 @@ def _insert(creates: list[Outcome], household_ids: list[int], now: Any) -> None:
     if connection.vendor != "postgresql" or len(creates) < COPY_FROM:
         Outcome.objects.bulk_create(creates, batch_size=1000)
         return
-    from django.db.models import JSONField
-    from psycopg import sql
-    from psycopg.types.json import Jsonb
-
-    fields = [f for f in Outcome._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(Outcome._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for outcome in creates:
-            values = outcome.__dict__
-            copy.write_row(
-                [
-                    Jsonb(values[f.attname]) if f.attname in json_fields else values[f.attname]
-                    for f in fields
-                ]
-            )
+    bulk.insert_objects(Outcome, creates)
     ids = {
         (person_id, kind): pk
         for pk, person_id, kind in Outcome.objects.filter(
