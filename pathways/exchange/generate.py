@@ -18,78 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pathways.exchange import cohort
+from pathways.exchange import cohort, schema
 
-FILES = {
-    "households.csv": [
-        "household_ref",
-        "programme",
-        "local_authority",
-        "lsoa",
-        "postcode",
-        "referral_source",
-        "referral_date",
-        "start_date",
-        "end_date",
-        "exit_reason",
-        "advocate",
-        "income_band",
-        "debt_band",
-        "tenure",
-        "x_address_line_1",
-    ],
-    "people.csv": [
-        "person_ref",
-        "household_ref",
-        "role",
-        "date_of_birth",
-        "age_band",
-        "gender",
-        "ethnicity",
-        "participant",
-        "time_since_work",
-        "benefits",
-        "qualification",
-        "support_needs",
-        "consent_date",
-        "x_given_name",
-        "x_family_name",
-    ],
-    "star_readings.csv": [
-        "person_ref",
-        "date",
-        "instrument",
-        "stability",
-        "money",
-        "physical_health",
-        "emotional_wellbeing",
-        "family",
-        "self_esteem",
-        "skills",
-        "work",
-    ],
-    "activities.csv": [
-        "person_ref",
-        "activity_type",
-        "title",
-        "hours",
-        "agreed_date",
-        "completed_date",
-        "status",
-        "star_point",
-    ],
-    "employment.csv": [
-        "person_ref",
-        "start_date",
-        "end_date",
-        "hours_per_week",
-        "employer",
-        "self_employed",
-        "evidence",
-    ],
-    "budget.csv": ["household_ref", "date", "category", "amount", "description"],
-    "referrals_out.csv": ["person_ref", "date", "service", "organisation", "status"],
-}
+FILES = schema.HEADERS
 STAR_POINTS = FILES["star_readings.csv"][3:]
 
 GIVEN = [

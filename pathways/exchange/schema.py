@@ -210,3 +210,89 @@ REFERRALS_OUT = FileSpec(
 )
 FILES = (HOUSEHOLDS, PEOPLE, STAR_READINGS, ACTIVITIES, EMPLOYMENT, BUDGET, REFERRALS_OUT)
 REQUIRED_FILES = ("households.csv", "people.csv")
+
+
+# The extra columns Pathways itself reads and writes (any other x_ column is accepted and
+# ignored). They carry what the format leaves out but a programme moving in needs:
+#   households.csv  x_address_line_1  the first line of the address (the postcode is a column)
+#   people.csv      x_given_name      the person's given name
+#   people.csv      x_family_name     the person's family name
+# A new person imported without names is shown as "Person <person_ref>". Exports carry them only
+# when asked to (names and addresses are not needed for an extract, so they are left out unless
+# the bundle is to move the programme).
+EXTRAS = {
+    "households.csv": ["x_address_line_1"],
+    "people.csv": ["x_given_name", "x_family_name"],
+}
+
+# The columns of each file, in the order Pathways writes them (generated and exported bundles).
+HEADERS: dict[str, list[str]] = {
+    "households.csv": [
+        "household_ref",
+        "programme",
+        "local_authority",
+        "lsoa",
+        "postcode",
+        "referral_source",
+        "referral_date",
+        "start_date",
+        "end_date",
+        "exit_reason",
+        "advocate",
+        "income_band",
+        "debt_band",
+        "tenure",
+        "x_address_line_1",
+    ],
+    "people.csv": [
+        "person_ref",
+        "household_ref",
+        "role",
+        "date_of_birth",
+        "age_band",
+        "gender",
+        "ethnicity",
+        "participant",
+        "time_since_work",
+        "benefits",
+        "qualification",
+        "support_needs",
+        "consent_date",
+        "x_given_name",
+        "x_family_name",
+    ],
+    "star_readings.csv": [
+        "person_ref",
+        "date",
+        "instrument",
+        "stability",
+        "money",
+        "physical_health",
+        "emotional_wellbeing",
+        "family",
+        "self_esteem",
+        "skills",
+        "work",
+    ],
+    "activities.csv": [
+        "person_ref",
+        "activity_type",
+        "title",
+        "hours",
+        "agreed_date",
+        "completed_date",
+        "status",
+        "star_point",
+    ],
+    "employment.csv": [
+        "person_ref",
+        "start_date",
+        "end_date",
+        "hours_per_week",
+        "employer",
+        "self_employed",
+        "evidence",
+    ],
+    "budget.csv": ["household_ref", "date", "category", "amount", "description"],
+    "referrals_out.csv": ["person_ref", "date", "service", "organisation", "status"],
+}
