@@ -41,6 +41,7 @@ urlpatterns = [
     path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),
     path("audit/", include("pathways.audit.urls")),
+    path("exchange/", include("pathways.exchange.urls")),
     path("organisations/", include("pathways.organisations.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

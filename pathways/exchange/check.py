@@ -9,6 +9,7 @@ and a plain-English reason, so the sender can fix them all at once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from pathways.exchange.problems import Problem
 from pathways.exchange.schema import FILES, REQUIRED_FILES, FileSpec
 
 MAX_PROBLEMS = 1000
+PROGRESS_EVERY = 5000
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Context:
     instruments: dict[str, dict[str, tuple[int, int]]]  # code -> point -> (low, high)
     existing_households: set[tuple[str, str]] = field(default_factory=set)  # (programme, ref)
     existing_people: set[str] = field(default_factory=set)
+    # The programmes this user may import into (a programme manager's own); None: any.
+    managed: set[str] | None = None
 
 
 @dataclass
@@ -74,7 +78,11 @@ def parse(
     return values if good else None
 
 
-def check_bundle(bundle: Bundle, context: Context) -> Checked:
+def check_bundle(
+    bundle: Bundle, context: Context, progress: Callable[[str, str, int], None] | None = None
+) -> Checked:
+    """Every problem of the bundle (none: it may be imported). `progress(stage, file, rows)` is
+    told how far it has got, every few thousand rows."""
     checked = Checked()
     names = bundle.names()
     for required in REQUIRED_FILES:
@@ -100,6 +108,8 @@ def check_bundle(bundle: Bundle, context: Context) -> Checked:
                     continue
                 line, cells = item
                 checked.rows[spec.name] += 1
+                if progress and checked.rows[spec.name] % PROGRESS_EVERY == 0:
+                    progress("Checking", spec.name, checked.rows[spec.name])
                 values = parse(spec, line, cells, checked)
                 if values is not None:
                     ROW_RULES[spec.name](line, values, cells, context, checked)
@@ -118,6 +128,17 @@ def _households(line: int, v: dict, cells: dict, context: Context, checked: Chec
     if v["programme"] not in context.programmes:
         checked.fail(
             Problem(name, line, "programme", v["programme"], "is not a programme in Pathways")
+        )
+    elif context.managed is not None and v["programme"] not in context.managed:
+        checked.fail(
+            Problem(
+                name,
+                line,
+                "programme",
+                v["programme"],
+                "is not a programme you manage: you may import only into "
+                + (", ".join(sorted(context.managed)) or "none"),
+            )
         )
     la = v["local_authority"]
     if la not in context.local_authorities and la.lower() not in context.local_authorities:

@@ -68,15 +68,23 @@ def import_bundle(
     *,
     actor: Any = None,
     dry_run: bool = False,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, str, int], None] | None = None,
+    programmes: set[str] | None = None,
 ) -> Summary:
     """Check the bundle; if anything is wrong raise ImportRefused with every problem, having
-    written nothing; otherwise write it all (or, with `dry_run`, nothing) and say what changed."""
+    written nothing; otherwise write it all (or, with `dry_run`, nothing) and say what changed.
+
+    `progress(stage, file, rows)` hears how far it has got; `programmes`, when given, are the
+    only programme codes the bundle may write to (a programme manager's own).
+    """
     began = time.perf_counter()
+    told = progress or (lambda stage, name, rows: None)
     bundle = Bundle(path)
     try:
         checking = time.perf_counter()
-        checked = check_bundle(bundle, context_from_database())
+        context = context_from_database()
+        context.managed = programmes
+        checked = check_bundle(bundle, context, told)
         checking = time.perf_counter() - checking
         if checked.problems:
             if checked.more_problems:
@@ -87,7 +95,7 @@ def import_bundle(
         summary = Summary(dry_run=dry_run)
         summary.timings["check"] = checking
         with transaction.atomic():
-            writer = _Writer(bundle, checked, actor, summary, progress or (lambda name, rows: None))
+            writer = _Writer(bundle, checked, actor, summary, told)
             writer.run()
             if dry_run:
                 transaction.set_rollback(True)
@@ -98,6 +106,7 @@ def import_bundle(
             from pathways.outcomes.services import recompute_many
 
             for programme, ids in writer.touched_by_programme().items():
+                told("Working out outcomes", "", len(ids))
                 recompute_many(programme, ids)
             summary.timings["outcomes"] = time.perf_counter() - began
     finally:
@@ -177,12 +186,15 @@ class _Writer:
                 optional = set(spec.columns) | {
                     p.code for i in self.instruments.values() for p in i.points.all()
                 }
+                done = 0
                 for chunk in _chunks(self.bundle, spec, optional):
                     write(chunk)
-                    self.progress(spec.name, len(chunk))
+                    done += len(chunk)
+                    self.progress("Importing", spec.name, done)
                 self.summary.timings[spec.name] = time.perf_counter() - began
         began = time.perf_counter()
         if schema.BUDGET.name in names:
+            self.progress("Importing", schema.BUDGET.name, 0)
             self.budget()
         self.summary.timings["budget.csv"] = time.perf_counter() - began
         began = time.perf_counter()

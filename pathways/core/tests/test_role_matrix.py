@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
+from pathways.exchange.models import ImportRun
 
 ROLES = [
     "advocate_k",
@@ -39,6 +40,9 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
     k, hiw = world.household_k.pk, world.hiw.code
     person = world.household_k.members.get().pk
     knowsley_household_readers = {"advocate_k", "manager_k", "programme_manager"}
+    run = ImportRun.objects.create(
+        started_by=world.programme_manager, original_name="a.zip", stored_as="a.zip", size=1
+    )
     return [
         (reverse("core:start"), expect(set(ROLES))),
         (reverse("households:list"), expect(CASEWORK)),
@@ -149,6 +153,13 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             expect({"programme_manager"}, hidden={"win_manager"}),
         ),
         (reverse("audit:search"), expect(PMS | {"administrator"})),
+        (reverse("exchange:home"), expect({"manager_k", "manager_l"} | PMS)),
+        (reverse("exchange:download"), expect({"manager_k", "manager_l"} | PMS)),
+        (reverse("exchange:upload"), expect(PMS)),
+        *(
+            (reverse(name, args=[run.pk]), expect({"programme_manager"}, hidden={"win_manager"}))
+            for name in ("exchange:import", "exchange:import-progress")
+        ),
         (reverse("organisations:users"), expect({"administrator"})),
         (reverse("organisations:list"), expect({"administrator"})),
         (reverse("organisations:create"), expect({"administrator"})),

@@ -1,0 +1,139 @@
+"""Imports started from the upload page, run by the job worker.
+
+`start_import` keeps the uploaded bundle privately, records an ImportRun and queues the job once
+the request's transaction commits, so the page answers at once. `run_import` (the job) imports it
+as `pathways import` does, limited to the programmes the user manages, telling a small progress
+file how far it has got: the import writes in one transaction, which nobody else can see into
+until it ends, so its progress cannot live in the database. The bundle is deleted when the job
+has run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pathways.audit import services as audit
+from pathways.exchange.models import ImportRun
+from pathways.exchange.problems import ImportRefused
+from pathways.households.rules import RuleError
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+PROGRESS_SECONDS = 1.0  # the progress file is written at most this often
+
+
+def imports_dir() -> Path:
+    folder = Path(settings.PRIVATE_FILES_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
+    """Keep the uploaded .zip and queue its import; refused (RuleError) if it is not a bundle."""
+    name = Path(upload.name or "").name
+    if not name.lower().endswith(".zip"):
+        raise RuleError({"bundle": "Choose a .zip file of the bundle's CSV files"})
+    if upload.size == 0:
+        raise RuleError({"bundle": "The file is empty"})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise RuleError({"bundle": "The file must be smaller than 2 GB"})
+    if not zipfile.is_zipfile(upload):
+        raise RuleError({"bundle": "The file is not a .zip file"})
+    upload.seek(0)
+    stored = f"{uuid.uuid4().hex}.zip"
+    with (imports_dir() / stored).open("wb") as handle:
+        for piece in upload.chunks():
+            handle.write(piece)
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            started_by=actor,
+            original_name=name[:200],
+            stored_as=stored,
+            size=upload.size,
+            dry_run=dry_run,
+        )
+        audit.record(
+            actor=actor,
+            verb="exchange.import_started",
+            target=run,
+            data={"file": run.original_name, "bytes": run.size, "dry_run": dry_run},
+        )
+        from pathways.exchange.tasks import import_uploaded_bundle
+
+        transaction.on_commit(lambda: import_uploaded_bundle.enqueue(run.pk))
+    return run
+
+
+def _progress_file(run: ImportRun) -> Path:
+    return imports_dir() / f"{run.pk}.progress.json"
+
+
+def progress_of(run: ImportRun) -> dict[str, Any] | None:
+    """How far a running import has got: {"stage", "file", "rows"}, or None before it starts."""
+    try:
+        return json.loads(_progress_file(run).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+class _Progress:
+    """Writes the progress file, at most once a PROGRESS_SECONDS (and whole, never half)."""
+
+    def __init__(self, run: ImportRun) -> None:
+        self.path = _progress_file(run)
+        self.last = 0.0
+
+    def __call__(self, stage: str, name: str, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_SECONDS and rows:
+            return
+        self.last = now
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(json.dumps({"stage": stage, "file": name, "rows": rows}))
+        os.replace(partial, self.path)
+
+
+def run_import(run_id: int) -> ImportRun:
+    """The job: import the run's bundle as its user may, and record what came of it."""
+    from pathways.exchange.importer import import_bundle
+    from pathways.programmes.selectors import managed_programmes
+
+    run = ImportRun.objects.select_related("started_by").get(pk=run_id)
+    if run.status != ImportRun.Status.QUEUED:
+        return run  # run already (a job is never run twice)
+    run.status = ImportRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    path = imports_dir() / run.stored_as
+    user = run.started_by
+    may = set(managed_programmes(user).values_list("code", flat=True))
+    progress = _Progress(run)
+    try:
+        summary = import_bundle(
+            path, actor=user, dry_run=run.dry_run, progress=progress, programmes=may
+        )
+    except ImportRefused as refused:
+        run.status = ImportRun.Status.REFUSED
+        run.problems = [vars(problem) for problem in refused.problems]
+    except Exception as error:  # recorded for the user; the worker logs the traceback
+        run.status = ImportRun.Status.FAILED
+        run.error = f"{type(error).__name__}: {error}"[:500]
+        raise
+    else:
+        run.status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.DONE
+        run.summary = {name: dict(counts) for name, counts in summary.counts.items()}
+        run.seconds = round(summary.seconds, 1)
+    finally:
+        run.finished_at = timezone.now()
+        run.save()
+        path.unlink(missing_ok=True)
+        _progress_file(run).unlink(missing_ok=True)
+    return run
