@@ -6,15 +6,20 @@ Everything here is invented. Re-running it changes nothing that exists already.
 from __future__ import annotations
 
 import base64
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts.models import Role, User
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
 from pathways.core.demo_households import create_demo_households, create_demo_services
+from pathways.exchange.generate import Settings, generate
+from pathways.exchange.importer import import_bundle
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes import services as programme_services
 from pathways.programmes.models import Programme
@@ -134,11 +139,17 @@ def totp_secret(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
+GENERATED = 600  # households of the synthetic programme the demo adds
+
+
 @transaction.atomic
-def create_demo(*, households: bool = True) -> list[tuple[User, str]]:
+def create_demo(*, households: bool = True, generated: int = GENERATED) -> list[tuple[User, str]]:
     """Create (or find) the demo world; return each demo user with their TOTP secret.
 
-    `households=False` leaves out the demo households (browser tests that start empty).
+    `households=False` leaves out the demo households (browser tests that start empty). Beside
+    the ~150 households made through the services (every stage of the journey), `generated`
+    households of a synthetic programme (`exchange.generate`, records up to today) are imported
+    through the importer, so the programme's lists, outcomes and spending have volume.
     """
     real = User.objects.exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
     if real.exists():
@@ -204,4 +215,26 @@ def create_demo(*, households: bool = True) -> list[tuple[User, str]]:
     create_demo_services()
     if households:
         create_demo_households(Programme.objects.get(code="households-into-work"))
+        if generated:
+            import_synthetic_households(generated)
     return accounts
+
+
+def import_synthetic_households(count: int, *, seed: int = 2026) -> None:
+    """A synthetic cohort, generated and imported; the same every time it runs on one day."""
+    advocates: dict[str, list[str]] = {}
+    for username, code in User.objects.filter(
+        role=Role.ADVOCATE, organisation__local_authority__isnull=False
+    ).values_list("username", "organisation__local_authority__code"):
+        advocates.setdefault(code, []).append(username)
+    with tempfile.TemporaryDirectory(prefix="pathways-demo-") as folder:
+        generate(
+            Path(folder),
+            Settings(
+                households=count,
+                seed=seed,
+                as_of=timezone.localdate(),
+                advocates={code: tuple(sorted(names)) for code, names in advocates.items()},
+            ),
+        )
+        import_bundle(Path(folder))

@@ -21,6 +21,7 @@ from pathways.core.tasks import ping
 from pathways.households.models import Household, Person
 from pathways.households.selectors import caseload_summary
 from pathways.organisations.models import Organisation
+from pathways.outcomes.models import Outcome
 
 
 def database_url() -> str:
@@ -62,8 +63,13 @@ def test_the_demo_creates_every_role_with_two_factor_ready(capsys) -> None:
     councils = Organisation.objects.filter(type=Organisation.Type.LOCAL_AUTHORITY)
     assert councils.count() == 6
 
-    # About 150 invented households across the six authorities, at every stage.
-    households = Household.objects.all()
+    # About 150 invented households across the six authorities, at every stage, made through
+    # the services; and a synthetic programme of 600 more, imported.
+    generated = Household.objects.filter(reference__startswith="SYN-")
+    assert generated.count() == 600
+    assert not generated.filter(status="started", advocate__isnull=True).exists()
+    assert Outcome.objects.filter(household__in=generated, kind="job_outcome").exists()
+    households = Household.objects.exclude(reference__startswith="SYN-")
     assert 140 <= households.count() <= 160
     assert set(households.values_list("status", flat=True)) == set(Household.Status.values)
     by_authority = households.values("local_authority__code").annotate(n=Count("id"))
@@ -97,7 +103,7 @@ def test_the_demo_refuses_a_database_with_real_users() -> None:
 
 @pytest.mark.django_db
 def test_demo_codes_are_given_only_for_demo_users(capsys) -> None:
-    create_demo()
+    create_demo(generated=0)
     call_command("demo_code", "advocate-knowsley")
     assert capsys.readouterr().out.strip().isdigit()
     UserFactory(username="real.person", email="real.person@knowsley.gov.uk")

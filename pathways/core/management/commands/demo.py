@@ -6,15 +6,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.core.demo import DEMO_PASSWORD, DemoRefused, create_demo
+from pathways.core.demo import DEMO_PASSWORD, GENERATED, DemoRefused, create_demo
 
 
 class Command(BaseCommand):
     help = "Create the demo world (invented data only) and print the demo logins."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--generated",
+            type=int,
+            default=GENERATED,
+            help=f"Households of the synthetic programme to add (default {GENERATED}; 0: none)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["generated"] < 0:
+            raise CommandError("--generated must be 0 or more")
         try:
-            accounts = create_demo()
+            accounts = create_demo(generated=options["generated"])
         except DemoRefused as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
