@@ -113,10 +113,21 @@ def check_bundle(
                 values = parse(spec, line, cells, checked)
                 if values is not None:
                     ROW_RULES[spec.name](line, values, cells, context, checked)
+                else:
+                    _known_despite_problems(spec.name, cells, checked)
     return checked
 
 
 # --- the rules between cells and between files ------------------------------------------------
+
+
+def _known_despite_problems(name: str, cells: dict, checked: Checked) -> None:
+    """A household or person whose row has a bad value is still in the file: rows that refer
+    to it are not reported as referring to nothing (one problem, not a cascade of them)."""
+    if name == "households.csv" and cells.get("household_ref"):
+        checked.households.setdefault(cells["household_ref"], cells.get("programme", ""))
+    elif name == "people.csv" and cells.get("person_ref"):
+        checked.people.setdefault(cells["person_ref"], cells.get("household_ref", ""))
 
 
 def _households(line: int, v: dict, cells: dict, context: Context, checked: Checked) -> None:

@@ -174,6 +174,25 @@ class Decks:
             need: Deck(rng, {True: percent, False: 100 - percent})
             for need, percent in cohort.SUPPORT_NEEDS.items()
         }
+        # Table 1's headline rates, dealt to started households. A household dealt one too
+        # soon after its start to reach it passes it on to the next that can (`owed`), so the
+        # shares come out right over all started households.
+        self.rates = {
+            name: Deck(rng, {True: 100 * rate, False: 100 * (1 - rate)})
+            for name, rate in (
+                ("completes", cohort.ACTIVITY_COMPLETED_RATE),
+                ("improves", cohort.SIGNIFICANT_IMPROVEMENT_RATE),
+            )
+        }
+        self.owed = dict.fromkeys(self.rates, 0)
+
+    def reaches(self, name: str, can: bool) -> bool:
+        """Whether a started household reaches this headline measure."""
+        self.owed[name] += self.rates[name].deal()
+        if can and self.owed[name]:
+            self.owed[name] -= 1
+            return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -276,9 +295,15 @@ def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index:
         )
     if start is None:
         return
+    # One participant (the lead) makes the household reach Table 1's measures when it does;
+    # where it does not, nobody in it does.
+    days = (until - start).days
+    completes = decks.reaches("completes", can=days >= 7)
+    improves = decks.reaches("improves", can=days >= 120)
+    lead = rng.choice(participants)
     for person in participants:
-        _readings(rng, w, person, start, until)
-        _activities(rng, w, person, start, until)
+        _readings(rng, w, person, start, until, improves=improves, lead=person == lead)
+        _activities(rng, w, person, start, until, completes=completes, lead=person == lead)
         for _ in range(rng.choices([0, 1, 2], weights=[55, 35, 10])[0]):
             day = start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days)))
             w.row(
@@ -346,23 +371,63 @@ def _adult(
     )
 
 
-def _readings(rng: random.Random, w: _Writer, person: str, start: dt.date, until: dt.date) -> None:
-    """Every ~12 weeks from the start; most points creep up, with some falls."""
-    improving = rng.random() < 0.75
+READINGS_APART = 84  # days, give or take two weeks
+
+
+def _readings(
+    rng: random.Random,
+    w: _Writer,
+    person: str,
+    start: dt.date,
+    until: dt.date,
+    *,
+    improves: bool,
+    lead: bool,
+) -> None:
+    """Every ~12 weeks from the start; most points creep up, with some falls. The lead of a
+    household that improves significantly gains 3 or more points in all; in a household that
+    does not, nobody's latest reading is 3 points above their first in all, or 2 on a point."""
+    improving = rng.random() < 0.75 if improves else False
     scores = [rng.choices([1, 2, 3, 4], weights=[25, 40, 28, 7])[0] for _ in STAR_POINTS]
     day = start + dt.timedelta(days=rng.randint(0, 10))
+    readings: list[tuple[dt.date, list[int]]] = []
     while day <= until:
-        w.row("star_readings.csv", [person, _iso(day), "progress-star", *scores])
-        step = [1, 1, 0, 0, 0, -1] if improving else [1, 0, 0, 0, -1]
+        readings.append((day, scores))
+        step = [1, 1, 0, 0, 0, -1] if improving or lead else [1, 0, 0, 0, -1]
         scores = [min(5, max(1, score + rng.choice(step))) for score in scores]
-        day += dt.timedelta(days=84 + rng.randint(-14, 14))
+        day += dt.timedelta(days=READINGS_APART + rng.randint(-14, 14))
+    if len(readings) >= 2:
+        first, (last_day, latest) = readings[0][1], readings[-1]
+        if improves and lead:
+            latest = list(latest)
+            while sum(latest) - sum(first) < 3:
+                low = min(range(len(latest)), key=lambda i: (latest[i], rng.random()))
+                latest[low] = min(5, latest[low] + 1)
+        elif not improves:
+            latest = [min(5, max(1, score + rng.choice([0, 0, 0, 1, -1]))) for score in first]
+            while sum(latest) - sum(first) >= 3:
+                high = max(range(len(latest)), key=lambda i: latest[i] - first[i])
+                latest[high] -= 1
+        readings[-1] = (last_day, latest)
+    for day, values in readings:
+        w.row("star_readings.csv", [person, _iso(day), "progress-star", *values])
 
 
 def _activities(
-    rng: random.Random, w: _Writer, person: str, start: dt.date, until: dt.date
+    rng: random.Random,
+    w: _Writer,
+    person: str,
+    start: dt.date,
+    until: dt.date,
+    *,
+    completes: bool,
+    lead: bool,
 ) -> None:
+    """A few activities; in a household that completes one, the lead completes the first and
+    others now and then; in a household that does not, nobody completes any."""
     span = (until - start).days
-    for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 13, 7])[0]):
+    count = rng.choices([0, 1, 2, 3, 4], weights=[25, 30, 25, 13, 7])[0]
+    for n in range(max(count, 1) if completes and lead else count):
         kind = pick(rng, {k: v[0] for k, v in ACTIVITIES.items()})
         agreed = start + dt.timedelta(days=rng.randint(0, max(0, span)))
         hours = (
@@ -371,7 +436,14 @@ def _activities(
             else rng.choice([1, 2, 4, ""])
         )
         done = agreed + dt.timedelta(days=rng.randint(7, 60))
-        completed = done if done <= until and rng.random() < 0.55 else None
+        if completes and lead and n == 0:  # early enough to be done by the last day
+            agreed = start + dt.timedelta(days=rng.randint(0, span - 7))
+            done = agreed + dt.timedelta(days=rng.randint(7, min(60, (until - agreed).days)))
+        completed = (
+            done
+            if completes and done <= until and ((lead and n == 0) or rng.random() < 0.55)
+            else None
+        )
         status = "completed" if completed else rng.choice(["agreed", "in_progress", "dropped"])
         w.row(
             "activities.csv",
