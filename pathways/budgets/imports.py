@@ -49,6 +49,9 @@ class BudgetRow:
     category: str
     amount_pence: int  # positive = spend, negative = refund
     description: str
+    # An exported bundle's key for the row ("entry:123": a payment recorded in Pathways; other
+    # values: the key it was imported with). Empty: known by its date, category and place.
+    x_ref: str = ""
 
 
 def parse_row(line: int, cells: dict[str, str]) -> BudgetRow | list[Problem]:
@@ -89,6 +92,7 @@ def parse_row(line: int, cells: dict[str, str]) -> BudgetRow | list[Problem]:
         category,
         amount,
         cells.get("description", "")[:500],
+        cells.get("x_ref", "")[:40],
     )
 
 
@@ -140,12 +144,16 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
             "household__reference", flat=True
         )
     )
+    rows = _without_payments_made_here(rows, households, summary)
     # A row is known by its household, date, category and its place among such rows: the
-    # second £5.00 of travel on one day is a different row from the first.
+    # second £5.00 of travel on one day is a different row from the first; or by its x_ref.
     ordered = sorted(rows, key=lambda r: (r.date, r.line))  # a refund follows its spending
     seen: Counter[tuple[str, dt.date, str]] = Counter()
     keys = []
     for row in ordered:
+        if row.x_ref:
+            keys.append(f"{FILE}:{row.household_ref}:x:{row.x_ref}")
+            continue
         seen[(row.household_ref, row.date, row.category)] += 1
         number = seen[(row.household_ref, row.date, row.category)]
         keys.append(f"{FILE}:{row.household_ref}:{row.date}:{row.category}:{number}")
@@ -195,6 +203,54 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
     for reference in sorted(({row.household_ref for row in rows} & with_budget) - fresh):
         for reason in services.check_ledger(households[reference]).values():
             summary.problems.append(Problem(FILE, 0, "household_ref", reference, reason))
+
+
+def _without_payments_made_here(
+    rows: list[BudgetRow], households: dict[str, Household], summary: Summary
+) -> list[BudgetRow]:
+    """Rows that name a payment or refund recorded in Pathways ("entry:123", from an export of
+    this database) are that entry: unchanged if they say the same, refused if they do not (the
+    ledger is changed on the budget page, never by import); the rest go on to be imported."""
+    named = {
+        row.line: int(row.x_ref[6:])
+        for row in rows
+        if row.x_ref.startswith("entry:") and row.x_ref[6:].isdigit()
+    }
+    if not named:
+        return rows
+    entries = {
+        entry.pk: entry
+        for entry in Entry.objects.filter(
+            pk__in=named.values(),
+            source_key="",
+            kind__in=services.SPENT,
+            budget__household__in=households.values(),
+        ).select_related("budget__household")
+    }
+    kept = []
+    for row in rows:
+        entry = entries.get(named.get(row.line, 0))
+        if entry is None or entry.budget.household.reference != row.household_ref:
+            kept.append(row)  # another database's payment: imported as a row of its own
+        elif (entry.date, entry.category, -entry.amount_pence) == (
+            row.date,
+            row.category,
+            row.amount_pence,
+        ):
+            summary.unchanged += 1
+        else:
+            summary.problems.append(
+                Problem(
+                    FILE,
+                    row.line,
+                    "amount",
+                    amount_text(row.amount_pence),
+                    f"this line is ledger entry {entry.pk}, recorded in Pathways "
+                    f"({amount_text(-entry.amount_pence)} of {entry.category} on {entry.date}): "
+                    "record a refund or adjustment on the household's budget page instead",
+                )
+            )
+    return kept
 
 
 def _fresh(households: dict[str, Household], with_budget: set[str]) -> set[str]:

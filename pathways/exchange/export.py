@@ -15,14 +15,16 @@ cost (its spends less its refunds), so re-importing an export changes nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Min, QuerySet, Sum
 from django.utils import timezone
 
 from pathways.assessments.models import Instrument, Reading, Score
@@ -49,6 +51,21 @@ def _cell(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def x_ref(reference: str, pk: int) -> str:
+    """The `x_ref` of a row with no ref of its own (an activity, a spell, an onward referral):
+    how the importer finds its record again when the bundle comes back.
+
+    Imported rows are known by their person, date and kind (the importer works it out again:
+    empty here), or by the x_ref they came with; rows made in Pathways by their id ("id:123"),
+    which means something only to the database the bundle came from.
+    """
+    if not reference:
+        return f"id:{pk}"
+    if reference.startswith("x:"):
+        return reference[2:]
+    return ""
 
 
 def _hours(value: Any) -> str:
@@ -121,12 +138,13 @@ def export_bundle(
             ["person_ref", "date", "instrument", *points],
             _readings(people, refs, instrument, points),
         )
-        files.write("activities.csv", schema.HEADERS["activities.csv"], _activities(people, refs))
-        files.write("employment.csv", schema.HEADERS["employment.csv"], _spells(people, refs))
-        files.write("budget.csv", schema.HEADERS["budget.csv"], _budget(households, refs))
-        files.write(
-            "referrals_out.csv", schema.HEADERS["referrals_out.csv"], _referrals(people, refs)
-        )
+        for name, rows in (
+            ("activities.csv", _activities(people, refs)),
+            ("employment.csv", _spells(people, refs)),
+            ("budget.csv", _budget(households, refs)),
+            ("referrals_out.csv", _referrals(people, refs)),
+        ):
+            files.write(name, [*schema.HEADERS[name], "x_ref"], rows)
     return files.rows
 
 
@@ -235,6 +253,8 @@ def _activities(people: QuerySet[Person], refs: _Refs) -> Iterator:
         Activity.objects.filter(person__in=people)
         .order_by("person_id", "agreed_date", "id")
         .values_list(
+            "pk",
+            "reference",
             "person_id",
             "activity_type",
             "title",
@@ -245,8 +265,8 @@ def _activities(people: QuerySet[Person], refs: _Refs) -> Iterator:
             "star_point",
         )
     )
-    for person_id, kind, title, hours, *rest in rows.iterator(chunk_size=CHUNK):
-        yield [refs.people[person_id], kind, title, _hours(hours), *rest]
+    for pk, reference, person_id, kind, title, hours, *rest in rows.iterator(chunk_size=CHUNK):
+        yield [refs.people[person_id], kind, title, _hours(hours), *rest, x_ref(reference, pk)]
 
 
 def _spells(people: QuerySet[Person], refs: _Refs) -> Iterator:
@@ -254,6 +274,8 @@ def _spells(people: QuerySet[Person], refs: _Refs) -> Iterator:
         EmploymentSpell.objects.filter(person__in=people)
         .order_by("person_id", "start_date", "id")
         .values_list(
+            "pk",
+            "reference",
             "person_id",
             "start_date",
             "end_date",
@@ -263,40 +285,64 @@ def _spells(people: QuerySet[Person], refs: _Refs) -> Iterator:
             "evidence",
         )
     )
-    for person_id, start, end, hours, *rest in rows.iterator(chunk_size=CHUNK):
-        yield [refs.people[person_id], start, end, _hours(hours), *rest]
+    for pk, reference, person_id, start, end, hours, *rest in rows.iterator(chunk_size=CHUNK):
+        yield [refs.people[person_id], start, end, _hours(hours), *rest, x_ref(reference, pk)]
 
 
 def _budget(households: QuerySet[Household], refs: _Refs) -> Iterator:
-    """A household's spending: one row a day and kind of cost, spends less refunds (a spend is
-    positive, a refund negative); days where they cancel out are left out."""
-    rows = (
+    """A household's spending as budget.csv rows that import back as the same entries: each
+    imported row as its net (its spends, refunds and corrections), and each payment or refund
+    recorded in Pathways as itself, named by its entry ("entry:123")."""
+    imported = (
         Entry.objects.filter(
-            budget__household__in=households, kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND]
+            budget__household__in=households,
+            kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND],
         )
-        .values("budget__household_id", "date", "category")
-        .annotate(total=Sum("amount_pence"))
-        .filter(~Q(total=0))
-        .order_by("budget__household_id", "date", "category")
+        .exclude(source_key="")
+        .values("budget__household_id", "source_key", "category")
+        .annotate(total=Sum("amount_pence"), first=Min("date"))
+        .exclude(total=0)
+        .order_by("budget__household_id")
     )
-    for row in rows.iterator(chunk_size=CHUNK):
-        yield [
-            refs.households[row["budget__household_id"]],
-            row["date"],
-            row["category"],
-            amount_text(-row["total"]),
-            "",
-        ]
+    made_here = (
+        Entry.objects.filter(
+            budget__household__in=households,
+            kind__in=[Entry.Kind.SPEND, Entry.Kind.REFUND],
+            source_key="",
+        )
+        .order_by("budget__household_id", "date", "id")
+        .values_list(
+            "pk", "budget__household_id", "date", "category", "amount_pence", "description"
+        )
+    )
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    for row in imported.iterator(chunk_size=CHUNK):
+        key = row["source_key"]
+        if ":x:" in key:
+            day, place, x = row["first"], 0, key.split(":x:", 1)[1]
+        else:  # budget.csv:REF:DATE:CATEGORY:N
+            _, day_text, _, number = key.rsplit(":", 3)
+            day, place, x = dt.date.fromisoformat(day_text), int(number), ""
+        rows[row["budget__household_id"]].append(
+            (day, place, row["category"], -row["total"], "", x)
+        )
+    for pk, household, day, category, amount, description in made_here.iterator(chunk_size=CHUNK):
+        rows[household].append((day, 0, category, -amount, description, f"entry:{pk}"))
+    for household in sorted(rows, key=refs.households.__getitem__):
+        for day, _, category, amount, description, x in sorted(rows[household]):
+            yield [refs.households[household], day, category, amount_text(amount), description, x]
 
 
 def _referrals(people: QuerySet[Person], refs: _Refs) -> Iterator:
     rows = (
         OnwardReferral.objects.filter(person__in=people)
         .order_by("person_id", "date", "id")
-        .values_list("person_id", "date", "service_type", "organisation", "status")
+        .values_list(
+            "pk", "reference", "person_id", "date", "service_type", "organisation", "status"
+        )
     )
-    for person_id, *rest in rows.iterator(chunk_size=CHUNK):
-        yield [refs.people[person_id], *rest]
+    for pk, reference, person_id, *rest in rows.iterator(chunk_size=CHUNK):
+        yield [refs.people[person_id], *rest, x_ref(reference, pk)]
 
 
 def export_name(programme: Programme) -> str:

@@ -209,22 +209,6 @@ class _Writer:
 
     # --- households -------------------------------------------------------------------------
 
-    HOUSEHOLD_FIELDS = (
-        "local_authority_id",
-        "lsoa",
-        "postcode",
-        "referral_source",
-        "referral_date",
-        "start_date",
-        "end_date",
-        "exit_reason",
-        "advocate_id",
-        "income_band",
-        "debt_band",
-        "tenure",
-        "address_line_1",
-    )
-
     def households(self, chunk: list[tuple[int, dict]]) -> None:
         by_programme: dict[str, list[tuple[int, dict, dict]]] = defaultdict(list)
         for line, cells in chunk:
@@ -309,7 +293,13 @@ class _Writer:
             "income_band": v.get("income_band") or "",
             "debt_band": v.get("debt_band") or "",
             "tenure": v.get("tenure") or "",
-            "address_line_1": cells.get("x_address_line_1", "")[:200],
+            # Only a bundle that carries addresses changes them (an extract without names and
+            # addresses leaves them as they are).
+            **(
+                {"address_line_1": cells["x_address_line_1"][:200]}
+                if "x_address_line_1" in cells
+                else {}
+            ),
         }
 
     def _status(self, household: Household, programme: Programme) -> None:
@@ -609,22 +599,34 @@ class _Writer:
         build: Callable[[int, dict, str], Any],
         fields: tuple[str, ...],
     ) -> None:
-        """Rows without a ref: known by (person, key) and their place among equal keys."""
+        """Rows without a ref: known by (person, key) and their place among equal keys, or by
+        the row's `x_ref` when it has one (an exported bundle's: see `export.x_ref`)."""
         spec = next(s for s in schema.FILES if s.name == name)
         rows = []
+        named: dict[int, int] = {}  # rows naming a record of this database: row -> pk
         for _, cells in chunk:
             v = _values(spec, cells)
             person = self._person_id(v["person_ref"])
-            key = key_of(v)
-            self._seen[(name, person, key)] += 1
-            reference = f"{':'.join(str(k) for k in key)}:{self._seen[(name, person, key)]}"[:60]
+            x_ref = cells.get("x_ref", "")
+            if x_ref:
+                reference = f"x:{x_ref}"[:60]
+                if x_ref.startswith("id:") and x_ref[3:].isdigit():
+                    named[len(rows)] = int(x_ref[3:])
+            else:
+                key = key_of(v)
+                self._seen[(name, person, key)] += 1
+                reference = f"{':'.join(str(k) for k in key)}:{self._seen[(name, person, key)]}"
+                reference = reference[:60]
             rows.append((person, reference, v))
-        existing = {
-            (obj.person_id, obj.reference): obj
-            for obj in model.objects.filter(
-                person_id__in={r[0] for r in rows} - self.new_people
-            ).exclude(reference="")
-        }
+        held = model.objects.filter(person_id__in={r[0] for r in rows} - self.new_people)
+        existing = {(obj.person_id, obj.reference): obj for obj in held.exclude(reference="")}
+        # A record made in Pathways (no reference) is matched by its id, for its own person only.
+        made_here = {obj.pk: obj for obj in held.filter(reference="", pk__in=list(named.values()))}
+        for index, pk in named.items():
+            person, reference, v = rows[index]
+            obj = made_here.get(pk)
+            if obj is not None and obj.person_id == person:
+                existing[(person, reference)] = obj
         new = []
         for person, reference, v in rows:
             obj = existing.get((person, reference))
@@ -678,7 +680,15 @@ class _Writer:
             chunk,
             lambda v: (v["agreed_date"], v["activity_type"]),
             build,
-            ("title", "hours", "completed_date", "status", "star_point"),
+            (
+                "activity_type",
+                "agreed_date",
+                "title",
+                "hours",
+                "completed_date",
+                "status",
+                "star_point",
+            ),
         )
 
     def employment(self, chunk: list[tuple[int, dict]]) -> None:
@@ -701,7 +711,7 @@ class _Writer:
             chunk,
             lambda v: (v["start_date"],),
             build,
-            ("end_date", "hours_per_week", "employer", "self_employed", "evidence"),
+            ("start_date", "end_date", "hours_per_week", "employer", "self_employed", "evidence"),
         )
 
     def referrals(self, chunk: list[tuple[int, dict]]) -> None:
@@ -722,7 +732,7 @@ class _Writer:
             chunk,
             lambda v: (v["date"], v["service"]),
             build,
-            ("organisation", "status"),
+            ("date", "service_type", "organisation", "status"),
         )
 
     # --- the budget -----------------------------------------------------------------------------

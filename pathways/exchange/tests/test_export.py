@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from pathways.conftest import load_programmes
 from pathways.exchange.export import export_bundle
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
+from pathways.exchange.problems import ImportRefused
 from pathways.households.models import Household, Person
 from pathways.outcomes.models import EmploymentSpell, Outcome
 from pathways.programmes.models import Programme
@@ -82,6 +84,7 @@ call_command("migrate", verbosity=0)
 from pathways.conftest import load_programmes
 load_programmes()
 from pathways.exchange.importer import import_bundle
+from pathways.exchange.problems import ImportRefused
 from pathways.exchange.export import export_bundle
 from pathways.exchange.tests.test_export import figures
 from pathways.households.models import Household
@@ -200,3 +203,105 @@ def test_the_command_line_exports_a_programme_or_says_what_is_wrong(
         call_command("export", str(tmp_path / "other"), programme="nope")
     with pytest.raises(CommandError, match="already exists"):
         call_command("export", str(tmp_path / "out.zip"), programme="households-into-work")
+
+
+def made_in_pathways(world: Any) -> dict[str, Any]:
+    """Records made through the services (no refs of their own), on a started household."""
+    import datetime as dt
+
+    from pathways.budgets import services as budgets
+    from pathways.casework import services as casework
+    from pathways.outcomes import services as outcomes
+
+    household = world.household_k
+    person = household.members.get()
+    on = household.start_date + dt.timedelta(days=3)
+    activity = casework.add_activity(
+        actor=world.advocate_k,
+        person=person,
+        activity_type="course",
+        agreed_date=on,
+        hours=Decimal("6"),
+    )
+    spell = outcomes.record_spell(
+        actor=world.advocate_k, person=person, start_date=on, hours_per_week=Decimal("20")
+    )
+    referral = casework.record_onward_referral(
+        actor=world.advocate_k, person=person, date=on, service_type="debt_advice"
+    )
+    request = budgets.request_spend(
+        actor=world.advocate_k, household=household, category="travel", amount_pence=2500, on=on
+    )
+    budgets.pay(actor=world.manager_k, request=request, on=on)
+    budgets.refund(
+        actor=world.advocate_k, household=household, amount_pence=500, category="travel", on=on
+    )
+    return {"activity": activity, "spell": spell, "referral": referral}
+
+
+def test_importing_an_export_into_its_own_database_changes_nothing(
+    tmp_path: Path, world: Any
+) -> None:
+    made_in_pathways(world)
+    generate(tmp_path / "generated", Settings(households=15, seed=4))
+    import_bundle(tmp_path / "generated")
+    before = figures()
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (Activity, EmploymentSpell, OnwardReferral, Entry, Reading, Person)
+    }
+    out = tmp_path / "export"
+    export_bundle(out, programme=world.hiw, households=Household.objects.all())
+    try:
+        summary = import_bundle(out)
+    except ImportRefused as refused:
+        raise AssertionError([str(p) for p in refused.problems]) from None
+    assert {
+        name: (c["created"], c["updated"]) for name, c in summary.counts.items()
+    } == dict.fromkeys(summary.counts, (0, 0))
+    assert summary.counts["budget.csv"]["unchanged"] > 0
+    assert figures() == before
+    assert counts == {
+        model.__name__: model.objects.count()
+        for model in (Activity, EmploymentSpell, OnwardReferral, Entry, Reading, Person)
+    }
+
+
+def test_a_changed_row_of_an_export_updates_the_record_made_in_pathways(
+    tmp_path: Path, world: Any
+) -> None:
+    made = made_in_pathways(world)
+    out = tmp_path / "export"
+    export_bundle(out, programme=world.hiw, households=Household.objects.all())
+    path = out / "activities.csv"
+    rows = list(csv.DictReader(path.open()))
+    row = next(r for r in rows if r["x_ref"] == f"id:{made['activity'].pk}")
+    row["completed_date"] = row["agreed_date"]
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    summary = import_bundle(out)
+    assert summary.counts["activities.csv"]["updated"] == 1
+    made["activity"].refresh_from_db()
+    assert made["activity"].status == "completed"
+    assert Activity.objects.count() == 1
+
+
+def test_a_changed_payment_made_in_pathways_is_refused_not_imported(
+    tmp_path: Path, world: Any
+) -> None:
+    made_in_pathways(world)
+    out = tmp_path / "export"
+    export_bundle(out, programme=world.hiw, households=Household.objects.all())
+    path = out / "budget.csv"
+    text = path.read_text()
+    assert "25.00" in text
+    path.write_text(text.replace("25.00", "35.00"))
+    entries = Entry.objects.count()
+    with pytest.raises(ImportRefused) as refused:
+        import_bundle(out)
+    assert "record a refund or adjustment on the household's budget page" in str(
+        refused.value.problems[0]
+    )
+    assert Entry.objects.count() == entries

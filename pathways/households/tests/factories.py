@@ -32,6 +32,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
+    # Everyone has a reference (the services and the importer give one).
+    reference = factory.Sequence(lambda n: f"P-{n + 1:06d}")
     given_name = factory.Faker("first_name")
     family_name = factory.Faker("last_name")
     given_key = factory.LazyAttribute(lambda p: rules.name_key(p.given_name))
