@@ -85,6 +85,15 @@ def test_a_generated_bundle_is_clean_as_a_folder_and_as_a_zip(bundle_dir: Path, 
         ("activities.csv", "hours", "lots", "is not a number"),
         ("budget.csv", "amount", "12.345", "Enter the amount in pounds and pence"),
         ("budget.csv", "category", "yachts", "is not a known code"),
+        ("people.csv", "date_of_birth", "2999-01-01", "is in the future"),
+        ("people.csv", "age_band", "12-15", "is not a known code"),
+        ("households.csv", "income_band", "millions", "is not a known code"),
+        ("employment.csv", "hours_per_week", "0", "must be between 0.01 and 168"),
+        ("employment.csv", "self_employed", "perhaps", "must be yes or no"),
+        ("employment.csv", "evidence", "vibes", "is not a known code"),
+        ("referrals_out.csv", "service", "wizard", "is not a known code"),
+        ("activities.csv", "star_point", "luck", "is not a point of any instrument"),
+        ("star_readings.csv", "instrument", "tarot", "is not an instrument in Pathways"),
     ],
 )
 def test_each_kind_of_bad_value_is_named(
@@ -108,6 +117,45 @@ def test_every_problem_of_a_half_good_bundle_is_reported_at_once(bundle_dir: Pat
     assert "is not a known code" in problems[("people.csv", 4, "gender")]
     assert problems[("employment.csv", 2, "hours_per_week")] == "must be between 0.01 and 168"
     assert len(checked.problems) == 3
+
+
+def row_of(folder: Path, name: str, line: int) -> dict[str, str]:
+    return list(csv.DictReader((folder / name).open(newline="")))[line - 2]
+
+
+def test_the_rules_between_cells_rows_and_files(bundle_dir: Path, context) -> None:
+    """Each rule that looks beyond one cell, named on the cell that breaks it."""
+    first = row_of(bundle_dir, "households.csv", 2)
+    edit(bundle_dir, "households.csv", 3, "household_ref", first["household_ref"])
+    person = row_of(bundle_dir, "people.csv", 2)
+    edit(bundle_dir, "people.csv", 3, "person_ref", person["person_ref"])
+    reading = row_of(bundle_dir, "star_readings.csv", 2)
+    edit(bundle_dir, "star_readings.csv", 3, "person_ref", reading["person_ref"])
+    edit(bundle_dir, "star_readings.csv", 3, "date", reading["date"])
+    edit(bundle_dir, "star_readings.csv", 4, "work", "")
+    edit(bundle_dir, "employment.csv", 2, "end_date", "2000-01-01")
+    activity = row_of(bundle_dir, "activities.csv", 2)
+    edit(bundle_dir, "activities.csv", 2, "completed_date", "2000-01-01")
+    edit(bundle_dir, "households.csv", 4, "end_date", "")
+    edit(bundle_dir, "households.csv", 4, "exit_reason", "completed")
+    edit(bundle_dir, "households.csv", 5, "start_date", "")
+    edit(bundle_dir, "households.csv", 5, "end_date", "2019-01-01")
+    problems = found(check_bundle(Bundle(bundle_dir), context))
+    assert problems[("households.csv", 3, "household_ref")] == "appears twice in households.csv"
+    assert problems[("people.csv", 3, "person_ref")] == "appears twice in people.csv"
+    assert problems[("star_readings.csv", 3, "date")] == (
+        f"{reading['person_ref']} has another progress-star reading on this date"
+    )
+    assert problems[("star_readings.csv", 4, "work")] == (
+        "is required: every point of progress-star is scored"
+    )
+    assert problems[("employment.csv", 2, "end_date")] == "is before the start date"
+    assert problems[("activities.csv", 2, "completed_date")] == "is before the agreed date"
+    assert problems[("households.csv", 4, "exit_reason")] == "needs an end date"
+    assert problems[("households.csv", 5, "end_date")] == (
+        "needs a start date: support cannot end before it starts"
+    )
+    assert activity["agreed_date"] > "2000-01-01"
 
 
 def test_a_missing_file_or_column_and_a_stranger_are_explained(bundle_dir: Path, context) -> None:
