@@ -41,7 +41,7 @@ class Summary:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BudgetRow:
     line: int
     household_ref: str
@@ -265,6 +265,9 @@ def _fresh(households: dict[str, Household], with_budget: set[str]) -> set[str]:
     return with_budget - seen
 
 
+FRESH_CHUNK = 2000  # households whose new lines are written together
+
+
 def _apply_fresh(
     rows: list[tuple[BudgetRow, str]],
     households: dict[str, Household],
@@ -273,7 +276,31 @@ def _apply_fresh(
     summary: Summary,
 ) -> None:
     """The same rules as `services.record_past_spending`, applied to each household's rows in
-    date order against its ledger as it stands, then every entry written at once."""
+    date order against its ledger as it stands; the entries written a chunk of households at a
+    time (memory stays flat), and none once any row breaks a rule (then every problem is still
+    found, and the caller rolls back)."""
+    by_household: dict[str, list[tuple[BudgetRow, str]]] = {}
+    for row, key in rows:
+        by_household.setdefault(row.household_ref, []).append((row, key))
+    refs = sorted(by_household)
+    for first in range(0, len(refs), FRESH_CHUNK):
+        chunk = refs[first : first + FRESH_CHUNK]
+        _apply_fresh_chunk(
+            [item for ref in chunk for item in by_household.pop(ref)],
+            households,
+            programme,
+            actor,
+            summary,
+        )
+
+
+def _apply_fresh_chunk(
+    rows: list[tuple[BudgetRow, str]],
+    households: dict[str, Household],
+    programme: Any,
+    actor: Any,
+    summary: Summary,
+) -> None:
     if not rows:
         return
     refs = {row.household_ref for row, _ in rows}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -197,6 +197,9 @@ class _Writer:
             self.progress("Importing", schema.BUDGET.name, 0)
             self.budget()
         self.summary.timings["budget.csv"] = time.perf_counter() - began
+        began = time.perf_counter()
+        self.analyse()
+        self.summary.timings["statistics"] = time.perf_counter() - began
         began = time.perf_counter()
         self.after()
         self.summary.timings["due dates"] = time.perf_counter() - began
@@ -755,6 +758,30 @@ class _Writer:
                 self.summary.add("budget.csv", what, getattr(result, what))
 
     # --- after every file -----------------------------------------------------------------------
+
+    ANALYSE_FROM = 50_000  # rows written, from which PostgreSQL's planner is told of them
+
+    def analyse(self) -> None:
+        """After a large import, PostgreSQL's statistics of the tables still describe them as
+        they were (perhaps empty), and its plans for the due dates and outcomes that follow
+        would be chosen for that: ANALYZE them (it sees this transaction's own rows)."""
+        if connection.vendor != "postgresql" or self.summary.rows < self.ANALYSE_FROM:
+            return
+        with connection.cursor() as cursor:
+            for model in (
+                Household,
+                Person,
+                Consent,
+                TimelineEntry,
+                Reading,
+                Score,
+                Activity,
+                EmploymentSpell,
+                OnwardReferral,
+                Budget,
+                Entry,
+            ):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def after(self) -> None:
         """Due dates of every household the bundle touched, a batch at a time."""
