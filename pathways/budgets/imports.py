@@ -133,18 +133,23 @@ def import_budget_csv(
 
 def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) -> None:
     references = {row.household_ref for row in rows}
-    households = {
-        h.reference: h
-        for h in Household.objects.filter(
-            programme=programme, reference__in=references
-        ).select_related("programme")
-    }
-    with_budget = set(
-        Budget.objects.filter(household__in=households.values()).values_list(
+    # The programme's households the file names, as light instances (a programme may have
+    # 100,000: read by the programme, not by a list of references).
+    households = {}
+    for household in (
+        Household.objects.filter(programme=programme)
+        .only("pk", "reference", "programme_id")
+        .iterator(chunk_size=5000)
+    ):
+        if household.reference in references:
+            household.programme = programme
+            households[household.reference] = household
+    with_budget = references & set(
+        Budget.objects.filter(household__programme=programme).values_list(
             "household__reference", flat=True
         )
     )
-    rows = _without_payments_made_here(rows, households, summary)
+    rows = _without_payments_made_here(rows, households, programme, summary)
     # A row is known by its household, date, category and its place among such rows: the
     # second £5.00 of travel on one day is a different row from the first; or by its x_ref.
     ordered = sorted(rows, key=lambda r: (r.date, r.line))  # a refund follows its spending
@@ -157,8 +162,8 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
         seen[(row.household_ref, row.date, row.category)] += 1
         number = seen[(row.household_ref, row.date, row.category)]
         keys.append(f"{FILE}:{row.household_ref}:{row.date}:{row.category}:{number}")
-    _reverse_missing_rows(households, with_budget, set(keys), actor, summary)
-    fresh = _fresh(households, with_budget)
+    _reverse_missing_rows(programme, households, with_budget, set(keys), actor, summary)
+    fresh = _fresh(programme, with_budget)
     _apply_fresh(
         [(row, key) for row, key in zip(ordered, keys, strict=True) if row.household_ref in fresh],
         households,
@@ -206,7 +211,7 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
 
 
 def _without_payments_made_here(
-    rows: list[BudgetRow], households: dict[str, Household], summary: Summary
+    rows: list[BudgetRow], households: dict[str, Household], programme: Any, summary: Summary
 ) -> list[BudgetRow]:
     """Rows that name a payment or refund recorded in Pathways ("entry:123", from an export of
     this database) are that entry: unchanged if they say the same, refused if they do not (the
@@ -224,7 +229,7 @@ def _without_payments_made_here(
             pk__in=named.values(),
             source_key="",
             kind__in=services.SPENT,
-            budget__household__in=households.values(),
+            budget__household__programme=programme,
         ).select_related("budget__household")
     }
     kept = []
@@ -253,14 +258,15 @@ def _without_payments_made_here(
     return kept
 
 
-def _fresh(households: dict[str, Household], with_budget: set[str]) -> set[str]:
+def _fresh(programme: Any, with_budget: set[str]) -> set[str]:
     """Households with a budget and no imported lines yet: their rows are checked in memory and
     written together (the first import of a programme); the others row by row."""
     seen = set(
         Entry.objects.filter(
-            budget__household__in=[h for ref, h in households.items() if ref in with_budget],
-            source_key__startswith=f"{FILE}:",
-        ).values_list("budget__household__reference", flat=True)
+            budget__household__programme=programme, source_key__startswith=f"{FILE}:"
+        )
+        .values_list("budget__household__reference", flat=True)
+        .distinct()
     )
     return with_budget - seen
 
@@ -396,6 +402,7 @@ def _apply_fresh_chunk(
 
 
 def _reverse_missing_rows(
+    programme: Any,
     households: dict[str, Household],
     with_budget: set[str],
     keys: set[str],
@@ -404,15 +411,20 @@ def _reverse_missing_rows(
 ) -> None:
     """The file holds each of its households' whole imported spending: a row imported before
     and gone now (its date or category corrected, or deleted) is reversed by a new entry."""
-    present = [h for ref, h in households.items() if ref in with_budget]
     kept = (
-        Entry.objects.filter(budget__household__in=present, source_key__startswith=f"{FILE}:")
+        Entry.objects.filter(
+            budget__household__programme=programme, source_key__startswith=f"{FILE}:"
+        )
         .values("budget__household__reference", "source_key", "category")
         .annotate(total=Sum("amount_pence"))
         .order_by("source_key")
     )
     for row in kept:
-        if row["total"] == 0 or row["source_key"] in keys:
+        if (
+            row["total"] == 0
+            or row["source_key"] in keys
+            or row["budget__household__reference"] not in with_budget
+        ):
             continue
         try:
             services.record_past_spending(
