@@ -15,6 +15,7 @@ from django.utils import timezone
 from pathways.audit.models import AuditEvent
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry
+from pathways.core import bulk
 from pathways.core.money import amount_text
 from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
@@ -330,7 +331,7 @@ def _apply_fresh_chunk(
             spent[(ref, category)] -= total
     rules = services.rules_of(programme)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    entries: list[Entry] = []
+    entries: list[tuple] = []
     lines: Counter[str] = Counter()
     for row, key in rows:
         ref, category, amount = row.household_ref, row.category, row.amount_pence
@@ -350,40 +351,71 @@ def _apply_fresh_chunk(
         used[(ref, category)] += amount
         spent[(ref, category)] += amount
         entries.append(
-            Entry(
-                budget_id=budgets[ref],
-                kind=Entry.Kind.SPEND if amount > 0 else Entry.Kind.REFUND,
-                amount_pence=-amount,
-                date=row.date,
-                category=category,
-                description=row.description,
-                source_key=key,
-                recorded_by=user,
+            (
+                budgets[ref],
+                Entry.Kind.SPEND if amount > 0 else Entry.Kind.REFUND,
+                -amount,
+                row.date,
+                category,
+                row.description,
+                key,
             )
         )
         lines[ref] += 1
     if summary.problems:
         return
-    Entry.objects.bulk_create(entries, batch_size=2000)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=user,
-                actor_label=user.get_username() if user else "system",
-                verb=f"budget.{entry.kind}",
-                target_type="budgets.entry",
-                target_id=str(entry.pk or ""),
-                target_label=f"{entry.kind} {entry.amount_pence:+d}p on {entry.date}",
-                programme=programme,
-                data={
-                    "amount_pence": entry.amount_pence,
-                    "category": entry.category,
-                    "source_key": entry.source_key,
-                },
+    # Written as plain rows (COPY on PostgreSQL), then their ids read back for the audit trail.
+    user_id = user.pk if user else None
+    now = timezone.now()
+    bulk.insert(
+        Entry,
+        (
+            "budget_id",
+            "kind",
+            "amount_pence",
+            "date",
+            "category",
+            "description",
+            "source_key",
+            "supplier",
+            "request_id",
+            "recorded_by_id",
+            "created_at",
+        ),
+        (entry + ("", None, user_id, now) for entry in entries),
+    )
+    ids = dict(
+        Entry.objects.filter(
+            budget_id__in=set(budgets.values()), source_key__in=[entry[-1] for entry in entries]
+        ).values_list("source_key", "pk")
+    )
+    bulk.insert(
+        AuditEvent,
+        (
+            "at",
+            "actor_id",
+            "actor_label",
+            "verb",
+            "target_type",
+            "target_id",
+            "target_label",
+            "programme_id",
+            "data",
+        ),
+        (
+            (
+                now,
+                user_id,
+                user.get_username() if user else "system",
+                f"budget.{kind}",
+                "budgets.entry",
+                str(ids[key]),
+                f"{kind} {pence:+d}p on {on}",
+                programme.pk,
+                {"amount_pence": pence, "category": category, "source_key": key},
             )
-            for entry in entries
-        ],
-        batch_size=2000,
+            for _, kind, pence, on, category, _, key in entries
+        ),
     )
     TimelineEntry.objects.bulk_create(
         [
