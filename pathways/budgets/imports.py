@@ -25,6 +25,7 @@ from pathways.households.rules import RuleError
 FILE = "budget.csv"
 REQUIRED = {"household_ref", "date", "category", "amount"}
 OPTIONAL = {"description"}
+CATEGORIES = frozenset(Category.values)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def parse_row(line: int, cells: dict[str, str]) -> BudgetRow | list[Problem]:
         on = None
         fail("date", "is not a date in the form YYYY-MM-DD")
     category = cells.get("category", "")
-    if category and category not in Category.values:
+    if category and category not in CATEGORIES:
         fail("category", f"is not a budget category (one of {', '.join(Category.values)})")
     amount = 0
     if cells.get("amount"):
