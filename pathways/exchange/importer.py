@@ -265,18 +265,20 @@ class _Writer:
             bulk.insert_objects(Household, new)
             self._ids_of_new(programme, new)
             self._allocate(programme, [h for h in new if h.start_date])
-            bulk.insert_objects(
+            bulk.insert(
                 TimelineEntry,
-                [
-                    TimelineEntry(
-                        household_id=h.pk,
-                        on=h.referral_date or self.now.date(),
-                        kind="import",
-                        summary="Imported from an exchange bundle",
-                        actor=self.actor,
+                ("household_id", "on", "at", "kind", "summary", "actor_id"),
+                (
+                    (
+                        h.pk,
+                        h.referral_date or self.now.date(),
+                        self.now,
+                        "import",
+                        "Imported from an exchange bundle",
+                        self.actor_id,
                     )
                     for h in new
-                ],
+                ),
             )
             self.summary.add("households.csv", "created", len(new))
 
@@ -340,25 +342,43 @@ class _Writer:
         amount = programme.budget_per_household_pence
         if amount <= 0 or not started:
             return
-        Budget.objects.bulk_create([Budget(household_id=h.pk) for h in started], batch_size=1000)
+        bulk.insert(Budget, ("household_id", "created_at"), ((h.pk, self.now) for h in started))
         budgets = dict(
             Budget.objects.filter(household__in=[h.pk for h in started]).values_list(
                 "household_id", "pk"
             )
         )
-        Entry.objects.bulk_create(
-            [
-                Entry(
-                    budget_id=budgets[h.pk],
-                    kind=Entry.Kind.ALLOCATION,
-                    amount_pence=amount,
-                    date=h.start_date,
-                    description="Household Support Budget",
-                    recorded_by=self.actor,
+        bulk.insert(
+            Entry,
+            (
+                "budget_id",
+                "kind",
+                "amount_pence",
+                "date",
+                "category",
+                "supplier",
+                "description",
+                "source_key",
+                "request_id",
+                "recorded_by_id",
+                "created_at",
+            ),
+            (
+                (
+                    budgets[h.pk],
+                    Entry.Kind.ALLOCATION,
+                    amount,
+                    h.start_date,
+                    "",
+                    "",
+                    "Household Support Budget",
+                    "",
+                    None,
+                    self.actor_id,
+                    self.now,
                 )
                 for h in started
-            ],
-            batch_size=1000,
+            ),
         )
 
     # --- people ------------------------------------------------------------------------------
