@@ -26,6 +26,20 @@ FILE = "budget.csv"
 REQUIRED = {"household_ref", "date", "category", "amount"}
 OPTIONAL = {"description"}
 CATEGORIES = frozenset(Category.values)
+# A ledger entry's columns, in the order of the plain rows imports write (`core.bulk.insert`).
+ENTRY_COLUMNS = (
+    "budget_id",
+    "kind",
+    "amount_pence",
+    "date",
+    "category",
+    "description",
+    "source_key",
+    "supplier",
+    "request_id",
+    "recorded_by_id",
+    "created_at",
+)
 
 
 @dataclass
@@ -370,19 +384,7 @@ def _apply_fresh_chunk(
     now = timezone.now()
     bulk.insert(
         Entry,
-        (
-            "budget_id",
-            "kind",
-            "amount_pence",
-            "date",
-            "category",
-            "description",
-            "source_key",
-            "supplier",
-            "request_id",
-            "recorded_by_id",
-            "created_at",
-        ),
+        ENTRY_COLUMNS,
         (entry + ("", None, user_id, now) for entry in entries),
     )
     ids = dict(

@@ -25,6 +25,7 @@ from django.utils import timezone
 from pathways.accounts.models import Role, User
 from pathways.assessments.models import Instrument, Reading, Score
 from pathways.audit import services as audit
+from pathways.budgets.imports import ENTRY_COLUMNS
 from pathways.budgets.models import Budget, Entry
 from pathways.casework.models import Activity, OnwardReferral
 from pathways.core import bulk
@@ -350,19 +351,7 @@ class _Writer:
         )
         bulk.insert(
             Entry,
-            (
-                "budget_id",
-                "kind",
-                "amount_pence",
-                "date",
-                "category",
-                "supplier",
-                "description",
-                "source_key",
-                "request_id",
-                "recorded_by_id",
-                "created_at",
-            ),
+            ENTRY_COLUMNS,
             (
                 (
                     budgets[h.pk],
@@ -370,8 +359,8 @@ class _Writer:
                     amount,
                     h.start_date,
                     "",
-                    "",
                     "Household Support Budget",
+                    "",
                     "",
                     None,
                     self.actor_id,
