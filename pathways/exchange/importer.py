@@ -229,6 +229,7 @@ class _Writer:
                 )
             }
             new = []
+            starting: list[Household] = []  # held households this bundle starts
             for _line, cells, v in rows:
                 fields = self._household_fields(programme, cells, v)
                 household = existing.get(v["household_ref"])
@@ -263,6 +264,13 @@ class _Writer:
                 )
                 self.touched.add(household.pk)
                 self.summary.add("households.csv", "updated")
+                if "start_date" in changed and household.start_date:
+                    starting.append(household)
+            # A household the bundle starts gets its budget, as one started on the pages does.
+            has_budget = set(
+                Budget.objects.filter(household__in=starting).values_list("household_id", flat=True)
+            )
+            self._allocate(programme, [h for h in starting if h.pk not in has_budget])
             bulk.insert_objects(Household, new)
             self._ids_of_new(programme, new)
             self._allocate(programme, [h for h in new if h.start_date])

@@ -6,6 +6,7 @@ reading's person) are checked before anything is written."""
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from pathways.conftest import load_programmes
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.exchange.problems import ImportRefused
-from pathways.households.models import Person
+from pathways.households.models import Household, Person
 from pathways.outcomes.models import EmploymentSpell, Outcome
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,40 @@ def test_a_person_whose_household_is_missing_is_refused_and_nothing_changes(
     ]
     assert Person.objects.count() == people
     assert not AuditEvent.objects.filter(verb="activity.imported_change").exists()
+
+
+def test_a_household_the_bundle_starts_gets_its_budget_and_its_spending(tmp_path: Path) -> None:
+    """Referred in one bundle, started (with spending) in the next."""
+    load_programmes()
+    started = tmp_path / "started"
+    generate(started, Settings(households=20, seed=22))
+    budget_rows = list(csv.DictReader((started / "budget.csv").open(newline="")))
+    ref = budget_rows[0]["household_ref"]
+    referred = tmp_path / "referred"
+    shutil.copytree(started, referred)
+    change(
+        referred,
+        "households.csv",
+        lambda r: r["household_ref"] == ref,
+        start_date="",
+        end_date="",
+        exit_reason="",
+        advocate="",
+    )
+    with (referred / "budget.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(budget_rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r for r in budget_rows if r["household_ref"] != ref)
+    import_bundle(referred)
+    household = Household.objects.get(reference=ref)
+    assert household.status == "referred"
+    assert not Entry.objects.filter(budget__household=household).exists()
+
+    import_bundle(started)
+    household.refresh_from_db()
+    assert household.status in ("started", "ended")
+    entries = Entry.objects.filter(budget__household=household)
+    assert entries.filter(kind="allocation", amount_pence=100_000).exists()
+    assert entries.filter(kind__in=["spend", "refund"]).count() == sum(
+        1 for r in budget_rows if r["household_ref"] == ref
+    )
