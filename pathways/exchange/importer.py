@@ -103,13 +103,13 @@ def import_bundle(
         if not dry_run:
             # Outcomes are worked out from what was imported once it is in (on PostgreSQL in
             # two processes); like the nightly recompute, they follow the records.
-            began = time.perf_counter()
+            outcomes_began = time.perf_counter()
             from pathways.outcomes.services import recompute_many
 
             for programme, ids in writer.touched_by_programme().items():
                 told("Working out outcomes", "", len(ids))
                 recompute_many(programme, ids)
-            summary.timings["outcomes"] = time.perf_counter() - began
+            summary.timings["outcomes"] = time.perf_counter() - outcomes_began
     finally:
         bundle.close()
     summary.seconds = time.perf_counter() - began

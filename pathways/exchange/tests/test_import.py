@@ -119,3 +119,8 @@ def test_the_command_line_imports_or_lists_the_problems(bundle: Path, capsys) ->
         CommandError, match="people.csv, line 1, column role: the role column is missing"
     ):
         call_command("import", str(bundle))
+
+
+def test_the_summary_times_the_whole_import(bundle: Path) -> None:
+    summary = import_bundle(bundle)
+    assert summary.seconds >= sum(summary.timings.values()) * 0.99
