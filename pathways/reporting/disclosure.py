@@ -1,0 +1,87 @@
+"""Disclosure control for figures that leave the programme (reports.md `--publish`).
+
+By default the ONS "10-5 rule" used for Census 2021 outputs: a count from 1 to 9 is suppressed,
+every other count is rounded to the nearest 5, a total is rounded on its own from the unrounded
+sum (so published rows need not add up to the published total, and the total gives nothing away),
+a percentage is worked out from the unrounded figures and hidden wherever its count is
+suppressed, and an average is hidden where fewer than 10 people stand behind it. The thresholds
+are a programme setting (`DisclosureRule.of(programme.measures)`).
+
+Every function here is pure: it takes exact figures and returns what may be published, so the
+screen, the files and the API publish the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """Counts below `smallest` (and above 0) are suppressed; the rest rounded to `round_to`."""
+
+    smallest: int = 10
+    round_to: int = 5
+    fewest_for_average: int = 10
+
+    @classmethod
+    def of(cls, settings: Mapping[str, int]) -> DisclosureRule:
+        defaults = cls()
+        return cls(
+            smallest=int(settings.get("disclosure_smallest_count", defaults.smallest)),
+            round_to=int(settings.get("disclosure_round_to", defaults.round_to)),
+            fewest_for_average=int(
+                settings.get("disclosure_fewest_for_average", defaults.fewest_for_average)
+            ),
+        )
+
+
+ONS_10_5 = DisclosureRule()
+
+
+def count(value: int, rule: DisclosureRule = ONS_10_5) -> int | None:
+    """A published count: 0 stays 0; 1 to `smallest - 1` is suppressed (None); any other is
+    rounded to the nearest `round_to` (halves up), never below `smallest`."""
+    if value < 0:
+        raise ValueError("a count cannot be negative")
+    if value == 0:
+        return 0
+    if value < rule.smallest:
+        return None
+    step = Decimal(rule.round_to)
+    rounded = int((Decimal(value) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
+    # Rounding never brings a published count below the smallest one shown.
+    return max(rounded, -(-rule.smallest // rule.round_to) * rule.round_to)
+
+
+def percent(part: int, base: int, rule: DisclosureRule = ONS_10_5) -> float | None:
+    """`part` as a percentage of `base`, from the unrounded figures, to one decimal place;
+    hidden (None) where the part's count is suppressed or there is no base."""
+    if base <= 0 or count(part, rule) is None:
+        return None
+    return float((Decimal(100 * part) / Decimal(base)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def average(total: Decimal | int, people: int, rule: DisclosureRule = ONS_10_5) -> Decimal | None:
+    """An average over `people`, hidden where fewer than `fewest_for_average` stand behind it."""
+    if people < rule.fewest_for_average:
+        return None
+    return (Decimal(total) / Decimal(people)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    counts: list[int | None]  # None: suppressed
+    total: int | None
+
+
+def table(
+    counts: Sequence[int], rule: DisclosureRule = ONS_10_5, *, total: int | None = None
+) -> PublishedTable:
+    """A column of counts and its total: each count published on its own, and the total rounded
+    independently from the unrounded sum (or the given total, where rows overlap, as support
+    needs do)."""
+    exact_total = sum(counts) if total is None else total
+    return PublishedTable([count(c, rule) for c in counts], count(exact_total, rule))
