@@ -387,9 +387,11 @@ def _apply_fresh_chunk(
         ENTRY_COLUMNS,
         (entry + ("", None, user_id, now) for entry in entries),
     )
+    # (by the chunk's budgets, not by a list of every key: that could pass PostgreSQL's limit
+    # of 65,535 parameters)
     ids = dict(
         Entry.objects.filter(
-            budget_id__in=set(budgets.values()), source_key__in=[entry[-1] for entry in entries]
+            budget_id__in=set(budgets.values()), source_key__startswith=f"{FILE}:"
         ).values_list("source_key", "pk")
     )
     bulk.insert(

@@ -57,15 +57,16 @@ def x_ref(reference: str, pk: int) -> str:
     """The `x_ref` of a row with no ref of its own (an activity, a spell, an onward referral):
     how the importer finds its record again when the bundle comes back.
 
-    Imported rows are known by their person, date and kind (the importer works it out again:
-    empty here), or by the x_ref they came with; rows made in Pathways by their id ("id:123"),
-    which means something only to the database the bundle came from.
+    Imported rows are known by the key they were given ("ref:2019-03-01:1": their person's date
+    and kind and place when first imported, kept even if the date is corrected since), or by the
+    x_ref they came with; rows made in Pathways by their id ("id:123"), which means something
+    only to the database the bundle came from.
     """
     if not reference:
         return f"id:{pk}"
     if reference.startswith("x:"):
         return reference[2:]
-    return ""
+    return f"ref:{reference}"
 
 
 def _hours(value: Any) -> str:
@@ -329,7 +330,10 @@ def _budget(households: QuerySet[Household], refs: _Refs) -> Iterator:
     for pk, household, day, category, amount, description in made_here.iterator(chunk_size=CHUNK):
         rows[household].append((day, 0, category, -amount, description, f"entry:{pk}"))
     for household in sorted(rows, key=refs.households.__getitem__):
-        for day, _, category, amount, description, x in sorted(rows[household]):
+        # By day, a day's spends before its refunds (a refund never precedes what it returns),
+        # then each imported line in its place.
+        lines = sorted(rows[household], key=lambda r: (r[0], r[3] < 0, r[1], r[2], r[5]))
+        for day, _, category, amount, description, x in lines:
             yield [refs.households[household], day, category, amount_text(amount), description, x]
 
 

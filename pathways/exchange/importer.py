@@ -41,6 +41,12 @@ from pathways.outcomes.models import EmploymentSpell
 from pathways.programmes.models import Programme
 
 CHUNK = 2000
+# A household's fields and the households.csv columns they come from, where the names differ.
+HOUSEHOLD_COLUMNS = {
+    "local_authority_id": "local_authority",
+    "advocate_id": "advocate",
+    "address_line_1": "x_address_line_1",
+}
 
 
 @dataclass
@@ -240,6 +246,12 @@ class _Writer:
                     self._status(household, programme)
                     new.append(household)
                     continue
+                # Only the columns the bundle has: a missing column changes nothing.
+                fields = {
+                    name: value
+                    for name, value in fields.items()
+                    if HOUSEHOLD_COLUMNS.get(name, name) in cells
+                }
                 changed = {
                     name: {"before": str(getattr(household, name)), "after": str(value)}
                     for name, value in fields.items()
@@ -252,7 +264,7 @@ class _Writer:
                     continue
                 for name, value in fields.items():
                     setattr(household, name, value)
-                self._status(household, programme)
+                self._status(household, programme, set(changed))
                 household.updated_at = self.now
                 household.save()
                 audit.record(
@@ -318,10 +330,18 @@ class _Writer:
             ),
         }
 
-    def _status(self, household: Household, programme: Programme) -> None:
-        council = self.councils.get(household.local_authority_id)
-        household.organisation_id = council.pk if council else None
+    def _status(
+        self, household: Household, programme: Programme, changed: set[str] | None = None
+    ) -> None:
+        """What follows from a household's row: its council, postcode key and stage. For a held
+        household (`changed`: the fields the row changed) only what those changes touch, so a
+        new tenure leaves a declined household declined and its team where it is."""
+        if changed is None or "local_authority_id" in changed:
+            council = self.councils.get(household.local_authority_id)
+            household.organisation_id = council.pk if council else None
         household.postcode_key = rules.postcode_key(household.postcode)
+        if changed is not None and not {"start_date", "end_date"} & changed:
+            return
         if household.end_date:
             household.status = Household.Status.ENDED
         elif household.start_date:
@@ -436,6 +456,7 @@ class _Writer:
                 continue
             self.person_ids[v["person_ref"]] = person.pk
             self.person_household[person.pk] = household_id
+            fields = {name: value for name, value in fields.items() if name in cells}
             changed = {
                 name: {"before": str(getattr(person, name)), "after": str(value)}
                 for name, value in fields.items()
@@ -592,7 +613,9 @@ class _Writer:
             v = _values(spec, cells)
             person = self._person_id(v["person_ref"])
             x_ref = cells.get("x_ref", "")
-            if x_ref:
+            if x_ref.startswith("ref:"):  # the key an earlier import gave it
+                reference = x_ref[4:][:60]
+            elif x_ref:
                 reference = f"x:{x_ref}"[:60]
                 if x_ref.startswith("id:") and x_ref[3:].isdigit():
                     named[len(rows)] = int(x_ref[3:])
@@ -754,7 +777,11 @@ class _Writer:
         """After a large import, PostgreSQL's statistics of the tables still describe them as
         they were (perhaps empty), and its plans for the due dates and outcomes that follow
         would be chosen for that: ANALYZE them (it sees this transaction's own rows)."""
-        if connection.vendor != "postgresql" or self.summary.rows < self.ANALYSE_FROM:
+        if (
+            connection.vendor != "postgresql"
+            or self.summary.rows < self.ANALYSE_FROM
+            or self.summary.dry_run  # nothing will be kept
+        ):
             return
         with connection.cursor() as cursor:
             for model in (

@@ -305,3 +305,32 @@ def test_a_changed_payment_made_in_pathways_is_refused_not_imported(
         refused.value.problems[0]
     )
     assert Entry.objects.count() == entries
+
+
+def test_a_refund_is_written_after_the_spend_it_returns(tmp_path: Path, world: Any) -> None:
+    made_in_pathways(world)  # £25.00 of travel and a £5.00 refund, on one day
+    export_bundle(tmp_path / "out", programme=world.hiw, households=Household.objects.all())
+    amounts = [row["amount"] for row in csv.DictReader((tmp_path / "out" / "budget.csv").open())]
+    assert amounts == ["25.00", "-5.00"]
+
+
+def test_a_spell_corrected_in_pathways_is_still_itself_when_its_export_comes_back(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    from pathways.outcomes import services as outcomes
+
+    load_programmes()
+    generate(tmp_path / "generated", Settings(households=40, seed=21))
+    import_bundle(tmp_path / "generated")
+    spell = EmploymentSpell.objects.exclude(reference="").first()
+    outcomes.correct_spell(
+        actor=None, spell=spell, start_date=spell.start_date + dt.timedelta(days=1)
+    )
+    spells = EmploymentSpell.objects.count()
+    programme = Programme.objects.get(code="households-into-work")
+    export_bundle(tmp_path / "out", programme=programme, households=Household.objects.all())
+    summary = import_bundle(tmp_path / "out")
+    assert EmploymentSpell.objects.count() == spells
+    assert summary.counts["employment.csv"]["created"] == 0

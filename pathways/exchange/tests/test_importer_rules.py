@@ -199,3 +199,44 @@ def test_a_household_the_bundle_starts_gets_its_budget_and_its_spending(tmp_path
     assert entries.filter(kind__in=["spend", "refund"]).count() == sum(
         1 for r in budget_rows if r["household_ref"] == ref
     )
+
+
+def test_a_changed_row_changes_only_what_it_says(bundle: Path) -> None:
+    """A new tenure leaves a declined household declined and with its team; a bundle without
+    the advocate column leaves every advocate as they were."""
+    from pathways.organisations.tests.factories import OrganisationFactory
+
+    row = change(
+        bundle,
+        "households.csv",
+        lambda r: not r["start_date"] and r["tenure"] != "owner",
+        tenure="owner",
+    )
+    household = Household.objects.get(reference=row["household_ref"])
+    team = OrganisationFactory(name="A housing provider's team")
+    Household.objects.filter(pk=household.pk).update(status="declined", organisation=team)
+    only_change(import_bundle(bundle), "households.csv")
+    household.refresh_from_db()
+    assert (household.tenure, household.status, household.organisation) == (
+        "owner",
+        "declined",
+        team,
+    )
+
+    from pathways.accounts.models import Role
+    from pathways.accounts.tests.factories import UserFactory
+
+    advocate = UserFactory(username="advocate-x", role=Role.ADVOCATE)
+    Household.objects.filter(pk=household.pk).update(advocate=advocate)
+    advocates = dict(Household.objects.values_list("pk", "advocate_id"))
+    rows = list(csv.DictReader((bundle / "households.csv").open(newline="")))
+    with (bundle / "households.csv").open("w", newline="") as handle:
+        columns = [c for c in rows[0] if c != "advocate"]
+        writer = csv.DictWriter(
+            handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    import_bundle(bundle)
+    assert dict(Household.objects.values_list("pk", "advocate_id")) == advocates
+    assert Household.objects.get(pk=household.pk).advocate == advocate
