@@ -187,21 +187,7 @@ def _people(people: QuerySet[Person], refs: _Refs, names: bool) -> Iterator:
         .values_list("person_id", "given_on")
     )
     rows = people.order_by("household__reference", "reference").values_list(
-        "pk",
-        "reference",
-        "household_id",
-        "role",
-        "date_of_birth",
-        "age_band",
-        "gender",
-        "ethnicity",
-        "participant",
-        "time_since_work",
-        "benefits",
-        "qualification",
-        "support_needs",
-        "given_name",
-        "family_name",
+        "pk", "reference", "household_id", *schema.PERSON_FACTS, "given_name", "family_name"
     )
     for pk, ref, household, *facts, given, family in rows.iterator(chunk_size=CHUNK):
         yield [

@@ -400,19 +400,6 @@ class _Writer:
 
     # --- people ------------------------------------------------------------------------------
 
-    PERSON_FIELDS = (
-        "role",
-        "date_of_birth",
-        "age_band",
-        "gender",
-        "ethnicity",
-        "participant",
-        "time_since_work",
-        "benefits",
-        "qualification",
-        "support_needs",
-    )
-
     def people(self, chunk: list[tuple[int, dict]]) -> None:
         rows = [(cells, _values(schema.PEOPLE, cells)) for _, cells in chunk]
         household_ids = {self.household_ids[v["household_ref"]] for _, v in rows}

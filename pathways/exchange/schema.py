@@ -242,6 +242,20 @@ EXTRAS = {
     "people.csv": ["x_given_name", "x_family_name"],
 }
 
+# people.csv's columns that are a Person's fields of the same name, in the file's order.
+PERSON_FACTS = (
+    "role",
+    "date_of_birth",
+    "age_band",
+    "gender",
+    "ethnicity",
+    "participant",
+    "time_since_work",
+    "benefits",
+    "qualification",
+    "support_needs",
+)
+
 # The columns of each file, in the order Pathways writes them (generated and exported bundles).
 HEADERS: dict[str, list[str]] = {
     "households.csv": [
