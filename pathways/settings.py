@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pathways.budgets",
     "pathways.outcomes",
     "pathways.exchange",
+    "pathways.reporting",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,37 @@ def households_visible_to(user: Any) -> QuerySet[Household]:
     return households.none()
 
 
+@dataclass(frozen=True)
+class Counted:
+    """The households a user's reports count (aggregated only, never listed), and whether every
+    figure they see must be published under the programme's disclosure control."""
+
+    households: QuerySet[Household]
+    published_only: bool
+
+
+def households_counted_for(user: Any, programme: Any) -> Counted | None:
+    """What one programme's reports may count for this user, or None (deny by default).
+
+    Programme managers count their programmes; team managers their organisation's households
+    in it; evaluators and funders of the programme see only published figures over all of it.
+    Advocates use their caseload, not reports.
+    """
+    households = Household.objects.filter(programme=programme)
+    if not (user.is_authenticated and user.is_active):
+        return None
+    runs_it = user.programmes.filter(pk=programme.pk).exists()
+    if user.role == Role.PROGRAMME_MANAGER and runs_it:
+        return Counted(households, published_only=False)
+    if user.role == Role.TEAM_MANAGER and user.organisation_id:
+        return Counted(
+            households.filter(organisation_id=user.organisation_id), published_only=False
+        )
+    if user.role in (Role.FUNDER, Role.EVALUATOR) and runs_it:
+        return Counted(households, published_only=True)
+    return None
+
+
 def people_visible_to(user: Any) -> QuerySet[Person]:
     """The people a user may see: members of the households they may see."""
     return Person.objects.filter(household__in=households_visible_to(user))

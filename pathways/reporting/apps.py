@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "pathways.reporting"
+    verbose_name = "Reports and dashboards"
