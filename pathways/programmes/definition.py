@@ -82,6 +82,12 @@ PERCENT_MEASURES = {"job_outcome_rate"}
 PAYABLE_OUTCOMES = {"job_outcome", "sustained_13", "sustained_26"}
 PAYEES = {"participant", "provider"}
 DISCLOSURE_RULES = {"ons-10-5"}
+# Thresholds a programme may set on its rule, with their allowed ranges.
+DISCLOSURE_SETTINGS = {
+    "smallest_count": (1, 100),
+    "round_to": (1, 100),
+    "fewest_for_average": (1, 100),
+}
 # Household Support Budget categories (budget.csv).
 BUDGET_CATEGORIES = (
     "travel",
@@ -284,6 +290,25 @@ def _clean_rows(
     return rows
 
 
+def _clean_disclosure(check: Any, value: Any) -> dict:
+    """Disclosure control for published figures: the ONS 10-5 rule by default; a programme may
+    tighten or loosen its thresholds (`smallest_count`, `round_to`, `fewest_for_average`)."""
+    disclosure = value or {"rule": "ons-10-5"}
+    if not isinstance(disclosure, dict) or disclosure.get("rule") not in DISCLOSURE_RULES:
+        check.fail("disclosure.rule", f"must be one of {', '.join(sorted(DISCLOSURE_RULES))}")
+        return {"rule": "ons-10-5"}
+    _unknown_fields(check, disclosure, {"rule", *DISCLOSURE_SETTINGS}, "disclosure.")
+    cleaned = {"rule": disclosure["rule"]}
+    for name, (low, high) in DISCLOSURE_SETTINGS.items():
+        if name in disclosure:
+            number = check.integer(
+                disclosure[name], f"disclosure.{name}", minimum=low, maximum=high
+            )
+            if number is not None:
+                cleaned[name] = number
+    return cleaned
+
+
 def _clean_budget_rules(check: _Checker, raw: Any) -> dict[str, Any]:
     """Spending rules: which categories, caps per category and per item, and the amount above
     which a team manager must approve (default £250.00)."""
@@ -389,10 +414,7 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
             "payee": payee,
         }
 
-    disclosure = data.get("disclosure") or {"rule": "ons-10-5"}
-    if not isinstance(disclosure, dict) or disclosure.get("rule") not in DISCLOSURE_RULES:
-        check.fail("disclosure.rule", f"must be one of {', '.join(sorted(DISCLOSURE_RULES))}")
-        disclosure = {"rule": "ons-10-5"}
+    disclosure = _clean_disclosure(check, data.get("disclosure"))
 
     budget_rules = _clean_budget_rules(check, data.get("budget_rules"))
     cleaned = {
@@ -422,7 +444,7 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
         "outcome_payments": _clean_rows(
             check, data.get("outcome_payments"), "outcome_payments", clean_payment
         ),
-        "disclosure": {"rule": disclosure["rule"]},
+        "disclosure": disclosure,
         "budget_rules": budget_rules,
     }
     if check.problems:

@@ -3,9 +3,9 @@
 By default the ONS "10-5 rule" used for Census 2021 outputs: a count from 1 to 9 is suppressed,
 every other count is rounded to the nearest 5, a total is rounded on its own from the unrounded
 sum (so published rows need not add up to the published total, and the total gives nothing away),
-a percentage is worked out from the unrounded figures and hidden wherever its count is
-suppressed, and an average is hidden where fewer than 10 people stand behind it. The thresholds
-are a programme setting (`DisclosureRule.of(programme.measures)`).
+a percentage is worked out from the published figures (see `percent` for why not the unrounded
+ones) and hidden wherever its count is suppressed, and an average is hidden where fewer than 10 people stand behind it. The thresholds
+are a programme setting (`DisclosureRule.of(programme.disclosure)`).
 
 Every function here is pure: it takes exact figures and returns what may be published, so the
 screen, the files and the API publish the same thing.
@@ -30,11 +30,9 @@ class DisclosureRule:
     def of(cls, settings: Mapping[str, int]) -> DisclosureRule:
         defaults = cls()
         return cls(
-            smallest=int(settings.get("disclosure_smallest_count", defaults.smallest)),
-            round_to=int(settings.get("disclosure_round_to", defaults.round_to)),
-            fewest_for_average=int(
-                settings.get("disclosure_fewest_for_average", defaults.fewest_for_average)
-            ),
+            smallest=int(settings.get("smallest_count", defaults.smallest)),
+            round_to=int(settings.get("round_to", defaults.round_to)),
+            fewest_for_average=int(settings.get("fewest_for_average", defaults.fewest_for_average)),
         )
 
 
@@ -57,11 +55,20 @@ def count(value: int, rule: DisclosureRule = ONS_10_5) -> int | None:
 
 
 def percent(part: int, base: int, rule: DisclosureRule = ONS_10_5) -> float | None:
-    """`part` as a percentage of `base`, from the unrounded figures, to one decimal place;
-    hidden (None) where the part's count is suppressed or there is no base."""
-    if base <= 0 or count(part, rule) is None:
+    """`part` as a published percentage of `base`: worked out from the published part and base,
+    to one decimal place; hidden (None) where the part is suppressed or there is no base.
+
+    Not from the unrounded figures, as the ONS rule has it for Census tables: with a published
+    base, a percentage to one decimal place of the exact part gives the exact part back (12 of
+    37 is 32.4%, and only 12 of 35 to 39 gives that), and exact parts of a total and its other
+    rows difference a suppressed cell straight back out. From the published figures a
+    percentage says no more than the published counts do."""
+    part_shown, base_shown = count(part, rule), count(base, rule)
+    if part_shown is None or not base_shown:
         return None
-    return float((Decimal(100 * part) / Decimal(base)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return float(
+        (Decimal(100 * part_shown) / Decimal(base_shown)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    )
 
 
 def average(total: Decimal | int, people: int, rule: DisclosureRule = ONS_10_5) -> Decimal | None:

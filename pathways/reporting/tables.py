@@ -104,12 +104,7 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
         return disclosure.count(value, rule) if published else value
 
     def shown_percent(part: int, whole: int) -> float | None:
-        if not published:
-            return percent(part, whole)
-        part_shown, whole_shown = shown_count(part), shown_count(whole)
-        if part_shown is None or not whole_shown:
-            return None
-        return percent(part_shown, whole_shown)
+        return disclosure.percent(part, whole, rule) if published else percent(part, whole)
 
     rows = []
     for row in table.rows:
