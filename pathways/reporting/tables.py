@@ -109,6 +109,7 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
     rows = []
     for row in table.rows:
         out: dict[str, Any] = {"key": row.key, "label": row.label}
+        withheld: list[str] = []
         out["count"] = None if row.count is None else shown_count(row.count)
         out["percent"] = None if row.share is None else shown_percent(*row.share)
         out["target"] = row.target
@@ -116,6 +117,8 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
             out[name] = shown_count(value)
         for name, (part, whole) in row.shares.items():
             out[name] = shown_percent(part, whole)
+            if published and out[name] is None and part:
+                withheld.append(name)
         for name, (total, people) in row.averages.items():
             if published:
                 shown = disclosure.average(total, people, rule)
@@ -126,11 +129,19 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
                     else None
                 )
             out[name] = None if shown is None else float(shown)
+            if shown is None and people:
+                withheld.append(name)
         for name, (pence, households) in row.money.items():
             hidden = published and households < rule.fewest_for_average and pence != 0
             out[name] = None if hidden else _pounds(pence)
+            if hidden:
+                withheld.append(name)
         if published:
             out["suppressed"] = row.count is not None and out["count"] is None
+            if row.share is not None and out["percent"] is None and row.share[0]:
+                withheld.append("percent")
+            if withheld:
+                out["withheld"] = withheld
         rows.append(out)
     return {
         "rows": rows,
@@ -156,6 +167,10 @@ def target_for(scope: Scope, measure: str) -> dict[str, Any] | None:
 
 
 def _target_value(scope: Scope, measure: str) -> int | None:
+    """The programme's target; none for a part of the programme (an area, team or advocate),
+    which has no target of its own."""
+    if scope.area is not None or scope.team is not None or scope.advocate is not None:
+        return None
     target = target_for(scope, measure)
     return None if target is None else int(target["value"])
 
