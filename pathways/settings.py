@@ -276,8 +276,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # fontTools (under weasyprint) narrates every font it subsets at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # weasyprint narrates every PDF's layout at INFO and warns on each that Debian 12's
+    # HarfBuzz is older than it likes (it falls back to fontTools, which narrates its fonts).
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+    },
 }
 
 # Uploaded files (budget receipts) live outside the web root and are served only by views that

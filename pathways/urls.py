@@ -43,6 +43,7 @@ urlpatterns = [
     path("audit/", include("pathways.audit.urls")),
     path("exchange/", include("pathways.exchange.urls")),
     path("organisations/", include("pathways.organisations.urls")),
+    path("reports/", include("pathways.reporting.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -81,6 +81,18 @@ def households_counted_for(user: Any, programme: Any) -> Counted | None:
     return None
 
 
+def advocates_managed_by(user: Any) -> list[User]:
+    """The advocates a manager may filter by: a team manager's organisation's, a programme
+    manager's with cases on their programmes."""
+    if user.role == Role.TEAM_MANAGER:
+        return list(User.objects.filter(role=Role.ADVOCATE, organisation=user.organisation_id))
+    if user.role == Role.PROGRAMME_MANAGER:
+        return list(
+            User.objects.filter(role=Role.ADVOCATE, caseload__programme__staff=user).distinct()
+        )
+    return []
+
+
 def people_visible_to(user: Any) -> QuerySet[Person]:
     """The people a user may see: members of the households they may see."""
     return Person.objects.filter(household__in=households_visible_to(user))

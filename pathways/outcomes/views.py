@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import Role
 from pathways.audit import services as audit
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.core.pagination import paginate
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user, get_person_for_user
 from pathways.households.rules import RuleError
+from pathways.households.selectors import advocates_managed_by
 from pathways.outcomes import exports, forms, selectors, services
 from pathways.outcomes.models import EmploymentSpell, Outcome
 from pathways.programmes.selectors import programmes_for
@@ -173,12 +174,6 @@ def verify(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
 # --- the programme's outcomes ---------------------------------------------------------------------
 
 
-def _advocates(user: Any) -> list[User]:
-    if user.role == Role.TEAM_MANAGER:
-        return list(User.objects.filter(role=Role.ADVOCATE, organisation=user.organisation_id))
-    return list(User.objects.filter(role=Role.ADVOCATE, caseload__programme__staff=user).distinct())
-
-
 @roles(*CASEWORK_ROLES)
 def outcome_list(request: HttpRequest) -> HttpResponse:
     """Every outcome the user may see, filtered by type, status, area, advocate and period."""
@@ -186,7 +181,9 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
     if not programmes:
         raise Http404("You do not work on a programme")
     data = request.GET if "programme" in request.GET else {"programme": programmes[0].code}
-    form = forms.OutcomeFilterForm(data, programmes=programmes, advocates=_advocates(request.user))
+    form = forms.OutcomeFilterForm(
+        data, programmes=programmes, advocates=advocates_managed_by(request.user)
+    )
     outcomes = Outcome.objects.none()
     if form.is_valid():
         filters = form.cleaned_data

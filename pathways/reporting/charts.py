@@ -118,7 +118,7 @@ def svg(chart: Chart) -> str:
     if hidden:
         described += "; not shown (suppressed or not known): " + ", ".join(hidden)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="pathways-chart" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'aria-labelledby="{title_id} {desc_id}" font-family="Arial, sans-serif" font-size="13">',
         f'<title id="{title_id}">{escape(chart.title)}</title>',

@@ -36,6 +36,20 @@ AGE_BANDS = [*AgeBand.values, NOT_KNOWN]
 AGE_LABELS = {**dict(AgeBand.choices), NOT_KNOWN: NOT_KNOWN_LABEL}
 
 
+TITLES = {
+    "performance": "Targets and current position",
+    "by-area": "Performance by local authority",
+    "age-profile": "Age profile of participants at start",
+    "time-since-work": "Time since last work",
+    "long-term-by-age": "Age of the long-term workless",
+    "support-needs": "Support needs reported by participants",
+    "progress": "Progress measures",
+    "referral-sources": "Referral routes",
+    "budget": "Household Support Budget",
+    "distance-travelled": "Distance travelled on the star",
+}
+
+
 def percent(part: int, whole: int) -> float | None:
     """programmes.md: half-up to one decimal place; none where there is no base."""
     if whole <= 0:
@@ -295,7 +309,7 @@ def performance(scope: Scope) -> Table:
     found = performance_by(scope).get("all") or dict.fromkeys(PERFORMANCE + ["job_households"], 0)
     return Table(
         "performance",
-        "Targets and current position",
+        TITLES["performance"],
         scope,
         _performance_rows(scope, found, targets=True),
         base=found["started"],
@@ -327,7 +341,7 @@ def by_area(scope: Scope) -> Table:
             rows.append(row)
     return Table(
         "by-area",
-        "Performance by local authority",
+        TITLES["by-area"],
         scope,
         rows,
         base=sum(f["started"] for f in found.values()),
@@ -350,7 +364,7 @@ def age_profile(scope: Scope) -> Table:
     ]
     return Table(
         "age-profile",
-        "Age profile of participants at start",
+        TITLES["age-profile"],
         scope,
         rows,
         base=base,
@@ -378,7 +392,7 @@ def time_since_work(scope: Scope) -> Table:
     ]
     return Table(
         "time-since-work",
-        "Time since last work",
+        TITLES["time-since-work"],
         scope,
         rows,
         base=base,
@@ -422,7 +436,7 @@ def long_term_by_age(scope: Scope) -> Table:
             )
     return Table(
         "long-term-by-age",
-        "Age of the long-term workless",
+        TITLES["long-term-by-age"],
         scope,
         rows,
         base=sum(counts.values()),
@@ -446,7 +460,7 @@ def support_needs(scope: Scope) -> Table:
     ]
     return Table(
         "support-needs",
-        "Support needs reported by participants",
+        TITLES["support-needs"],
         scope,
         rows,
         base=base,
@@ -495,7 +509,7 @@ def progress(scope: Scope) -> Table:
     ]
     return Table(
         "progress",
-        "Progress measures",
+        TITLES["progress"],
         scope,
         rows,
         base=_participant_base(scope),
@@ -543,7 +557,7 @@ def distance_travelled(scope: Scope) -> Table:
     subgroup = scope.subgroup.describe()
     return Table(
         "distance-travelled",
-        "Distance travelled on the star" + (f" ({subgroup})" if subgroup else ""),
+        TITLES["distance-travelled"] + (f" ({subgroup})" if subgroup else ""),
         scope,
         rows,
         base=people,
@@ -583,7 +597,7 @@ def referral_sources(scope: Scope) -> Table:
         )
     return Table(
         "referral-sources",
-        "Referral routes",
+        TITLES["referral-sources"],
         scope,
         rows,
         base=sum(r for r, _ in counts.values()),
@@ -638,7 +652,7 @@ def budget(scope: Scope) -> Table:
     )
     return Table(
         "budget",
-        "Household Support Budget",
+        TITLES["budget"],
         scope,
         rows,
         base=households,

@@ -29,6 +29,7 @@ CASEWORK = {
     "win_manager",
 }
 PMS = {"programme_manager", "win_manager"}
+REPORT_READERS = {"manager_k", "manager_l", "evaluator", "funder"} | PMS
 
 
 def expect(allowed: set[str], *, hidden: set[str] = frozenset(), ok: int = 200) -> dict[str, int]:
@@ -159,6 +160,25 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         *(
             (reverse(name, args=[run.pk]), expect({"programme_manager"}, hidden={"win_manager"}))
             for name in ("exchange:import", "exchange:import-progress")
+        ),
+        *(
+            (url, expect(REPORT_READERS))
+            for url in (
+                reverse("reporting:dashboard"),
+                reverse("reporting:table", args=["age-profile"]),
+                reverse("reporting:download", args=["age-profile", "csv"]),
+            )
+        ),
+        *(
+            (
+                f"{url}?programme={hiw}",
+                expect(REPORT_READERS - PMS | {"programme_manager"}, hidden={"win_manager"}),
+            )
+            for url in (
+                reverse("reporting:dashboard"),
+                reverse("reporting:table", args=["by-area"]),
+                reverse("reporting:download", args=["pack", "xlsx"]),
+            )
         ),
         (reverse("organisations:users"), expect({"administrator"})),
         (reverse("organisations:list"), expect({"administrator"})),

@@ -1,0 +1,146 @@
+"""Reports on screen and as files: the programme dashboard, each table with its chart, and
+downloads of a table or the pack. Programme and team managers see exact figures (and may preview
+the published ones); funders and evaluators only ever published figures, filtered by programme,
+date and local authority alone, and no case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from pathways.accounts.models import Role
+from pathways.core.access import roles
+from pathways.households.selectors import advocates_managed_by
+from pathways.programmes.selectors import programmes_for
+from pathways.reporting import dashboard as dashboards
+from pathways.reporting import formats, services
+from pathways.reporting.charts import table_svg
+from pathways.reporting.forms import ReportFilterForm
+from pathways.reporting.scope import ReportError, Scope, Subgroup
+from pathways.reporting.tables import TABLES, TITLES, build, figures
+
+READERS = (Role.PROGRAMME_MANAGER, Role.TEAM_MANAGER, Role.FUNDER, Role.EVALUATOR)
+EXACT_READERS = (Role.PROGRAMME_MANAGER, Role.TEAM_MANAGER)
+
+
+def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFilterForm, Any]:
+    """The filter form and, when it is valid, the scope it asks for (None otherwise)."""
+    user = request.user
+    programmes = list(programmes_for(user))
+    if not programmes:
+        raise Http404("You do not work on a programme")
+    exact = user.role in EXACT_READERS
+    asked = request.GET.get("programme")
+    if asked is not None and asked not in {p.code for p in programmes}:
+        raise Http404("You may not see this programme's reports")
+    data = request.GET if asked is not None else {"programme": programmes[0].code}
+    form = ReportFilterForm(
+        data,
+        programmes=programmes,
+        advocates=advocates_managed_by(user) if exact else [],
+        exact=exact,
+        subgroups=subgroups,
+    )
+    if not form.is_valid():
+        return form, None
+    found = form.cleaned_data
+    programme = form.programmes[found["programme"]]
+    area_code = found.get("local_authority")
+    try:
+        scope = services.scope_for_user(
+            user,
+            programme,
+            date_to=found.get("date_to"),
+            area=services.area_called(programme, area_code) if area_code else None,
+            published=bool(found.get("published")),
+            advocate=form.advocates.get(found.get("advocate") or ""),
+            subgroup=Subgroup(
+                found.get("gender", ""), found.get("age_band", ""), found.get("support_need", "")
+            ),
+        )
+    except ReportError as error:
+        form.add_error(None, str(error))
+        return form, None
+    if scope is None:
+        raise Http404("You may not see this programme's reports")
+    return form, scope
+
+
+def _downloads(request: HttpRequest, name: str, scope: Scope) -> list[dict[str, str]]:
+    allowed = formats.PACK_FORMATS if name == "pack" else ("csv", "xlsx", "ods", "pdf", "json")
+    query = request.GET.urlencode()
+    return [
+        {
+            "format": form.upper(),
+            "url": reverse("reporting:download", args=[name, form])
+            + (f"?{query}" if query else ""),
+            "file_name": formats.file_name(scope, name, form),
+        }
+        for form in allowed
+    ]
+
+
+@roles(*READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, scope = _filters(request)
+    context: dict[str, Any] = {"form": form, "scope": scope, "tables": TITLES.items()}
+    if scope is not None:
+        context["board"] = dashboards.dashboard(
+            scope,
+            trend_from=form.cleaned_data.get("date_from"),
+            with_advocates=request.user.role in EXACT_READERS and scope.advocate is None,
+        )
+        context["pack_downloads"] = _downloads(request, "pack", scope)
+        context["query"] = request.GET.urlencode()
+    return render(request, "reporting/dashboard.html", context)
+
+
+@roles(*READERS)
+def table(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in TABLES:
+        raise Http404("No such report")
+    form, scope = _filters(request, subgroups=name == "distance-travelled")
+    context: dict[str, Any] = {"form": form, "scope": scope, "name": name}
+    if scope is not None:
+        built = build(name, scope)
+        shown = figures(built, scope.published)
+        context.update(
+            table=built,
+            rows=[
+                {"label": row["label"], "cells": [formats.text(row, c) for c in built.columns]}
+                for row in shown["rows"]
+            ],
+            base=shown["base"],
+            chart=table_svg(built, shown),
+            status=formats.status_line(formats.Shown(built, shown)),
+            downloads=_downloads(request, name, scope),
+            query=request.GET.urlencode(),
+        )
+    return render(request, "reporting/table.html", context)
+
+
+@roles(*READERS)
+def download(request: HttpRequest, name: str, form: str) -> HttpResponse:
+    try:
+        services.check_name(name)
+        services.check_format(name, form)
+    except ReportError as error:
+        raise Http404(str(error)) from None
+    filters, scope = _filters(request, subgroups=name == "distance-travelled")
+    if scope is None:
+        return render(
+            request,
+            "reporting/table.html",
+            {"form": filters, "scope": None, "name": name},
+            status=400,
+        )
+    content = formats.render(scope, name, form)
+    services.record_download(request.user, scope, name, form, via="web")
+    response = HttpResponse(content, content_type=formats.MEDIA_TYPES[form])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{formats.file_name(scope, name, form)}"'
+    )
+    return response
