@@ -1,0 +1,162 @@
+"""The reports on screen: who sees which figures, what the filters may do, downloads audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pathways.accounts.models import Role
+from pathways.accounts.tests.factories import UserFactory
+from pathways.audit.models import AuditEvent
+from pathways.households.tests.factories import HouseholdFactory, PersonFactory
+from pathways.reporting.dashboard import AT_RISK, MET, MISSED, OFF_TRACK, ON_TRACK, status_of
+from pathways.reporting.tests.conftest import Tiny
+
+HIW = "households-into-work"
+AS_AT = "date_to_0=31&date_to_1=12&date_to_2=2018"
+
+
+def table_url(name: str, query: str = "") -> str:
+    return f"{reverse('reporting:table', args=[name])}?programme={HIW}&{AS_AT}{query}"
+
+
+@pytest.mark.django_db
+def test_a_programme_manager_sees_exact_figures_targets_and_advocates(
+    tiny: Tiny, signed_in
+) -> None:
+    client = signed_in(tiny.world.programme_manager)
+    page = client.get(f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}").content.decode()
+    assert "Exact figures: not for publication" in page
+    assert "Households started" in page and "Off track" in page  # 4 of 800 by March 2019
+    advocate = tiny.world.advocate_k
+    assert 'id="advocates"' in page
+    assert (advocate.get_full_name() or advocate.username) in page
+    assert "Knowsley" in page and "Liverpool" in page  # side by side
+    assert "<svg" in page and 'role="img"' in page and "<desc" in page
+    knowsley = client.get(
+        f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}&local_authority=E08000011"
+    ).content.decode()
+    assert "Households into Work</strong>: Knowsley" in knowsley
+    assert "Targets are the whole programme" in knowsley
+
+
+@pytest.mark.django_db
+def test_a_team_manager_counts_only_their_organisation(tiny: Tiny, signed_in) -> None:
+    page = signed_in(tiny.world.manager_l).get(table_url("age-profile")).content.decode()
+    assert "Base: 1 participants started" in page  # Dee, in Liverpool
+    page = signed_in(tiny.world.manager_k).get(table_url("age-profile")).content.decode()
+    assert "Base: 3 participants started" in page
+
+
+@pytest.mark.django_db
+def test_a_funder_only_ever_sees_published_figures(tiny: Tiny, signed_in) -> None:
+    client = signed_in(tiny.world.funder)
+    advocate = tiny.world.advocate_k.pk
+    # Asking for exact figures, an advocate or a subgroup changes nothing: those filters are
+    # not theirs, so no two of their views difference a withheld cell back out.
+    page = client.get(
+        table_url("distance-travelled", f"&published=&advocate={advocate}&gender=female")
+    ).content.decode()
+    assert "Published figures." in page and "Exact figures" not in page
+    assert 'name="advocate"' not in page and 'name="gender"' not in page
+    assert "Base: [c] participants with two or more readings" in page
+    dashboard = client.get(f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}")
+    assert 'id="advocates"' not in dashboard.content.decode()
+    download = client.get(
+        reverse("reporting:download", args=["age-profile", "json"]) + f"?programme={HIW}&{AS_AT}"
+    )
+    assert download.json()["published"] is True
+    assert all(row["count"] in (None, 0) for row in download.json()["rows"])
+    assert (
+        client.get(reverse("households:detail", args=[tiny.world.household_k.pk])).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_a_manager_may_preview_the_published_figures(tiny: Tiny, signed_in) -> None:
+    page = signed_in(tiny.world.programme_manager).get(table_url("age-profile", "&published=on"))
+    assert "Base: [c] participants started" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_programme_is_refused(tiny: Tiny, signed_in) -> None:
+    client = signed_in(tiny.world.win_manager)
+    assert client.get(table_url("performance")).status_code == 404
+    assert client.get(f"{reverse('reporting:dashboard')}?programme={HIW}").status_code == 404
+    assert signed_in(tiny.world.advocate_k).get(table_url("performance")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_download_is_a_file_and_is_audited(tiny: Tiny, signed_in) -> None:
+    client = signed_in(tiny.world.programme_manager)
+    response = client.get(
+        reverse("reporting:download", args=["pack", "xlsx"]) + f"?programme={HIW}&{AS_AT}"
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="households-into-work-pack-2018-12-31.xlsx"'
+    )
+    event = AuditEvent.objects.get(verb="report.downloaded")
+    assert event.actor == tiny.world.programme_manager
+    assert event.data["report"] == "pack" and event.data["format"] == "xlsx"
+    assert event.data["published"] is False and event.data["via"] == "web"
+
+
+@pytest.mark.django_db
+def test_bad_filters_are_explained_and_show_no_figures(tiny: Tiny, signed_in) -> None:
+    client = signed_in(tiny.world.programme_manager)
+    page = client.get(
+        f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}"
+        "&date_from_0=1&date_from_1=1&date_from_2=2019"
+    ).content.decode()
+    assert "The trend must start on or before the report date" in page
+    assert 'id="targets"' not in page
+    response = client.get(
+        reverse("reporting:download", args=["age-profile", "csv"])
+        + f"?programme={HIW}&date_to_0=31&date_to_1=13&date_to_2=2018"
+    )
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(verb="report.downloaded").exists()
+    assert client.get(table_url("no-such-table")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_dashboard_takes_as_many_queries_however_many_households(tiny: Tiny, signed_in) -> None:
+    client = signed_in(tiny.world.programme_manager)
+    url = f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(4):
+        advocate = UserFactory(
+            username=f"new-advocate-{n}", role=Role.ADVOCATE, organisation=tiny.world.knowsley
+        )
+        household = HouseholdFactory(
+            programme=tiny.world.hiw,
+            organisation=tiny.world.knowsley,
+            advocate=advocate,
+            start_date=dt.date(2018, 8, 1),
+        )
+        PersonFactory(household=household)
+    assert queries() == before
+
+
+def test_a_target_is_on_track_at_risk_or_off_track_by_its_trajectory() -> None:
+    start, by = dt.date(2018, 1, 1), dt.date(2019, 1, 1)  # 365 days to 100
+    halfway = start + dt.timedelta(days=365 // 2)  # expected 49.9
+    assert status_of(50, 100, start=start, by=by, on=halfway)[0] == ON_TRACK
+    assert status_of(45, 100, start=start, by=by, on=halfway)[0] == AT_RISK
+    assert status_of(44, 100, start=start, by=by, on=halfway)[0] == OFF_TRACK
+    assert status_of(100, 100, start=start, by=by, on=by)[0] == MET
+    assert status_of(99, 100, start=start, by=by, on=dt.date(2019, 6, 1))[0] == MISSED
+    # A rate is held to the target itself.
+    assert status_of(15.0, 15, start=start, by=by, on=halfway, rate=True) == (ON_TRACK, 15.0)
