@@ -124,7 +124,13 @@ def started(scope: Scope) -> QuerySet[Household]:
 
 
 def _yyyymmdd(field_name: str) -> Any:
-    return ExtractYear(field_name) * 10000 + ExtractMonth(field_name) * 100 + ExtractDay(field_name)
+    """A date as the whole number YYYYMMDD. Each part is cast to an integer: PostgreSQL's
+    EXTRACT gives a numeric, whose division would not truncate (and a cast would round)."""
+
+    def part(extract: Any) -> Any:
+        return Cast(extract(field_name), output_field=IntegerField())
+
+    return part(ExtractYear) * 10000 + part(ExtractMonth) * 100 + part(ExtractDay)
 
 
 # The age band at the household's start, from `age_band` or else the date of birth, in SQL:

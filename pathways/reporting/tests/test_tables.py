@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pathways.conftest import World
 from pathways.households.models import Household
 from pathways.reporting.scope import make_scope
 from pathways.reporting.tables import TABLES, build, figures
@@ -268,3 +269,25 @@ def test_bad_requests_are_refused_with_a_clear_message(
 def test_an_unknown_programme_is_named(tiny: Tiny) -> None:
     with pytest.raises(CommandError, match="There is no programme 'hiw'. Programmes: "):
         call_command("report", "performance", "--programme", "hiw")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("born", "band"),
+    [
+        (dt.date(1992, 4, 21), "16-25"),  # 26 the day after the household's start
+        (dt.date(1992, 4, 20), "26-35"),  # 26 on the day
+        (dt.date(1952, 4, 21), "56-65"),
+        (dt.date(1952, 4, 20), "66+"),
+    ],
+)
+def test_the_age_band_is_the_age_in_whole_years_on_the_start_date(
+    world: World, born: dt.date, band: str
+) -> None:
+    person = world.household_k.members.get()  # the household started on 20 April 2018
+    person.date_of_birth = born
+    person.save()
+    scope = make_scope(
+        world.hiw, Household.objects.filter(pk=world.household_k.pk), date_to=REPORT_DATE
+    )
+    assert {row.key for row in build("age-profile", scope).rows if row.count} == {band}
