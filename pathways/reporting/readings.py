@@ -9,9 +9,9 @@ database are as of today, so a report for an earlier date asks the same question
 readings as they stood then. `tests/test_reading_measures.py` holds the two to each other over
 random readings and dates.
 
-One statement: window functions pick each person's first and latest readings in one pass (a
-self-join of the window would be planned quadratically by SQLite); the scores of the two are
-joined point by point (the worker's score, else the participant's, as the rules read
+One statement: a grouped MIN and MAX of each reading's (date, id) pick each person's first and
+latest readings in one pass (a window's self-join was planned quadratically by SQLite, and the
+window misled PostgreSQL's estimates); the scores of the two are joined point by point (the worker's score, else the participant's, as the rules read
 them). The SQL is built from constant fragments and the SQL Django writes for the participants;
 every value is a parameter.
 """
@@ -22,11 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, F, Max, OuterRef, QuerySet, Sum, Value, When
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
+from pathways.outcomes.models import Outcome
 from pathways.outcomes.rules import Measures
 from pathways.reporting.scope import Scope, participants
+
+# Outcomes that still hold (not withdrawn).
+HOLDING = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
 
 
 def sql_of(queryset: QuerySet) -> tuple[str, tuple[Any, ...]]:
@@ -45,10 +49,19 @@ def scale_points(scope: Scope) -> list[InstrumentPoint]:
     )
 
 
-def _days_between(later: str, earlier: str) -> str:
+# A reading's place in a person's history, (date, id), as one whole number: days since 1900
+# times 2^32, plus the id. MIN and MAX of it pick the first and latest readings (the earlier id
+# first on a shared date) in one grouped pass, which both databases plan well; the id and the
+# days between are read back out of it.
+KEY_SPAN = "4294967296"
+
+
+def _order_key(date: str, pk: str) -> str:
     if connection.vendor == "postgresql":
-        return f"({later} - {earlier})"
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+        days = f"({date} - DATE '1900-01-01')"
+    else:
+        days = f"CAST(julianday({date}) - julianday('1900-01-01') AS INTEGER)"
+    return f"({days} * CAST({KEY_SPAN} AS BIGINT) + {pk})"
 
 
 @dataclass(frozen=True)
@@ -62,32 +75,78 @@ class Pairs:
     points: list[InstrumentPoint]
 
 
-def pairs(scope: Scope, group: Any = None) -> Pairs:
-    from django.db.models import Value
+def _group(group: str | None, to_household: str) -> Any:
+    return F(to_household + group) if group else Value("all")
 
+
+def later_reading(scope: Scope, instrument: int) -> Exists:
+    """The person has a reading after the report date (so today's outcomes are not theirs)."""
+    return Exists(
+        Reading.objects.filter(
+            person=OuterRef("pk"),
+            superseded=False,
+            instrument_id=instrument,
+            date__gt=scope.date_to,
+        )
+    )
+
+
+def kept_improvements(scope: Scope, group: str | None, instrument: int) -> QuerySet:
+    """(person_id, household_id, grp, points_up, significant) from the outcomes the rules keep,
+    for participants with no reading after the report date: their first and latest readings
+    as at the report date are today's, so today's outcomes are the rules' answer for it."""
+    settled = participants(scope).exclude(later_reading(scope, instrument)).values("id")
+    return (
+        Outcome.objects.filter(
+            person__in=settled,
+            kind__in=[Outcome.Kind.SIGNIFICANT_IMPROVEMENT, Outcome.Kind.PROGRESS],
+            status__in=HOLDING,
+        )
+        .order_by()
+        .values("person_id", "household_id", grp=_group(group, "household__"))
+        .annotate(
+            points_up=Sum(
+                Case(When(kind=Outcome.Kind.PROGRESS, then="quantity"), default=Value(0))
+            ),
+            significant=Max(
+                Case(
+                    When(kind=Outcome.Kind.SIGNIFICANT_IMPROVEMENT, then=Value(1)), default=Value(0)
+                )
+            ),
+        )
+    )
+
+
+def pairs(scope: Scope, group: str | None = None, *, kept: bool = False) -> Pairs:
+    """The readings measures' CTEs. `group`: a path from the household to split by. `kept`:
+    take participants with no reading after the report date from the kept outcomes (`improved`
+    is then right, `pairs` and `gains` hold only the others)."""
     points = scale_points(scope)
-    people = participants(scope).order_by().values("id", "household_id", grp=group or Value("all"))
+    instrument = points[0].instrument_id if points else 0
+    people = participants(scope)
+    if kept:
+        people = people.filter(later_reading(scope, instrument))
+    people = people.order_by().values("id", "household_id", grp=_group(group, "household__"))
     people_sql, people_params = sql_of(people)
     reading, score = Reading._meta.db_table, Score._meta.db_table
     point_ids = [p.pk for p in points] or [0]
     placeholders = ", ".join(["%s"] * len(point_ids))
     sql = (
         "WITH people AS (" + people_sql + "), "
-        "counted AS ("
+        "ends AS ("
         " SELECT r.person_id, pe.household_id, pe.grp,"
-        "  FIRST_VALUE(r.id) OVER w AS first_id, FIRST_VALUE(r.date) OVER w AS first_date,"
-        "  LAST_VALUE(r.id) OVER w AS latest_id, LAST_VALUE(r.date) OVER w AS latest_date,"
-        "  ROW_NUMBER() OVER w AS n"
+        "  MIN(" + _order_key("r.date", "r.id") + ") AS first_key,"
+        "  MAX(" + _order_key("r.date", "r.id") + ") AS latest_key"
         " FROM " + reading + " r JOIN people pe ON pe.id = r.person_id"
         " WHERE r.superseded = %s AND r.instrument_id = %s AND r.date <= %s"
-        " WINDOW w AS (PARTITION BY r.person_id ORDER BY r.date, r.id"
-        "  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+        " GROUP BY r.person_id, pe.household_id, pe.grp"
         "), "
         "pairs AS ("
-        " SELECT person_id, household_id, grp, first_id, latest_id, "
-        + _days_between("latest_date", "first_date")
-        + " AS days"
-        " FROM counted WHERE n = 1 AND latest_id <> first_id"
+        " SELECT person_id, household_id, grp,"
+        "  first_key - (first_key / " + KEY_SPAN + ") * " + KEY_SPAN + " AS first_id,"
+        "  latest_key - (latest_key / " + KEY_SPAN + ") * " + KEY_SPAN + " AS latest_id,"
+        "  latest_key / " + KEY_SPAN + " - first_key / " + KEY_SPAN + " AS days"
+        " FROM ends WHERE latest_key > first_key"
         "), "
         "gains AS ("
         " SELECT p.person_id, p.household_id, p.grp, p.days, s1.point_id,"
@@ -106,9 +165,16 @@ def pairs(scope: Scope, group: Any = None) -> Pairs:
         "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
         "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
         " FROM gains GROUP BY person_id, household_id, grp"
-        ") "
     )
-    instrument = points[0].instrument_id if points else 0
+    kept_params: tuple[Any, ...] = ()
+    if kept:
+        kept_sql, kept_params = sql_of(kept_improvements(scope, group, instrument))
+        sql += (
+            " UNION ALL SELECT person_id, household_id, grp, points_up, significant FROM ("
+            + kept_sql
+            + ") kept"
+        )
+    sql += ") "
     measures = Measures.of(scope.programme.measures or {})
     params = (
         *people_params,
@@ -119,6 +185,7 @@ def pairs(scope: Scope, group: Any = None) -> Pairs:
         measures.improvement_min_days,
         measures.improvement_total_gain,
         measures.improvement_point_gain,
+        *kept_params,
     )
     return Pairs(sql=sql, params=params, points=points)
 
@@ -129,10 +196,10 @@ def fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def improvement_by_group(scope: Scope, group: Any = None) -> dict[Any, dict[str, int]]:
+def improvement_by_group(scope: Scope, group: str | None = None) -> dict[Any, dict[str, int]]:
     """For each group: households with a significant improvement, participants with one, and
     progress measures (points up), as of the report date."""
-    found = pairs(scope, group)
+    found = pairs(scope, group, kept=True)
     rows = fetch(
         found.sql + "SELECT grp, COUNT(DISTINCT CASE WHEN significant = 1 THEN household_id END),"
         " SUM(significant), SUM(points_up) FROM improved GROUP BY grp",
@@ -148,56 +215,66 @@ def improvement_by_group(scope: Scope, group: Any = None) -> dict[Any, dict[str,
     }
 
 
-def positive_by_group(
-    scope: Scope, outcome_households: QuerySet, group: Any = None
-) -> dict[Any, int]:
-    """Households with a positive outcome: a significant improvement as of the report date, or
-    (from `outcome_households`: household_id, grp) an activity completed or a job outcome."""
-    found = pairs(scope, group)
+def improvement_and_positive(
+    scope: Scope, outcome_households: QuerySet, group: str | None = None
+) -> dict[Any, dict[str, int]]:
+    """For each group, in one statement: households with a significant improvement as of the
+    report date, and households with a positive outcome — that, or (from `outcome_households`:
+    household_id, grp) an activity completed or a job outcome."""
+    found = pairs(scope, group, kept=True)
     other_sql, other_params = sql_of(outcome_households.order_by())
     rows = fetch(
         found.sql + ", positive AS (SELECT household_id, grp FROM improved WHERE significant = 1"
-        " UNION " + other_sql + ") SELECT grp, COUNT(*) FROM positive GROUP BY grp",
+        " UNION " + other_sql + ")"
+        " SELECT grp, 'significant', COUNT(DISTINCT household_id) FROM improved"
+        " WHERE significant = 1 GROUP BY grp"
+        " UNION ALL SELECT grp, 'positive', COUNT(*) FROM positive GROUP BY grp",
         found.params + other_params,
     )
-    return {grp: int(n) for grp, n in rows}
+    out: dict[Any, dict[str, int]] = {}
+    for grp, measure, n in rows:
+        out.setdefault(grp, {"significant": 0, "positive": 0})[measure] = int(n)
+    return out
 
 
 def distance_travelled(scope: Scope) -> dict[str, Any]:
     """Per point: people, the first-reading step counts, the sums of first and latest scores and
-    how many moved up; and how many people moved up on at least one point, of `people`."""
+    how many moved up; and how many people moved up on at least one point, of `people`. One
+    statement: its parts are tagged rows of a UNION ALL."""
     found = pairs(scope)
-    base = fetch(found.sql + "SELECT COUNT(*) FROM pairs", found.params)[0][0]
-    anywhere = fetch(found.sql + "SELECT COUNT(*) FROM improved WHERE points_up > 0", found.params)[
-        0
-    ][0]
-    per_point = fetch(
-        found.sql + "SELECT point_id, COUNT(*), SUM(first_value), SUM(latest_value),"
-        " SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END)"
-        " FROM gains GROUP BY point_id",
-        found.params,
-    )
-    steps = fetch(
-        found.sql + "SELECT point_id, first_value, COUNT(*) FROM gains"
+    rows = fetch(
+        found.sql + "SELECT 'base', 0, 0, COUNT(*), 0, 0 FROM pairs"
+        " UNION ALL SELECT 'anywhere', 0, 0, COUNT(*), 0, 0 FROM improved WHERE points_up > 0"
+        " UNION ALL SELECT 'point', point_id, 0, COUNT(*), SUM(first_value), SUM(latest_value)"
+        " FROM gains GROUP BY point_id"
+        " UNION ALL SELECT 'up', point_id, 0, COUNT(*), 0, 0 FROM gains"
+        " WHERE latest_value > first_value GROUP BY point_id"
+        " UNION ALL SELECT 'step', point_id, first_value, COUNT(*), 0, 0 FROM gains"
         " GROUP BY point_id, first_value",
         found.params,
     )
-    by_point: dict[int, dict[str, Any]] = {
-        point: {
-            "people": int(n),
-            "first_sum": int(first or 0),
-            "latest_sum": int(latest or 0),
-            "moved_up": int(up or 0),
-            "steps": {},
-        }
-        for point, n, first, latest, up in per_point
-    }
-    for point, value, n in steps:
-        if point in by_point:
-            by_point[point]["steps"][int(value)] = int(n)
+    people = anywhere = 0
+    by_point: dict[int, dict[str, Any]] = {}
+
+    def point(pk: int) -> dict[str, Any]:
+        return by_point.setdefault(
+            pk, {"people": 0, "first_sum": 0, "latest_sum": 0, "moved_up": 0, "steps": {}}
+        )
+
+    for tag, pk, value, n, first, latest in rows:
+        if tag == "base":
+            people = int(n)
+        elif tag == "anywhere":
+            anywhere = int(n)
+        elif tag == "point":
+            point(pk).update(people=int(n), first_sum=int(first or 0), latest_sum=int(latest or 0))
+        elif tag == "up":
+            point(pk)["moved_up"] = int(n)
+        else:
+            point(pk)["steps"][int(value)] = int(n)
     return {
-        "people": int(base),
-        "moved_up_anywhere": int(anywhere),
+        "people": people,
+        "moved_up_anywhere": anywhere,
         "points": found.points,
         "by_point": by_point,
     }

@@ -159,23 +159,26 @@ def needs_text() -> Any:
 
 def participants(scope: Scope, *, subgroup: bool = True) -> QuerySet[Person]:
     """programmes.md "Participant": a member who is not a child and whose `participant` is not
-    no, of a household started on or before the report date; annotated with `band` (the age
-    band at start) and `needs` (support needs as text)."""
-    people = (
-        Person.objects.filter(household__in=started(scope))
-        .exclude(role=MemberRole.CHILD)
-        .exclude(participant=False)
-        .annotate(
-            age_at_start=Cast(AGE_AT_START, output_field=IntegerField()),
-        )
-        .annotate(band=_age_band_case(), needs=needs_text())
-    )
+    no, of a household started on or before the report date; of the scope's subgroup unless
+    `subgroup` is false. Annotated with `band` (the age band at start) and `needs` (support
+    needs as text) where a subgroup needs them; `with_facts` adds them to any."""
+    people = Person.objects.filter(household__in=started(scope)).exclude(role=MemberRole.CHILD)
+    people = people.exclude(participant=False)
     group = scope.subgroup
-    if subgroup and group:
-        if group.gender:
-            people = people.filter(gender=group.gender)
-        if group.age_band:
-            people = people.filter(band=group.age_band)
-        if group.support_need:
-            people = people.filter(needs__contains=f'"{group.support_need}"')
+    if not (subgroup and group):
+        return people
+    people = with_facts(people)
+    if group.gender:
+        people = people.filter(gender=group.gender)
+    if group.age_band:
+        people = people.filter(band=group.age_band)
+    if group.support_need:
+        people = people.filter(needs__contains=f'"{group.support_need}"')
     return people
+
+
+def with_facts(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People annotated with `band` (their age band at their household's start) and `needs`."""
+    return people.annotate(age_at_start=Cast(AGE_AT_START, output_field=IntegerField())).annotate(
+        band=_age_band_case(), needs=needs_text()
+    )

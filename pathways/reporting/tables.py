@@ -29,7 +29,7 @@ from pathways.households.codes import AgeBand, ReferralSource, SupportNeed, Time
 from pathways.outcomes.models import Outcome
 from pathways.programmes.definition import TARGET_MEASURES
 from pathways.reporting import disclosure, readings
-from pathways.reporting.scope import NOT_KNOWN, Scope, participants, started
+from pathways.reporting.scope import NOT_KNOWN, Scope, participants, started, with_facts
 
 NOT_KNOWN_LABEL = "Not known"
 AGE_BANDS = [*AgeBand.values, NOT_KNOWN]
@@ -191,7 +191,7 @@ def _target_value(scope: Scope, measure: str) -> int | None:
 
 # --- the measures, by group --------------------------------------------------------------------
 
-HOLDING = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
+HOLDING = readings.HOLDING
 
 
 def outcomes_by(scope: Scope, kinds: list[str]) -> QuerySet[Outcome]:
@@ -244,12 +244,10 @@ def performance_by(scope: Scope, group: str | None = None) -> dict[Any, dict[str
         put(row["g"], "completed_activity", row["activity"])
         put(row["g"], "job_outcomes", row["jobs"])
         put(row["g"], "job_households", row["job_households"])
-    group_expr = F("household__" + group) if group else None
-    for key, found in readings.improvement_by_group(scope, group_expr).items():
-        put(key, "significant_improvement", found["significant_households"])
     positive = kinds.values("household_id", grp=grp("household__"))
-    for key, n in readings.positive_by_group(scope, positive, group_expr).items():
-        put(key, "positive_outcomes", n)
+    for key, found in readings.improvement_and_positive(scope, positive, group).items():
+        put(key, "significant_improvement", found["significant"])
+        put(key, "positive_outcomes", found["positive"])
     return out
 
 
@@ -355,7 +353,7 @@ def _participant_base(scope: Scope) -> int:
 
 
 def age_profile(scope: Scope) -> Table:
-    people = participants(scope, subgroup=False)
+    people = with_facts(participants(scope, subgroup=False))
     counts = dict(people.order_by().values_list("band").annotate(n=Count("id")))
     base = sum(counts.values())
     rows = [
@@ -407,7 +405,7 @@ LONG_TERM = [TimeSinceWork.OVER_36M, TimeSinceWork.NEVER]
 
 
 def long_term_by_age(scope: Scope) -> Table:
-    people = participants(scope, subgroup=False).filter(time_since_work__in=LONG_TERM)
+    people = with_facts(participants(scope, subgroup=False)).filter(time_since_work__in=LONG_TERM)
     counts = {
         (since, band): n
         for since, band, n in people.order_by()
@@ -447,7 +445,7 @@ def long_term_by_age(scope: Scope) -> Table:
 
 
 def support_needs(scope: Scope) -> Table:
-    people = participants(scope, subgroup=False)
+    people = with_facts(participants(scope, subgroup=False))
     aggregates = {
         code: Count("id", filter=Q(needs__contains=f'"{code}"')) for code in SupportNeed.values
     }

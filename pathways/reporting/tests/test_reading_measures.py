@@ -1,7 +1,8 @@
-"""The reports' star measures (one SQL statement, readings.py) agree with the outcome rules
-(`outcomes.rules`, one implementation of each measure) over any readings and any report date:
-first and latest readings, ties on a date, superseded readings, points left unscored, readings
-after the report date."""
+"""The reports' star measures (readings.py: the kept outcomes for people with no reading after
+the report date, one SQL statement for the rest) agree with the outcome rules (`outcomes.rules`,
+one implementation of each measure) over any readings and any report date: first and latest
+readings, ties on a date, superseded readings, points left unscored, readings after the report
+date. The distance-travelled SQL, which reads every person's readings, is held to them too."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathways.assessments.models import Instrument, Reading, Score
 from pathways.conftest import World
 from pathways.households.models import Household
 from pathways.outcomes import rules
+from pathways.outcomes.services import recompute_household
 from pathways.reporting import readings
 from pathways.reporting.scope import make_scope
 
@@ -61,6 +63,7 @@ def test_readings_sql_agrees_with_the_outcome_rules(
     households = [world.household_k, world.household_k2, world.household_l]
     with transaction.atomic():
         expected_households, expected_people, expected_points = set(), 0, 0
+        expected_moved = 0
         for household, made in zip(households, people, strict=True):
             person = household.members.get()
             stored = []
@@ -80,16 +83,22 @@ def test_readings_sql_agrees_with_the_outcome_rules(
                     )
                     values[point.code] = pair[0] if pair[0] is not None else pair[1]
                 stored.append((found, values))
+            # As the services do after any change: the kept outcomes follow the readings.
+            recompute_household(household)
             history = _facts(stored)
             if rules.significant_improvement(history, report_date=report_date, measures=measures):
                 expected_households.add(household.pk)
                 expected_people += 1
             progress = rules.progress_measures(history, report_date=report_date)
             expected_points += progress.quantity if progress else 0
+            expected_moved += 1 if progress else 0
 
         scope = make_scope(world.hiw, Household.objects.all(), date_to=report_date)
         found = readings.improvement_by_group(scope).get("all", {})
         assert found.get("significant_households", 0) == len(expected_households)
         assert found.get("significant_people", 0) == expected_people
         assert found.get("progress_measures", 0) == expected_points
+        travelled = readings.distance_travelled(scope)
+        assert travelled["moved_up_anywhere"] == expected_moved
+        assert sum(p["moved_up"] for p in travelled["by_point"].values()) == expected_points
         transaction.set_rollback(True)
