@@ -223,3 +223,50 @@ class DailyRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"Daily recompute of {self.programme} on {self.on}"
+
+
+class ReadingSpan(models.Model):
+    """A participant's first and latest star readings as the outcome engine last read them
+    (readings up to today, the programme's instrument), kept beside the outcomes it found.
+
+    Derived, never typed: rewritten whenever the household's outcomes are recomputed. Reports
+    over a whole programme read these instead of joining every score again; people with a
+    reading after a report date are worked out from their readings (reporting/readings.py)."""
+
+    person = models.OneToOneField(
+        "households.Person", on_delete=models.CASCADE, related_name="reading_span"
+    )
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="+"
+    )
+    first_reading = models.ForeignKey(
+        "assessments.Reading", on_delete=models.CASCADE, related_name="+"
+    )
+    latest_reading = models.ForeignKey(
+        "assessments.Reading", on_delete=models.CASCADE, related_name="+"
+    )
+    first_date = models.DateField()
+    latest_date = models.DateField()
+
+    def __str__(self) -> str:
+        return f"readings of {self.first_date} and {self.latest_date}"
+
+
+class PointChange(models.Model):
+    """One scale point of a reading span: the first and latest scores (the worker's, else the
+    participant's), where both readings scored it."""
+
+    span = models.ForeignKey(ReadingSpan, on_delete=models.CASCADE, related_name="points")
+    point = models.ForeignKey(
+        "assessments.InstrumentPoint", on_delete=models.CASCADE, related_name="+"
+    )
+    first_value = models.SmallIntegerField()
+    latest_value = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["span", "point"], name="point_change_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_value} → {self.latest_value}"

@@ -39,6 +39,8 @@ from pathways.outcomes.models import (
     Evidence,
     Outcome,
     ParticipantPayment,
+    PointChange,
+    ReadingSpan,
 )
 from pathways.programmes.models import Programme
 
@@ -335,6 +337,7 @@ def recompute_households(
         notes.append((outcome, f"withdrawn: {reason}{flag}"))
         result.withdrawn += 1
 
+    _keep_spans(programme, household_ids, facts)
     if creates:
         _insert(creates, household_ids, now)
         notes += [(outcome, "achieved") for outcome in creates]
@@ -372,6 +375,66 @@ def recompute_households(
             target_label=f"{len(household_ids)} households of {programme.code}",
         )
     return result
+
+
+def _keep_spans(
+    programme: Programme, household_ids: list[int], facts: dict[int, PersonFacts]
+) -> None:
+    """Bring the batch's reading spans (each participant's first and latest readings, point by
+    point) up to date with what the rules just read: only people whose pair of readings changed
+    are rewritten."""
+    codes = dict(
+        InstrumentPoint.objects.filter(
+            instrument__code=programme.instrument, kind=InstrumentPoint.Kind.SCALE
+        ).values_list("code", "pk")
+    )
+    wanted: dict[int, tuple[PersonFacts, rules.ReadingFacts, rules.ReadingFacts]] = {}
+    for person in facts.values():
+        history = sorted(person.readings, key=lambda r: (r.date, r.id))
+        if len(history) >= 2 and history[0].id != history[-1].id:
+            wanted[person.person_id] = (person, history[0], history[-1])
+    kept = {
+        person_id: (pk, first_id, latest_id)
+        for pk, person_id, first_id, latest_id in ReadingSpan.objects.filter(
+            household_id__in=household_ids
+        ).values_list("pk", "person_id", "first_reading_id", "latest_reading_id")
+    }
+    stale = {
+        pk
+        for person_id, (pk, first_id, latest_id) in kept.items()
+        if person_id not in wanted
+        or (wanted[person_id][1].id, wanted[person_id][2].id) != (first_id, latest_id)
+    }
+    if stale:
+        ReadingSpan.objects.filter(pk__in=stale).delete()
+    fresh = [
+        ReadingSpan(
+            person_id=person_id,
+            household_id=person.household_id,
+            first_reading_id=first.id,
+            latest_reading_id=latest.id,
+            first_date=first.date,
+            latest_date=latest.date,
+        )
+        for person_id, (person, first, latest) in wanted.items()
+        if person_id not in kept or kept[person_id][0] in stale
+    ]
+    if not fresh:
+        return
+    ReadingSpan.objects.bulk_create(fresh, batch_size=1000)
+    changes = [
+        PointChange(
+            span=span,
+            point_id=codes[code],
+            first_value=first.scores[code],
+            latest_value=latest.scores[code],
+        )
+        for span in fresh
+        for first, latest in [wanted[span.person_id][1:]]
+        for code in first.scores
+        if code in latest.scores and code in codes
+    ]
+    PointChange.objects.bulk_create(changes, batch_size=2000)
 
 
 COPY_FROM = 50  # new outcomes in a batch from which PostgreSQL gets them by COPY

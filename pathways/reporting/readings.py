@@ -1,19 +1,22 @@
-"""Distance travelled on the star, as of the report date, worked out in the database.
+"""The star measures as of a report date, worked out in the database.
 
 programmes.md: a participant's "first" reading is their earliest, their "latest" their last on or
 before the report date (later readings are ignored); a progress measure is a star point whose
 latest score is above the first; a significant improvement needs the latest at least 28 days
 after the first and 3+ points up in total or 2+ on one point. These are the rules of
-`outcomes.rules` (`progress_measures`, `significant_improvement`); the outcomes kept in the
-database are as of today, so a report for an earlier date asks the same question of the
-readings as they stood then. `tests/test_reading_measures.py` holds the two to each other over
-random readings and dates.
+`outcomes.rules` (`progress_measures`, `significant_improvement`), which the outcome engine
+applies as of today. A report for an earlier date asks the same question of the readings as they
+stood then. `tests/test_reading_measures.py` holds the two to each other over random readings
+and dates.
 
-One statement: a grouped MIN and MAX of each reading's (date, id) pick each person's first and
-latest readings in one pass (a window's self-join was planned quadratically by SQLite, and the
-window misled PostgreSQL's estimates); the scores of the two are joined point by point (the worker's score, else the participant's, as the rules read
-them). The SQL is built from constant fragments and the SQL Django writes for the participants;
-every value is a parameter.
+Most people have no reading after a report date: their first and latest readings then are
+today's, which the outcome engine keeps point by point (`outcomes.ReadingSpan`, `PointChange`),
+so a programme's report need not join every score again. For the rest, a grouped MIN and MAX
+of each reading's (date, id) pick the first and latest readings in one pass (a window's
+self-join was planned quadratically by SQLite, and misled PostgreSQL's estimates), and their
+scores are joined point by point (the worker's score, else the participant's, as the rules read
+them). One statement per table; built from constant fragments and the SQL Django writes for
+the participants; every value is a parameter.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Exists, F, Max, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
-from pathways.outcomes.models import Outcome
+from pathways.outcomes.models import Outcome, PointChange, ReadingSpan
 from pathways.outcomes.rules import Measures
 from pathways.reporting.scope import Scope, participants
 
@@ -79,8 +82,14 @@ def _group(group: str | None, to_household: str) -> Any:
     return F(to_household + group) if group else Value("all")
 
 
+def _days_between(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
 def later_reading(scope: Scope, instrument: int) -> Exists:
-    """The person has a reading after the report date (so today's outcomes are not theirs)."""
+    """The person has a reading after the report date."""
     return Exists(
         Reading.objects.filter(
             person=OuterRef("pk"),
@@ -91,48 +100,32 @@ def later_reading(scope: Scope, instrument: int) -> Exists:
     )
 
 
-def kept_improvements(scope: Scope, group: str | None, instrument: int) -> QuerySet:
-    """(person_id, household_id, grp, points_up, significant) from the outcomes the rules keep,
-    for participants with no reading after the report date: their first and latest readings
-    as at the report date are today's, so today's outcomes are the rules' answer for it."""
-    settled = participants(scope).exclude(later_reading(scope, instrument)).values("id")
-    return (
-        Outcome.objects.filter(
-            person__in=settled,
-            kind__in=[Outcome.Kind.SIGNIFICANT_IMPROVEMENT, Outcome.Kind.PROGRESS],
-            status__in=HOLDING,
-        )
-        .order_by()
-        .values("person_id", "household_id", grp=_group(group, "household__"))
-        .annotate(
-            points_up=Sum(
-                Case(When(kind=Outcome.Kind.PROGRESS, then="quantity"), default=Value(0))
-            ),
-            significant=Max(
-                Case(
-                    When(kind=Outcome.Kind.SIGNIFICANT_IMPROVEMENT, then=Value(1)), default=Value(0)
-                )
-            ),
-        )
-    )
+def kept_span() -> Exists:
+    return Exists(ReadingSpan.objects.filter(person=OuterRef("pk")))
 
 
-def pairs(scope: Scope, group: str | None = None, *, kept: bool = False) -> Pairs:
-    """The readings measures' CTEs. `group`: a path from the household to split by. `kept`:
-    take participants with no reading after the report date from the kept outcomes (`improved`
-    is then right, `pairs` and `gains` hold only the others)."""
+def pairs(scope: Scope, group: str | None = None) -> Pairs:
+    """The readings measures' CTEs, `group` a path from the household to split by.
+
+    A participant with a kept reading span and no reading after the report date has today's
+    first and latest readings as at the report date too: their pair and point changes are read
+    from the span. Everyone else (a reading after the report date, or no span yet: outcomes not
+    recomputed since their readings were loaded) is worked out from their readings."""
     points = scale_points(scope)
     instrument = points[0].instrument_id if points else 0
-    people = participants(scope)
-    if kept:
-        people = people.filter(later_reading(scope, instrument))
-    people = people.order_by().values("id", "household_id", grp=_group(group, "household__"))
-    people_sql, people_params = sql_of(people)
+    settled = Q(kept_span()) & ~Q(later_reading(scope, instrument))
+    grp = _group(group, "household__")
+    live = participants(scope).exclude(settled).order_by().values("id", "household_id", grp=grp)
+    kept = participants(scope).filter(settled).order_by().values("id", "household_id", grp=grp)
+    live_sql, live_params = sql_of(live)
+    kept_sql, kept_params = sql_of(kept)
     reading, score = Reading._meta.db_table, Score._meta.db_table
+    span, change = ReadingSpan._meta.db_table, PointChange._meta.db_table
     point_ids = [p.pk for p in points] or [0]
     placeholders = ", ".join(["%s"] * len(point_ids))
     sql = (
-        "WITH people AS (" + people_sql + "), "
+        "WITH people AS (" + live_sql + "), "
+        "kept AS (" + kept_sql + "), "
         "ends AS ("
         " SELECT r.person_id, pe.household_id, pe.grp,"
         "  MIN(" + _order_key("r.date", "r.id") + ") AS first_key,"
@@ -141,23 +134,35 @@ def pairs(scope: Scope, group: str | None = None, *, kept: bool = False) -> Pair
         " WHERE r.superseded = %s AND r.instrument_id = %s AND r.date <= %s"
         " GROUP BY r.person_id, pe.household_id, pe.grp"
         "), "
-        "pairs AS ("
+        "live_pairs AS ("
         " SELECT person_id, household_id, grp,"
         "  first_key - (first_key / " + KEY_SPAN + ") * " + KEY_SPAN + " AS first_id,"
         "  latest_key - (latest_key / " + KEY_SPAN + ") * " + KEY_SPAN + " AS latest_id,"
         "  latest_key / " + KEY_SPAN + " - first_key / " + KEY_SPAN + " AS days"
         " FROM ends WHERE latest_key > first_key"
         "), "
+        "pairs AS ("
+        " SELECT person_id, household_id, grp, first_id, latest_id, days FROM live_pairs"
+        " UNION ALL SELECT sp.person_id, k.household_id, k.grp, sp.first_reading_id,"
+        "  sp.latest_reading_id, " + _days_between("sp.latest_date", "sp.first_date") + ""
+        " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
+        "), "
         "gains AS ("
         " SELECT p.person_id, p.household_id, p.grp, p.days, s1.point_id,"
         "  COALESCE(s1.worker, s1.participant) AS first_value,"
         "  COALESCE(s2.worker, s2.participant) AS latest_value"
-        " FROM pairs p"
+        " FROM live_pairs p"
         " JOIN " + score + " s1 ON s1.reading_id = p.first_id"
         " JOIN " + score + " s2 ON s2.reading_id = p.latest_id AND s2.point_id = s1.point_id"
         " WHERE s1.point_id IN (" + placeholders + ")"
         "  AND COALESCE(s1.worker, s1.participant) IS NOT NULL"
         "  AND COALESCE(s2.worker, s2.participant) IS NOT NULL"
+        " UNION ALL SELECT sp.person_id, k.household_id, k.grp,"
+        "  " + _days_between("sp.latest_date", "sp.first_date") + ","
+        "  pc.point_id, pc.first_value, pc.latest_value"
+        " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
+        " JOIN " + change + " pc ON pc.span_id = sp.id"
+        " WHERE pc.point_id IN (" + placeholders + ")"
         "), "
         "improved AS ("
         " SELECT person_id, household_id, grp,"
@@ -165,27 +170,20 @@ def pairs(scope: Scope, group: str | None = None, *, kept: bool = False) -> Pair
         "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
         "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
         " FROM gains GROUP BY person_id, household_id, grp"
+        ") "
     )
-    kept_params: tuple[Any, ...] = ()
-    if kept:
-        kept_sql, kept_params = sql_of(kept_improvements(scope, group, instrument))
-        sql += (
-            " UNION ALL SELECT person_id, household_id, grp, points_up, significant FROM ("
-            + kept_sql
-            + ") kept"
-        )
-    sql += ") "
     measures = Measures.of(scope.programme.measures or {})
     params = (
-        *people_params,
+        *live_params,
+        *kept_params,
         False,
         instrument,
         scope.date_to,
         *point_ids,
+        *point_ids,
         measures.improvement_min_days,
         measures.improvement_total_gain,
         measures.improvement_point_gain,
-        *kept_params,
     )
     return Pairs(sql=sql, params=params, points=points)
 
@@ -199,7 +197,7 @@ def fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
 def improvement_by_group(scope: Scope, group: str | None = None) -> dict[Any, dict[str, int]]:
     """For each group: households with a significant improvement, participants with one, and
     progress measures (points up), as of the report date."""
-    found = pairs(scope, group, kept=True)
+    found = pairs(scope, group)
     rows = fetch(
         found.sql + "SELECT grp, COUNT(DISTINCT CASE WHEN significant = 1 THEN household_id END),"
         " SUM(significant), SUM(points_up) FROM improved GROUP BY grp",
@@ -221,7 +219,7 @@ def improvement_and_positive(
     """For each group, in one statement: households with a significant improvement as of the
     report date, and households with a positive outcome — that, or (from `outcome_households`:
     household_id, grp) an activity completed or a job outcome."""
-    found = pairs(scope, group, kept=True)
+    found = pairs(scope, group)
     other_sql, other_params = sql_of(outcome_households.order_by())
     rows = fetch(
         found.sql + ", positive AS (SELECT household_id, grp FROM improved WHERE significant = 1"
