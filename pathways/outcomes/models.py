@@ -247,6 +247,11 @@ class ReadingSpan(models.Model):
     )
     first_date = models.DateField()
     latest_date = models.DateField()
+    # Over the points both readings scored: how many went up, the total change, the largest
+    # rise on one point (what significant improvement and progress measures read).
+    points_up = models.PositiveSmallIntegerField(default=0)
+    total_gain = models.SmallIntegerField(default=0)
+    best_gain = models.SmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"readings of {self.first_date} and {self.latest_date}"

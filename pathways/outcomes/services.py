@@ -407,18 +407,24 @@ def _keep_spans(
     }
     if stale:
         ReadingSpan.objects.filter(pk__in=stale).delete()
-    fresh = [
-        ReadingSpan(
-            person_id=person_id,
-            household_id=person.household_id,
-            first_reading_id=first.id,
-            latest_reading_id=latest.id,
-            first_date=first.date,
-            latest_date=latest.date,
+    fresh = []
+    for person_id, (person, first, latest) in wanted.items():
+        if person_id in kept and kept[person_id][0] not in stale:
+            continue
+        gains = [latest.scores[c] - first.scores[c] for c in first.scores if c in latest.scores]
+        fresh.append(
+            ReadingSpan(
+                person_id=person_id,
+                household_id=person.household_id,
+                first_reading_id=first.id,
+                latest_reading_id=latest.id,
+                first_date=first.date,
+                latest_date=latest.date,
+                points_up=sum(1 for gain in gains if gain > 0),
+                total_gain=sum(gains),
+                best_gain=max(gains, default=0),
+            )
         )
-        for person_id, (person, first, latest) in wanted.items()
-        if person_id not in kept or kept[person_id][0] in stale
-    ]
     if not fresh:
         return
     ReadingSpan.objects.bulk_create(fresh, batch_size=1000)

@@ -16,8 +16,9 @@ from pathways.accounts.models import User
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
 from pathways.reporting.charts import Bar, Chart, svg
-from pathways.reporting.scope import Scope, started
+from pathways.reporting.scope import GRID, Scope, started
 from pathways.reporting.tables import (
+    EMPTY,
     PERFORMANCE,
     _completed_activities,
     figures,
@@ -25,6 +26,7 @@ from pathways.reporting.tables import (
     percent,
     performance,
     performance_by,
+    rollup,
     target_for,
 )
 
@@ -217,10 +219,9 @@ def areas_side_by_side(by_area_shown: dict[str, Any]) -> dict[str, Any]:
 # --- a manager's advocates ----------------------------------------------------------------------
 
 
-def advocates_view(scope: Scope) -> list[dict[str, Any]]:
-    """The performance measures for each advocate of the scope's households (exact figures: only
-    managers, who see the cases themselves, get this view)."""
-    found = performance_by(scope, "advocate_id")
+def advocates_view(found: dict[Any, dict[str, int]]) -> list[dict[str, Any]]:
+    """The performance measures for each advocate (`found`: by advocate id; exact figures:
+    only managers, who see the cases themselves, get this view)."""
     people = {u.pk: u for u in User.objects.filter(pk__in=[k for k in found if k is not None])}
     rows = []
     for pk, measures in found.items():
@@ -258,7 +259,9 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
     from pathways.reporting.charts import table_svg
     from pathways.reporting.tables import by_area
 
-    table = performance(scope)
+    # One count over the grid of local authority and advocate, summed three ways.
+    grid = performance_by(scope, GRID)
+    table = performance(scope, rollup(grid, None).get("all", EMPTY))
     shown = figures(table, scope.published)
     targets = target_statuses(scope, shown)
     target_chart = svg(
@@ -277,7 +280,7 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
             ],
         )
     )
-    area_table = by_area(scope)
+    area_table = by_area(scope, rollup(grid, 0))
     area_shown = figures(area_table, scope.published)
     trend = monthly_trend(scope, trend_start(scope, trend_from))
     return Dashboard(
@@ -289,5 +292,5 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
         trend_charts=trend_charts(trend),
         areas=areas_side_by_side(area_shown),
         area_chart=table_svg(area_table, area_shown),
-        advocates=advocates_view(scope) if with_advocates else None,
+        advocates=advocates_view(rollup(grid, 1)) if with_advocates else None,
     )

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.outcomes.models import Outcome, PointChange, ReadingSpan
 from pathways.outcomes.rules import Measures
-from pathways.reporting.scope import Scope, participants
+from pathways.reporting.scope import Scope, group_expression, participants
 
 # Outcomes that still hold (not withdrawn).
 HOLDING = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
@@ -79,7 +79,7 @@ class Pairs:
 
 
 def _group(group: str | None, to_household: str) -> Any:
-    return F(to_household + group) if group else Value("all")
+    return group_expression(group, to_household)
 
 
 def _days_between(later: str, earlier: str) -> str:
@@ -147,7 +147,7 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         "  sp.latest_reading_id, " + _days_between("sp.latest_date", "sp.first_date") + ""
         " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
         "), "
-        "gains AS ("
+        "gains_live AS ("
         " SELECT p.person_id, p.household_id, p.grp, p.days, s1.point_id,"
         "  COALESCE(s1.worker, s1.participant) AS first_value,"
         "  COALESCE(s2.worker, s2.participant) AS latest_value"
@@ -157,6 +157,10 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         " WHERE s1.point_id IN (" + placeholders + ")"
         "  AND COALESCE(s1.worker, s1.participant) IS NOT NULL"
         "  AND COALESCE(s2.worker, s2.participant) IS NOT NULL"
+        "), "
+        "gains AS ("
+        " SELECT person_id, household_id, grp, days, point_id, first_value, latest_value"
+        " FROM gains_live"
         " UNION ALL SELECT sp.person_id, k.household_id, k.grp,"
         "  " + _days_between("sp.latest_date", "sp.first_date") + ","
         "  pc.point_id, pc.first_value, pc.latest_value"
@@ -169,7 +173,11 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         "  SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END) AS points_up,"
         "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
         "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
-        " FROM gains GROUP BY person_id, household_id, grp"
+        " FROM gains_live GROUP BY person_id, household_id, grp"
+        " UNION ALL SELECT sp.person_id, k.household_id, k.grp, sp.points_up,"
+        "  CASE WHEN " + _days_between("sp.latest_date", "sp.first_date") + " >= %s"
+        "   AND (sp.total_gain >= %s OR sp.best_gain >= %s) THEN 1 ELSE 0 END"
+        " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
         ") "
     )
     measures = Measures.of(scope.programme.measures or {})
@@ -181,9 +189,12 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         scope.date_to,
         *point_ids,
         *point_ids,
-        measures.improvement_min_days,
-        measures.improvement_total_gain,
-        measures.improvement_point_gain,
+        *[
+            measures.improvement_min_days,
+            measures.improvement_total_gain,
+            measures.improvement_point_gain,
+        ]
+        * 2,
     )
     return Pairs(sql=sql, params=params, points=points)
 

@@ -24,7 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields import TextField
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear
 
 from pathways.households.codes import AgeBand, MemberRole
 from pathways.households.models import Household, Person
@@ -182,3 +182,20 @@ def with_facts(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.annotate(age_at_start=Cast(AGE_AT_START, output_field=IntegerField())).annotate(
         band=_age_band_case(), needs=needs_text()
     )
+
+
+# The finest split a dashboard needs: local authority and advocate together ("CODE:advocate id").
+# Every measure counts households (or people) of one household, so any coarser split is a sum.
+GRID = "local_authority_and_advocate"
+
+
+def group_expression(group: str | None, to_household: str) -> Any:
+    """The SQL expression a report splits by: a path from the household (`group`), the grid,
+    or one group, "all"."""
+    if group == GRID:
+        return Concat(
+            F(to_household + "local_authority__code"),
+            Value(":"),
+            Cast(F(to_household + "advocate_id"), output_field=CharField()),
+        )
+    return F(to_household + group) if group else Value("all")

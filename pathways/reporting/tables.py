@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from pathways.budgets.models import Category, Entry
@@ -29,7 +29,14 @@ from pathways.households.codes import AgeBand, ReferralSource, SupportNeed, Time
 from pathways.outcomes.models import Outcome
 from pathways.programmes.definition import TARGET_MEASURES
 from pathways.reporting import disclosure, readings
-from pathways.reporting.scope import NOT_KNOWN, Scope, participants, started, with_facts
+from pathways.reporting.scope import (
+    NOT_KNOWN,
+    Scope,
+    group_expression,
+    participants,
+    started,
+    with_facts,
+)
 
 NOT_KNOWN_LABEL = "Not known"
 AGE_BANDS = [*AgeBand.values, NOT_KNOWN]
@@ -222,7 +229,7 @@ def performance_by(scope: Scope, group: str | None = None) -> dict[Any, dict[str
     household, e.g. "local_authority__code", "advocate_id"; None: one group, "all")."""
 
     def grp(prefix: str) -> Any:
-        return F(prefix + group) if group else Value("all")
+        return group_expression(group, prefix)
 
     out: dict[Any, dict[str, int]] = {}
 
@@ -248,6 +255,23 @@ def performance_by(scope: Scope, group: str | None = None) -> dict[Any, dict[str
     for key, found in readings.improvement_and_positive(scope, positive, group).items():
         put(key, "significant_improvement", found["significant"])
         put(key, "positive_outcomes", found["positive"])
+    return out
+
+
+def rollup(found: dict[Any, dict[str, int]], part: int | None) -> dict[Any, dict[str, int]]:
+    """Grid figures (keys "CODE:advocate id") summed by local authority (`part` 0), advocate
+    (1) or into one group, "all" (None): each household is in one cell of the grid."""
+    out: dict[Any, dict[str, int]] = {}
+    for key, measures in found.items():
+        code, _, advocate = str(key).partition(":")
+        into = (
+            "all"
+            if part is None
+            else (code if part == 0 else (int(advocate) if advocate else None))
+        )
+        total = out.setdefault(into, dict.fromkeys(measures, 0))
+        for name, value in measures.items():
+            total[name] += value
     return out
 
 
@@ -303,8 +327,13 @@ COUNT, PERCENT, TARGET = (
 )
 
 
-def performance(scope: Scope) -> Table:
-    found = performance_by(scope).get("all") or dict.fromkeys(PERFORMANCE + ["job_households"], 0)
+EMPTY = dict.fromkeys(PERFORMANCE + ["job_households"], 0)
+
+
+def performance(scope: Scope, found: dict[str, int] | None = None) -> Table:
+    """Table 1. `found`: the measures already counted (the dashboard counts once for all)."""
+    if found is None:
+        found = performance_by(scope).get("all") or EMPTY
     return Table(
         "performance",
         TITLES["performance"],
@@ -321,19 +350,19 @@ def performance(scope: Scope) -> Table:
     )
 
 
-def by_area(scope: Scope) -> Table:
+def by_area(scope: Scope, found: dict[Any, dict[str, int]] | None = None) -> Table:
     from pathways.areas.models import LocalAuthority
 
-    found = performance_by(scope, "local_authority__code")
+    if found is None:
+        found = performance_by(scope, "local_authority__code")
     areas = LocalAuthority.objects.filter(
         Q(programmes=scope.programme) | Q(code__in=list(found))
     ).distinct()
     if scope.area is not None:
         areas = areas.filter(pk=scope.area.pk)
     rows: list[Row] = []
-    empty = dict.fromkeys(PERFORMANCE + ["job_households"], 0)
     for area in areas.order_by("name"):
-        for row in _performance_rows(scope, found.get(area.code, empty), targets=False):
+        for row in _performance_rows(scope, found.get(area.code, EMPTY), targets=False):
             row.key = f"{area.code}:{row.key}"
             row.label = f"{area.name}: {row.label}"
             rows.append(row)

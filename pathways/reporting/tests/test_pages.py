@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -160,3 +161,33 @@ def test_a_target_is_on_track_at_risk_or_off_track_by_its_trajectory() -> None:
     assert status_of(99, 100, start=start, by=by, on=dt.date(2019, 6, 1))[0] == MISSED
     # A rate is held to the target itself.
     assert status_of(15.0, 15, start=start, by=by, on=halfway, rate=True) == (ON_TRACK, 15.0)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_once_and_agrees_with_the_tables(tiny: Tiny) -> None:
+    from pathways.households.models import Household
+    from pathways.reporting.dashboard import dashboard
+    from pathways.reporting.scope import make_scope
+    from pathways.reporting.tables import by_area, figures, performance
+
+    scope = make_scope(tiny.world.hiw, Household.objects.all(), date_to=dt.date(2018, 12, 31))
+    board = dashboard(scope, trend_from=None, with_advocates=True)
+    assert board.performance == figures(performance(scope), False)
+    side_by_side = {
+        (code, row["label"]): cell["count"]
+        for row in board.areas["rows"]
+        for (code, _), cell in zip(board.areas["areas"], row["cells"], strict=True)
+    }
+    table = figures(by_area(scope), False)
+    assert {
+        (r["key"].split(":")[0], r["label"].split(": ", 1)[1]): r["count"] for r in table["rows"]
+    } == side_by_side
+    by_advocate = {a["name"]: (a["started"], a["positive_outcomes"]) for a in board.advocates}
+
+    def name(user: Any) -> str:
+        return user.get_full_name() or user.username
+
+    # advocate-k: H1 and the back-dated H6 (H5 starts later); advocate-k2: H2; advocate-l: H3.
+    assert by_advocate[name(tiny.world.advocate_k)] == (2, 1)
+    assert by_advocate[name(tiny.world.advocate_l)] == (1, 0)
+    assert sum(started for started, _ in by_advocate.values()) == 4
