@@ -10,6 +10,7 @@ from pathways.core.api import DocsView, SchemaView
 from pathways.households.api import HouseholdViewSet, PersonViewSet, ReferralViewSet
 from pathways.outcomes.api import OutcomeViewSet, SpellViewSet
 from pathways.programmes.api import ProgrammeViewSet
+from pathways.reporting.api import ReportView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -45,6 +46,7 @@ urlpatterns = [
     path("organisations/", include("pathways.organisations.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
+    path("api/reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -17,6 +17,7 @@ class ReportFilterForm(forms.Form):
     date_from = DateField(what="the start of the trend", required=False, label="Monthly trend from")
     local_authority = forms.ChoiceField(label="Local authority", required=False)
     # Managers only: a narrower slice, or a preview of the published figures.
+    team = forms.ChoiceField(label="Team", required=False)
     advocate = forms.ChoiceField(label="Advocate", required=False)
     published = forms.BooleanField(
         label="Show published figures (disclosure control)", required=False
@@ -25,7 +26,7 @@ class ReportFilterForm(forms.Form):
     age_band = forms.ChoiceField(label="Age band", required=False)
     support_need = forms.ChoiceField(label="Support need", required=False)
 
-    EXACT_ONLY = ("advocate", "published", "gender", "age_band", "support_need")
+    EXACT_ONLY = ("team", "advocate", "published", "gender", "age_band", "support_need")
 
     def __init__(
         self,
@@ -48,6 +49,11 @@ class ReportFilterForm(forms.Form):
         self.fields["advocate"].choices = [("", "All")] + [
             (pk, user.get_full_name() or user.username) for pk, user in self.advocates.items()
         ]
+        teams = {str(user.team_id): user.team for user in advocates if user.team_id}
+        self.teams = teams
+        self.fields["team"].choices = [("", "All")] + sorted(
+            ((pk, str(team)) for pk, team in teams.items()), key=lambda choice: choice[1]
+        )
         self.fields["gender"].choices = [("", "All"), *Gender.choices]
         self.fields["age_band"].choices = [("", "All"), *AgeBand.choices]
         self.fields["support_need"].choices = [("", "All"), *SupportNeed.choices]

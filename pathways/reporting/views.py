@@ -57,6 +57,7 @@ def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFi
             area=services.area_called(programme, area_code) if area_code else None,
             published=bool(found.get("published")),
             advocate=form.advocates.get(found.get("advocate") or ""),
+            team=form.teams.get(found.get("team") or ""),
             subgroup=Subgroup(
                 found.get("gender", ""), found.get("age_band", ""), found.get("support_need", "")
             ),

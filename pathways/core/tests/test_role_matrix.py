@@ -195,6 +195,10 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         ),
         ("/api/programmes/", expect(set(ROLES) - {"administrator"})),
         ("/api/audit-events/", expect(PMS | {"administrator"})),
+        (
+            f"/api/reports/age-profile/?programme={hiw}",
+            expect(REPORT_READERS - {"win_manager"}, hidden={"win_manager"}),
+        ),
         ("/api/me/", expect(set(ROLES))),
         ("/api/schema/", expect(set(ROLES))),
     ]

@@ -191,3 +191,53 @@ def test_the_dashboard_counts_once_and_agrees_with_the_tables(tiny: Tiny) -> Non
     assert by_advocate[name(tiny.world.advocate_k)] == (2, 1)
     assert by_advocate[name(tiny.world.advocate_l)] == (1, 0)
     assert sum(started for started, _ in by_advocate.values()) == 4
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_command_lines_figures(tiny: Tiny, signed_in) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "report",
+        "by-area",
+        "--programme",
+        HIW,
+        "--to",
+        "2018-12-31",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    client = signed_in(tiny.world.programme_manager)
+    response = client.get(f"/api/reports/by-area/?programme={HIW}&to=2018-12-31")
+    assert response.status_code == 200
+    assert response.json() == json.loads(out.getvalue())
+    assert AuditEvent.objects.filter(verb="report.downloaded", data__via="api").exists()
+    # A funder asking for exact figures gets published ones.
+    funder = signed_in(tiny.world.funder).get(
+        f"/api/reports/by-area/?programme={HIW}&to=2018-12-31"
+    )
+    assert funder.json()["published"] is True
+    bad = client.get(f"/api/reports/by-area/?programme={HIW}&to=31/12/2018")
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["detail"]
+    assert (
+        signed_in(tiny.world.win_manager).get(f"/api/reports/by-area/?programme={HIW}").status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_a_manager_narrows_to_a_team(tiny: Tiny, signed_in) -> None:
+    from pathways.organisations.models import Team
+
+    team = Team.objects.create(organisation=tiny.world.knowsley, name="North Huyton")
+    tiny.world.advocate_k.team = team
+    tiny.world.advocate_k.save()
+    page = signed_in(tiny.world.manager_k).get(table_url("performance", f"&team={team.pk}"))
+    text = page.content.decode()
+    assert "Households into Work</strong>: all local authorities, North Huyton" in text
+    assert "Base: 2 households started" in text  # H1 and H6, advocate-k's
