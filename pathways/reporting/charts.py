@@ -18,7 +18,7 @@ from django.utils.html import escape
 from pathways.reporting.tables import Table
 
 WIDTH = 680
-LABEL_WIDTH = 300
+LABEL_WIDTH = 330
 BAR_HEIGHT = 20
 GAP = 8
 TOP = 8
@@ -51,7 +51,7 @@ def _unit_text(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def chart_of(table: Table, shown: dict[str, Any]) -> Chart | None:
+def chart_of(table: Table, shown: dict[str, Any]) -> Chart:
     """What a table's chart draws: its percentages where it has them, else its counts (money for
     the budget; started households for the by-area table; moved-up shares for the star)."""
     rows = shown["rows"]
@@ -127,7 +127,7 @@ def svg(chart: Chart) -> str:
     for i, bar in enumerate(chart.bars):
         y = TOP + i * (BAR_HEIGHT + GAP)
         middle = y + BAR_HEIGHT / 2 + 4
-        label = bar.label if len(bar.label) <= 44 else bar.label[:43] + "…"
+        label = bar.label if len(bar.label) <= 44 else bar.label[:43] + "…"  # whole in <desc>
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{middle:.1f}" text-anchor="end" fill="{TEXT}">'
             f"{escape(label)}</text>"
@@ -138,10 +138,12 @@ def svg(chart: Chart) -> str:
             )
         else:
             width = max(bar.value * scale, 1 if bar.value else 0)
+            # The value beside the bar, clear of the target's mark.
+            beside = max(width, (bar.target or 0) * scale)
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" '
                 f'fill="{BLUE}"/>'
-                f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{middle:.1f}" fill="{TEXT}">'
+                f'<text x="{LABEL_WIDTH + beside + 6:.1f}" y="{middle:.1f}" fill="{TEXT}">'
                 f"{escape(_unit_text(bar.value, chart.unit))}</text>"
             )
         if bar.target is not None and scale:
@@ -154,6 +156,10 @@ def svg(chart: Chart) -> str:
     return "".join(parts)
 
 
-def table_svg(table: Table, shown: dict[str, Any]) -> str:
-    chart = chart_of(table, shown)
-    return svg(chart) if chart else ""
+def figure(chart: Chart) -> dict[str, str]:
+    """A chart for a page: its visible caption and its SVG."""
+    return {"title": chart.title, "svg": svg(chart)}
+
+
+def table_figure(table: Table, shown: dict[str, Any]) -> dict[str, str]:
+    return figure(chart_of(table, shown))

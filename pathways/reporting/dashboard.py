@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from pathways.accounts.models import User
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
-from pathways.reporting.charts import Bar, Chart, svg
+from pathways.reporting.charts import Bar, Chart, figure
 from pathways.reporting.scope import GRID, Scope, started
 from pathways.reporting.tables import (
     EMPTY,
@@ -183,12 +183,17 @@ def monthly_trend(scope: Scope, date_from: dt.date) -> dict[str, Any]:
     return {"columns": TREND, "rows": rows}
 
 
-def trend_charts(trend: dict[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for key, label in trend["columns"]:
-        bars = [Bar(f"{row['month']:%b %Y}", row[key]) for row in trend["rows"]]
-        out.append((label, svg(Chart(f"{label} by month", "", bars))))
-    return out
+def trend_charts(trend: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        figure(
+            Chart(
+                f"{label} by month",
+                "",
+                [Bar(f"{row['month']:%b %Y}", row[key]) for row in trend["rows"]],
+            )
+        )
+        for key, label in trend["columns"]
+    ]
 
 
 # --- side by side -------------------------------------------------------------------------------
@@ -247,16 +252,16 @@ class Dashboard:
     scope: Scope
     performance: dict[str, Any]
     targets: list[TargetStatus]
-    target_chart: str
+    target_chart: dict[str, str]
     trend: dict[str, Any]
-    trend_charts: list[tuple[str, str]]
+    trend_charts: list[dict[str, str]]
     areas: dict[str, Any]
-    area_chart: str
+    area_chart: dict[str, str]
     advocates: list[dict[str, Any]] | None
 
 
 def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool) -> Dashboard:
-    from pathways.reporting.charts import table_svg
+    from pathways.reporting.charts import table_figure
     from pathways.reporting.tables import by_area
 
     # One count over the grid of local authority and advocate, summed three ways.
@@ -264,7 +269,7 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
     table = performance(scope, rollup(grid, None).get("all", EMPTY))
     shown = figures(table, scope.published)
     targets = target_statuses(scope, shown)
-    target_chart = svg(
+    target_chart = figure(
         Chart(
             "Current position against the trajectory (% of where we should be by now)",
             "%",
@@ -291,6 +296,6 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
         trend=trend,
         trend_charts=trend_charts(trend),
         areas=areas_side_by_side(area_shown),
-        area_chart=table_svg(area_table, area_shown),
+        area_chart=table_figure(area_table, area_shown),
         advocates=advocates_view(rollup(grid, 1)) if with_advocates else None,
     )

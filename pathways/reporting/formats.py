@@ -318,7 +318,7 @@ def as_pdf(shown_list: list[Shown], *, pack: bool) -> bytes:
                 for row in shown.figures["rows"]
             ],
             "base": shown.figures["base"],
-            "chart": charts.table_svg(shown.table, shown.figures),
+            "chart": charts.table_figure(shown.table, shown.figures),
             "status": status_line(shown),
         }
         for shown in shown_list

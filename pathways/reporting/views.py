@@ -17,7 +17,7 @@ from pathways.households.selectors import advocates_managed_by
 from pathways.programmes.selectors import programmes_for
 from pathways.reporting import dashboard as dashboards
 from pathways.reporting import formats, services
-from pathways.reporting.charts import table_svg
+from pathways.reporting.charts import table_figure
 from pathways.reporting.forms import ReportFilterForm
 from pathways.reporting.scope import ReportError, Scope, Subgroup
 from pathways.reporting.tables import TABLES, TITLES, build, figures
@@ -115,7 +115,7 @@ def table(request: HttpRequest, name: str) -> HttpResponse:
                 for row in shown["rows"]
             ],
             base=shown["base"],
-            chart=table_svg(built, shown),
+            chart=table_figure(built, shown),
             status=formats.status_line(formats.Shown(built, shown)),
             downloads=_downloads(request, name, scope),
             query=request.GET.urlencode(),
