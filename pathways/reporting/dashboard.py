@@ -5,7 +5,9 @@ dashboard and the pack never disagree.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +183,16 @@ def monthly_trend(scope: Scope, date_from: dt.date) -> dict[str, Any]:
             values = {key: disclosure.count(n, rule) for key, n in values.items()}
         rows.append({"month": month, **values})
     return {"columns": TREND, "rows": rows}
+
+
+def trend_as_csv(trend: dict[str, Any]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["month", *[key for key, _ in trend["columns"]]])
+    for row in trend["rows"]:
+        cells = ["[c]" if row[key] is None else row[key] for key, _ in trend["columns"]]
+        writer.writerow([f"{row['month']:%Y-%m}", *cells])
+    return out.getvalue().encode("utf-8")
 
 
 def trend_charts(trend: dict[str, Any]) -> list[dict[str, str]]:

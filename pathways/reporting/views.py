@@ -145,3 +145,21 @@ def download(request: HttpRequest, name: str, form: str) -> HttpResponse:
         f'attachment; filename="{formats.file_name(scope, name, form)}"'
     )
     return response
+
+
+@roles(*READERS)
+def trend_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's monthly trend as CSV (published for funders and evaluators)."""
+    filters, scope = _filters(request)
+    if scope is None:
+        return render(request, "reporting/dashboard.html", {"form": filters}, status=400)
+    trend = dashboards.monthly_trend(
+        scope, dashboards.trend_start(scope, filters.cleaned_data.get("date_from"))
+    )
+    content = dashboards.trend_as_csv(trend)
+    services.record_download(request.user, scope, "trend", "csv", via="web")
+    response = HttpResponse(content, content_type=formats.MEDIA_TYPES["csv"])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{formats.file_name(scope, "trend", "csv")}"'
+    )
+    return response

@@ -167,6 +167,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 reverse("reporting:dashboard"),
                 reverse("reporting:table", args=["age-profile"]),
                 reverse("reporting:download", args=["age-profile", "csv"]),
+                reverse("reporting:trend-csv"),
             )
         ),
         *(

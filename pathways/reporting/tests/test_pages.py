@@ -241,3 +241,25 @@ def test_a_manager_narrows_to_a_team(tiny: Tiny, signed_in) -> None:
     text = page.content.decode()
     assert "Households into Work</strong>: all local authorities, North Huyton" in text
     assert "Base: 2 households started" in text  # H1 and H6, advocate-k's
+
+
+@pytest.mark.django_db
+def test_the_monthly_trend_downloads_by_each_records_own_month(tiny: Tiny, signed_in) -> None:
+    client = signed_in(tiny.world.programme_manager)
+    response = client.get(
+        reverse("reporting:trend-csv")
+        + f"?programme={HIW}&{AS_AT}&date_from_0=1&date_from_1=4&date_from_2=2018"
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "month,starts,activities,improvements,job_outcomes"
+    by_month = {line.split(",")[0]: line.split(",")[1:] for line in lines[1:]}
+    assert len(by_month) == 9  # April to December 2018
+    # H1-H3 started in April, the back-dated H6 in May; Cal's activities in May; Ann's job
+    # outcome on 17 May and her improvement on 19 June.
+    assert by_month["2018-04"] == ["3", "0", "0", "0"]
+    assert by_month["2018-05"] == ["1", "3", "0", "1"]
+    assert by_month["2018-06"] == ["0", "0", "1", "0"]
+    funder = signed_in(tiny.world.funder).get(
+        reverse("reporting:trend-csv") + f"?programme={HIW}&{AS_AT}"
+    )
+    assert "[c]" in funder.content.decode()
