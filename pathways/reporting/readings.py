@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.outcomes.models import Outcome, PointChange, ReadingSpan
 from pathways.outcomes.rules import Measures
-from pathways.reporting.scope import Scope, group_expression, participants
+from pathways.reporting.scope import Scope, group_expression, participants, started
 
 # Outcomes that still hold (not withdrawn).
 HOLDING = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
@@ -116,7 +116,30 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
     settled = Q(kept_span()) & ~Q(later_reading(scope, instrument))
     grp = _group(group, "household__")
     live = participants(scope).exclude(settled).order_by().values("id", "household_id", grp=grp)
-    kept = participants(scope).filter(settled).order_by().values("id", "household_id", grp=grp)
+    if scope.subgroup:
+        kept = (
+            participants(scope)
+            .filter(settled)
+            .order_by()
+            .values("household_id", grp=grp, member=F("id"))
+        )
+    else:
+        # Spans are kept for participants only: read from them, not from everyone.
+        kept = (
+            ReadingSpan.objects.filter(household__in=started(scope))
+            .exclude(
+                Exists(
+                    Reading.objects.filter(
+                        person=OuterRef("person_id"),
+                        superseded=False,
+                        instrument_id=instrument,
+                        date__gt=scope.date_to,
+                    )
+                )
+            )
+            .order_by()
+            .values("household_id", grp=grp, member=F("person_id"))
+        )
     live_sql, live_params = sql_of(live)
     kept_sql, kept_params = sql_of(kept)
     reading, score = Reading._meta.db_table, Score._meta.db_table
@@ -145,7 +168,7 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         " SELECT person_id, household_id, grp, first_id, latest_id, days FROM live_pairs"
         " UNION ALL SELECT sp.person_id, k.household_id, k.grp, sp.first_reading_id,"
         "  sp.latest_reading_id, " + _days_between("sp.latest_date", "sp.first_date") + ""
-        " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
+        " FROM " + span + " sp JOIN kept k ON k.member = sp.person_id"
         "), "
         "gains_live AS ("
         " SELECT p.person_id, p.household_id, p.grp, p.days, s1.point_id,"
@@ -164,7 +187,7 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         " UNION ALL SELECT sp.person_id, k.household_id, k.grp,"
         "  " + _days_between("sp.latest_date", "sp.first_date") + ","
         "  pc.point_id, pc.first_value, pc.latest_value"
-        " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
+        " FROM " + span + " sp JOIN kept k ON k.member = sp.person_id"
         " JOIN " + change + " pc ON pc.span_id = sp.id"
         " WHERE pc.point_id IN (" + placeholders + ")"
         "), "
@@ -177,7 +200,7 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         " UNION ALL SELECT sp.person_id, k.household_id, k.grp, sp.points_up,"
         "  CASE WHEN " + _days_between("sp.latest_date", "sp.first_date") + " >= %s"
         "   AND (sp.total_gain >= %s OR sp.best_gain >= %s) THEN 1 ELSE 0 END"
-        " FROM " + span + " sp JOIN kept k ON k.id = sp.person_id"
+        " FROM " + span + " sp JOIN kept k ON k.member = sp.person_id"
         ") "
     )
     measures = Measures.of(scope.programme.measures or {})
@@ -254,33 +277,29 @@ def distance_travelled(scope: Scope) -> dict[str, Any]:
     rows = fetch(
         found.sql + "SELECT 'base', 0, 0, COUNT(*), 0, 0 FROM pairs"
         " UNION ALL SELECT 'anywhere', 0, 0, COUNT(*), 0, 0 FROM improved WHERE points_up > 0"
-        " UNION ALL SELECT 'point', point_id, 0, COUNT(*), SUM(first_value), SUM(latest_value)"
-        " FROM gains GROUP BY point_id"
-        " UNION ALL SELECT 'up', point_id, 0, COUNT(*), 0, 0 FROM gains"
-        " WHERE latest_value > first_value GROUP BY point_id"
-        " UNION ALL SELECT 'step', point_id, first_value, COUNT(*), 0, 0 FROM gains"
-        " GROUP BY point_id, first_value",
+        " UNION ALL SELECT 'step', point_id, first_value, COUNT(*), SUM(latest_value),"
+        " SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END)"
+        " FROM gains GROUP BY point_id, first_value",
         found.params,
     )
     people = anywhere = 0
     by_point: dict[int, dict[str, Any]] = {}
-
-    def point(pk: int) -> dict[str, Any]:
-        return by_point.setdefault(
-            pk, {"people": 0, "first_sum": 0, "latest_sum": 0, "moved_up": 0, "steps": {}}
-        )
-
-    for tag, pk, value, n, first, latest in rows:
+    # One pass over the points: by point and first score, how many, the sum of their latest
+    # scores and how many moved up; a point's figures are the sums over its first scores.
+    for tag, pk, value, n, latest, up in rows:
         if tag == "base":
             people = int(n)
         elif tag == "anywhere":
             anywhere = int(n)
-        elif tag == "point":
-            point(pk).update(people=int(n), first_sum=int(first or 0), latest_sum=int(latest or 0))
-        elif tag == "up":
-            point(pk)["moved_up"] = int(n)
         else:
-            point(pk)["steps"][int(value)] = int(n)
+            point = by_point.setdefault(
+                pk, {"people": 0, "first_sum": 0, "latest_sum": 0, "moved_up": 0, "steps": {}}
+            )
+            point["people"] += int(n)
+            point["first_sum"] += int(value) * int(n)
+            point["latest_sum"] += int(latest or 0)
+            point["moved_up"] += int(up or 0)
+            point["steps"][int(value)] = int(n)
     return {
         "people": people,
         "moved_up_anywhere": anywhere,

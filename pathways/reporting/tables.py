@@ -203,11 +203,10 @@ HOLDING = readings.HOLDING
 
 def outcomes_by(scope: Scope, kinds: list[str]) -> QuerySet[Outcome]:
     """The kept outcomes of these kinds, still holding, achieved on or before the report date,
-    of participants of the scope's started households."""
-    people = participants(scope, subgroup=False).values("id")
+    of the scope's started households. The engine keeps outcomes of participants only and
+    withdraws them when someone stops taking part, so a holding outcome is a participant's."""
     return Outcome.objects.filter(
         household__in=started(scope),
-        person__in=people,
         kind__in=kinds,
         status__in=HOLDING,
         achieved_on__lte=scope.date_to,

@@ -291,3 +291,25 @@ def test_the_age_band_is_the_age_in_whole_years_on_the_start_date(
         world.hiw, Household.objects.filter(pk=world.household_k.pk), date_to=REPORT_DATE
     )
     assert {row.key for row in build("age-profile", scope).rows if row.count} == {band}
+
+
+@pytest.mark.django_db
+def test_distance_travelled_for_a_subgroup(tiny: Tiny) -> None:
+    from pathways.reporting.scope import Subgroup
+
+    def base(**subgroup: str) -> int:
+        scope = make_scope(
+            tiny.world.hiw,
+            Household.objects.all(),
+            date_to=REPORT_DATE,
+            subgroup=Subgroup(**subgroup),
+        )
+        return build("distance-travelled", scope).base
+
+    assert base() == 1
+    assert base(gender="female") == 1  # Ann
+    assert base(gender="male") == 0  # Cal has one reading
+    assert base(support_need="carer") == 1
+    assert base(support_need="lone_parent") == 0
+    assert base(age_band="26-35") == 1
+    assert base(age_band="16-25") == 0
