@@ -25,7 +25,13 @@ from django.db.models.functions import Coalesce
 from pathways.budgets.models import Category, Entry
 from pathways.budgets.selectors import spend_by_category, spend_totals
 from pathways.casework.models import Activity
-from pathways.households.codes import AgeBand, ReferralSource, SupportNeed, TimeSinceWork
+from pathways.households.codes import (
+    AgeBand,
+    MemberRole,
+    ReferralSource,
+    SupportNeed,
+    TimeSinceWork,
+)
 from pathways.outcomes.models import Outcome
 from pathways.programmes.definition import TARGET_MEASURES
 from pathways.reporting import disclosure, readings
@@ -497,11 +503,16 @@ def support_needs(scope: Scope) -> Table:
 
 
 def _completed_activities(scope: Scope) -> QuerySet[Activity]:
-    return Activity.objects.filter(
-        person__in=participants(scope, subgroup=False).values("id"),
-        status=Activity.Status.COMPLETED,
-        completed_date__isnull=False,
-        completed_date__lte=scope.date_to,
+    """Activities of participants (programmes.md), completed on or before the report date."""
+    return (
+        Activity.objects.filter(
+            person__household__in=started(scope),
+            status=Activity.Status.COMPLETED,
+            completed_date__isnull=False,
+            completed_date__lte=scope.date_to,
+        )
+        .exclude(person__role=MemberRole.CHILD)
+        .exclude(person__participant=False)
     )
 
 
