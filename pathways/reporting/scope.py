@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     CharField,
     F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -24,7 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields import TextField
-from django.db.models.functions import Cast, Concat, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, Concat
 
 from pathways.households.codes import AgeBand, MemberRole
 from pathways.households.models import Household, Person
@@ -123,14 +124,29 @@ def started(scope: Scope) -> QuerySet[Household]:
     return scope.households.filter(start_date__isnull=False, start_date__lte=scope.date_to)
 
 
+class DateNumber(Func):
+    """A date as the whole number YYYYMMDD, by each database's own function (Django's
+    ExtractYear on SQLite calls back into Python for every row: 11 s at 200,000 people)."""
+
+    output_field = IntegerField()
+    arity = 1
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Each % doubled twice: once for the template, once for the query's parameters.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(strftime('%%%%Y%%%%m%%%%d', %(expressions)s) AS INTEGER)",
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(to_char(%(expressions)s, 'YYYYMMDD') AS INTEGER)"
+        )
+
+
 def _yyyymmdd(field_name: str) -> Any:
-    """A date as the whole number YYYYMMDD. Each part is cast to an integer: PostgreSQL's
-    EXTRACT gives a numeric, whose division would not truncate (and a cast would round)."""
-
-    def part(extract: Any) -> Any:
-        return Cast(extract(field_name), output_field=IntegerField())
-
-    return part(ExtractYear) * 10000 + part(ExtractMonth) * 100 + part(ExtractDay)
+    return DateNumber(field_name)
 
 
 # The age band at the household's start, from `age_band` or else the date of birth, in SQL:
