@@ -164,17 +164,25 @@ def monthly_trend(scope: Scope, date_from: dt.date) -> dict[str, Any]:
             _completed_activities(scope).filter(completed_date__gte=date_from),
             "completed_date",
         ),
-        "improvements": _by_month(
-            outcomes_by(scope, [Outcome.Kind.SIGNIFICANT_IMPROVEMENT]).filter(
-                achieved_on__gte=date_from
-            ),
-            "achieved_on",
-        ),
-        "job_outcomes": _by_month(
-            outcomes_by(scope, [Outcome.Kind.JOB_OUTCOME]).filter(achieved_on__gte=date_from),
-            "achieved_on",
-        ),
+        "improvements": {},
+        "job_outcomes": {},
     }
+    # Both outcomes in one query, by kind and month (the outcomes as kept today, each in the
+    # month of its own date).
+    kinds = {
+        Outcome.Kind.SIGNIFICANT_IMPROVEMENT: "improvements",
+        Outcome.Kind.JOB_OUTCOME: "job_outcomes",
+    }
+    for kind, month, n in (
+        outcomes_by(scope, list(kinds))
+        .filter(achieved_on__gte=date_from)
+        .order_by()
+        .annotate(month=TruncMonth("achieved_on"))
+        .values("kind", "month")
+        .annotate(n=Count("id"))
+        .values_list("kind", "month", "n")
+    ):
+        found[kinds[kind]][month.date() if isinstance(month, dt.datetime) else month] = n
     rule = scope.rule
     rows = []
     for month in months(date_from, scope.date_to):
