@@ -54,6 +54,20 @@ def count(value: int, rule: DisclosureRule = ONS_10_5) -> int | None:
     return max(rounded, -(-rule.smallest // rule.round_to) * rule.round_to)
 
 
+def exact_percent(part: int, whole: int) -> float | None:
+    """programmes.md: a percentage half-up to one decimal place; none where there is no base."""
+    if whole <= 0:
+        return None
+    return float((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def exact_average(total: Decimal | int, people: int) -> Decimal | None:
+    """An average to one decimal place, half-up; none where nobody stands behind it."""
+    if people <= 0:
+        return None
+    return (Decimal(total) / Decimal(people)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def percent(part: int, base: int, rule: DisclosureRule = ONS_10_5) -> float | None:
     """`part` as a published percentage of `base`: worked out from the published part and base,
     to one decimal place; hidden (None) where the part is suppressed or there is no base.
@@ -66,16 +80,14 @@ def percent(part: int, base: int, rule: DisclosureRule = ONS_10_5) -> float | No
     part_shown, base_shown = count(part, rule), count(base, rule)
     if part_shown is None or not base_shown:
         return None
-    return float(
-        (Decimal(100 * part_shown) / Decimal(base_shown)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    )
+    return exact_percent(part_shown, base_shown)
 
 
 def average(total: Decimal | int, people: int, rule: DisclosureRule = ONS_10_5) -> Decimal | None:
     """An average over `people`, hidden where fewer than `fewest_for_average` stand behind it."""
     if people < rule.fewest_for_average:
         return None
-    return (Decimal(total) / Decimal(people)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return exact_average(total, people)
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,9 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
-from pathways.outcomes.models import Outcome, PointChange, ReadingSpan
+from pathways.outcomes.models import PointChange, ReadingSpan
 from pathways.outcomes.rules import Measures
 from pathways.reporting.scope import Scope, group_expression, participants, started
-
-# Outcomes that still hold (not withdrawn).
-HOLDING = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
 
 
 def sql_of(queryset: QuerySet) -> tuple[str, tuple[Any, ...]]:

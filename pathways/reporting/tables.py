@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -33,6 +33,7 @@ from pathways.households.codes import (
     TimeSinceWork,
 )
 from pathways.outcomes.models import Outcome
+from pathways.outcomes.services import ACTIVE
 from pathways.programmes.definition import TARGET_MEASURES
 from pathways.reporting import disclosure, readings
 from pathways.reporting.scope import (
@@ -63,11 +64,7 @@ TITLES = {
 }
 
 
-def percent(part: int, whole: int) -> float | None:
-    """programmes.md: half-up to one decimal place; none where there is no base."""
-    if whole <= 0:
-        return None
-    return float((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+percent = disclosure.exact_percent
 
 
 @dataclass
@@ -150,11 +147,7 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
             if published:
                 shown = disclosure.average(total, people, rule)
             else:
-                shown = (
-                    (Decimal(total) / Decimal(people)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-                    if people
-                    else None
-                )
+                shown = disclosure.exact_average(total, people)
             out[name] = None if shown is None else float(shown)
             if shown is None and people:
                 withheld.append(name)
@@ -204,8 +197,6 @@ def _target_value(scope: Scope, measure: str) -> int | None:
 
 # --- the measures, by group --------------------------------------------------------------------
 
-HOLDING = readings.HOLDING
-
 
 def outcomes_by(scope: Scope, kinds: list[str]) -> QuerySet[Outcome]:
     """The kept outcomes of these kinds, still holding, achieved on or before the report date,
@@ -214,7 +205,7 @@ def outcomes_by(scope: Scope, kinds: list[str]) -> QuerySet[Outcome]:
     return Outcome.objects.filter(
         household__in=started(scope),
         kind__in=kinds,
-        status__in=HOLDING,
+        status__in=ACTIVE,
         achieved_on__lte=scope.date_to,
     )
 
