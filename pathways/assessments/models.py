@@ -95,7 +95,9 @@ class Reading(models.Model):
     class Meta:
         ordering = ["person", "date", "id"]
         indexes = [
-            models.Index(fields=["person", "superseded", "date"], name="reading_person_date_idx")
+            models.Index(fields=["person", "superseded", "date"], name="reading_person_date_idx"),
+            # Reports as at a date look for readings after it: few or none, found at once.
+            models.Index(fields=["date"], name="reading_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -97,6 +97,20 @@ def later_reading(scope: Scope, instrument: int) -> Exists:
     )
 
 
+# A kept span's columns as `pairs` reads them (its name in the CTE: the span's field), carried
+# in the `kept` CTE itself, so the spans are read once.
+SPAN_COLUMNS = {
+    "span": "id",
+    "first_id": "first_reading_id",
+    "latest_id": "latest_reading_id",
+    "first_on": "first_date",
+    "latest_on": "latest_date",
+    "rises": "points_up",
+    "gain": "total_gain",
+    "best": "best_gain",
+}
+
+
 def kept_span() -> Exists:
     return Exists(ReadingSpan.objects.filter(person=OuterRef("pk")))
 
@@ -118,7 +132,12 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
             participants(scope)
             .filter(settled)
             .order_by()
-            .values("household_id", grp=grp, member=F("id"))
+            .values(
+                "household_id",
+                grp=grp,
+                member=F("id"),
+                **{name: F(f"reading_span__{field}") for name, field in SPAN_COLUMNS.items()},
+            )
         )
     else:
         # Spans are kept for participants only: read from them, not from everyone.
@@ -135,12 +154,17 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
                 )
             )
             .order_by()
-            .values("household_id", grp=grp, member=F("person_id"))
+            .values(
+                "household_id",
+                grp=grp,
+                member=F("person_id"),
+                **{name: F(field) for name, field in SPAN_COLUMNS.items()},
+            )
         )
     live_sql, live_params = sql_of(live)
     kept_sql, kept_params = sql_of(kept)
     reading, score = Reading._meta.db_table, Score._meta.db_table
-    span, change = ReadingSpan._meta.db_table, PointChange._meta.db_table
+    change = PointChange._meta.db_table
     point_ids = [p.pk for p in points] or [0]
     placeholders = ", ".join(["%s"] * len(point_ids))
     sql = (
@@ -163,9 +187,8 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         "), "
         "pairs AS ("
         " SELECT person_id, household_id, grp, first_id, latest_id, days FROM live_pairs"
-        " UNION ALL SELECT sp.person_id, k.household_id, k.grp, sp.first_reading_id,"
-        "  sp.latest_reading_id, " + _days_between("sp.latest_date", "sp.first_date") + ""
-        " FROM " + span + " sp JOIN kept k ON k.member = sp.person_id"
+        " UNION ALL SELECT k.member, k.household_id, k.grp, k.first_id, k.latest_id,"
+        "  " + _days_between("k.latest_on", "k.first_on") + " FROM kept k"
         "), "
         "gains_live AS ("
         " SELECT p.person_id, p.household_id, p.grp, p.days, s1.point_id,"
@@ -181,11 +204,10 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         "gains AS ("
         " SELECT person_id, household_id, grp, days, point_id, first_value, latest_value"
         " FROM gains_live"
-        " UNION ALL SELECT sp.person_id, k.household_id, k.grp,"
-        "  " + _days_between("sp.latest_date", "sp.first_date") + ","
+        " UNION ALL SELECT k.member, k.household_id, k.grp,"
+        "  " + _days_between("k.latest_on", "k.first_on") + ","
         "  pc.point_id, pc.first_value, pc.latest_value"
-        " FROM " + span + " sp JOIN kept k ON k.member = sp.person_id"
-        " JOIN " + change + " pc ON pc.span_id = sp.id"
+        " FROM kept k JOIN " + change + " pc ON pc.span_id = k.span"
         " WHERE pc.point_id IN (" + placeholders + ")"
         "), "
         "improved AS ("
@@ -194,10 +216,10 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
         "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
         " FROM gains_live GROUP BY person_id, household_id, grp"
-        " UNION ALL SELECT sp.person_id, k.household_id, k.grp, sp.points_up,"
-        "  CASE WHEN " + _days_between("sp.latest_date", "sp.first_date") + " >= %s"
-        "   AND (sp.total_gain >= %s OR sp.best_gain >= %s) THEN 1 ELSE 0 END"
-        " FROM " + span + " sp JOIN kept k ON k.member = sp.person_id"
+        " UNION ALL SELECT k.member, k.household_id, k.grp, k.rises,"
+        "  CASE WHEN " + _days_between("k.latest_on", "k.first_on") + " >= %s"
+        "   AND (k.gain >= %s OR k.best >= %s) THEN 1 ELSE 0 END"
+        " FROM kept k"
         ") "
     )
     measures = Measures.of(scope.programme.measures or {})
@@ -244,26 +266,39 @@ def improvement_by_group(scope: Scope, group: str | None = None) -> dict[Any, di
     }
 
 
-def improvement_and_positive(
-    scope: Scope, outcome_households: QuerySet, group: str | None = None
-) -> dict[Any, dict[str, int]]:
-    """For each group, in one statement: households with a significant improvement as of the
-    report date, and households with a positive outcome — that, or (from `outcome_households`:
-    household_id, grp) an activity completed or a job outcome."""
-    found = pairs(scope, group)
-    other_sql, other_params = sql_of(outcome_households.order_by())
+def household_measures(scope: Scope, homes: QuerySet, held: QuerySet) -> dict[Any, dict[str, int]]:
+    """The performance measures of each group of households, in one statement: `homes` (id,
+    grp) the households started; `held` (household_id, activity, jobs) those with an outcome
+    of a completed activity or a job; significant improvements as of the report date from the
+    readings. Counted a household at a time, so a household's group is looked up once and a
+    household counts once in each measure."""
+    found = pairs(scope)
+    homes_sql, homes_params = sql_of(homes.order_by())
+    held_sql, held_params = sql_of(held.order_by())
     rows = fetch(
-        found.sql + ", positive AS (SELECT household_id, grp FROM improved WHERE significant = 1"
-        " UNION " + other_sql + ")"
-        " SELECT grp, 'significant', COUNT(DISTINCT household_id) FROM improved"
-        " WHERE significant = 1 GROUP BY grp"
-        " UNION ALL SELECT grp, 'positive', COUNT(*) FROM positive GROUP BY grp",
-        found.params + other_params,
+        found.sql + ", homes AS (" + homes_sql + "), held AS (" + held_sql + "),"
+        " improved_homes AS (SELECT DISTINCT household_id FROM improved WHERE significant = 1)"
+        " SELECT h.grp, COUNT(*),"
+        " COUNT(CASE WHEN o.activity > 0 THEN 1 END),"
+        " COALESCE(SUM(o.jobs), 0),"
+        " COUNT(CASE WHEN o.jobs > 0 THEN 1 END),"
+        " COUNT(i.household_id),"
+        " COUNT(CASE WHEN i.household_id IS NOT NULL OR o.household_id IS NOT NULL THEN 1 END)"
+        " FROM homes h LEFT JOIN improved_homes i ON i.household_id = h.id"
+        " LEFT JOIN held o ON o.household_id = h.id GROUP BY h.grp",
+        found.params + homes_params + held_params,
     )
-    out: dict[Any, dict[str, int]] = {}
-    for grp, measure, n in rows:
-        out.setdefault(grp, {"significant": 0, "positive": 0})[measure] = int(n)
-    return out
+    return {
+        grp: {
+            "started": int(begun),
+            "completed_activity": int(activity),
+            "job_outcomes": int(jobs),
+            "job_households": int(job_households),
+            "significant_improvement": int(significant),
+            "positive_outcomes": int(positive),
+        }
+        for grp, begun, activity, jobs, job_households, significant, positive in rows
+    }
 
 
 def distance_travelled(scope: Scope) -> dict[str, Any]:

@@ -227,31 +227,16 @@ def performance_by(scope: Scope, group: str | None = None) -> dict[Any, dict[str
     def grp(prefix: str) -> Any:
         return group_expression(group, prefix)
 
-    out: dict[Any, dict[str, int]] = {}
-
-    def put(key: Any, measure: str, value: int) -> None:
-        out.setdefault(key, dict.fromkeys(PERFORMANCE + ["job_households"], 0))[measure] = value
-
-    for row in started(scope).order_by().values(g=grp("")).annotate(n=Count("id")):
-        put(row["g"], "started", row["n"])
-    kinds = outcomes_by(scope, [Outcome.Kind.COMPLETED_ACTIVITY, Outcome.Kind.JOB_OUTCOME])
-    for row in (
-        kinds.order_by()
-        .values(g=grp("household__"))
+    homes = started(scope).values("id", grp=grp(""))
+    held = (
+        outcomes_by(scope, [Outcome.Kind.COMPLETED_ACTIVITY, Outcome.Kind.JOB_OUTCOME])
+        .values("household_id")
         .annotate(
-            activity=Count("household", distinct=True, filter=Q(kind="completed_activity")),
-            jobs=Count("id", filter=Q(kind="job_outcome")),
-            job_households=Count("household", distinct=True, filter=Q(kind="job_outcome")),
+            activity=Count("id", filter=Q(kind=Outcome.Kind.COMPLETED_ACTIVITY)),
+            jobs=Count("id", filter=Q(kind=Outcome.Kind.JOB_OUTCOME)),
         )
-    ):
-        put(row["g"], "completed_activity", row["activity"])
-        put(row["g"], "job_outcomes", row["jobs"])
-        put(row["g"], "job_households", row["job_households"])
-    positive = kinds.values("household_id", grp=grp("household__"))
-    for key, found in readings.improvement_and_positive(scope, positive, group).items():
-        put(key, "significant_improvement", found["significant"])
-        put(key, "positive_outcomes", found["positive"])
-    return out
+    )
+    return readings.household_measures(scope, homes, held)
 
 
 def rollup(found: dict[Any, dict[str, int]], part: int | None) -> dict[Any, dict[str, int]]:
