@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.outcomes.models import PointChange, ReadingSpan
@@ -115,6 +115,27 @@ def kept_span() -> Exists:
     return Exists(ReadingSpan.objects.filter(person=OuterRef("pk")))
 
 
+def kept_spans(scope: Scope, instrument: int) -> QuerySet[ReadingSpan]:
+    """The kept reading spans that hold as at the report date: of the scope's participants
+    (spans are kept for participants only, so a whole programme's are read without the
+    people), less anyone with a reading after the report date."""
+    spans = (
+        ReadingSpan.objects.filter(person__in=participants(scope))
+        if scope.subgroup
+        else ReadingSpan.objects.filter(household__in=started(scope))
+    )
+    return spans.exclude(
+        Exists(
+            Reading.objects.filter(
+                person=OuterRef("person_id"),
+                superseded=False,
+                instrument_id=instrument,
+                date__gt=scope.date_to,
+            )
+        )
+    )
+
+
 def pairs(scope: Scope, group: str | None = None) -> Pairs:
     """The readings measures' CTEs, `group` a path from the household to split by.
 
@@ -127,40 +148,16 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
     settled = Q(kept_span()) & ~Q(later_reading(scope, instrument))
     grp = _group(group, "household__")
     live = participants(scope).exclude(settled).order_by().values("id", "household_id", grp=grp)
-    if scope.subgroup:
-        kept = (
-            participants(scope)
-            .filter(settled)
-            .order_by()
-            .values(
-                "household_id",
-                grp=grp,
-                member=F("id"),
-                **{name: F(f"reading_span__{field}") for name, field in SPAN_COLUMNS.items()},
-            )
+    kept = (
+        kept_spans(scope, instrument)
+        .order_by()
+        .values(
+            "household_id",
+            grp=grp,
+            member=F("person_id"),
+            **{name: F(field) for name, field in SPAN_COLUMNS.items()},
         )
-    else:
-        # Spans are kept for participants only: read from them, not from everyone.
-        kept = (
-            ReadingSpan.objects.filter(household__in=started(scope))
-            .exclude(
-                Exists(
-                    Reading.objects.filter(
-                        person=OuterRef("person_id"),
-                        superseded=False,
-                        instrument_id=instrument,
-                        date__gt=scope.date_to,
-                    )
-                )
-            )
-            .order_by()
-            .values(
-                "household_id",
-                grp=grp,
-                member=F("person_id"),
-                **{name: F(field) for name, field in SPAN_COLUMNS.items()},
-            )
-        )
+    )
     live_sql, live_params = sql_of(live)
     kept_sql, kept_params = sql_of(kept)
     reading, score = Reading._meta.db_table, Score._meta.db_table
@@ -210,12 +207,15 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         " FROM kept k JOIN " + change + " pc ON pc.span_id = k.span"
         " WHERE pc.point_id IN (" + placeholders + ")"
         "), "
-        "improved AS ("
+        "improved_live AS ("
         " SELECT person_id, household_id, grp,"
         "  SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END) AS points_up,"
         "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
         "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
         " FROM gains_live GROUP BY person_id, household_id, grp"
+        "), "
+        "improved AS ("
+        " SELECT person_id, household_id, grp, points_up, significant FROM improved_live"
         " UNION ALL SELECT k.member, k.household_id, k.grp, k.rises,"
         "  CASE WHEN " + _days_between("k.latest_on", "k.first_on") + " >= %s"
         "   AND (k.gain >= %s OR k.best >= %s) THEN 1 ELSE 0 END"
@@ -303,26 +303,44 @@ def household_measures(scope: Scope, homes: QuerySet, held: QuerySet) -> dict[An
 
 def distance_travelled(scope: Scope) -> dict[str, Any]:
     """Per point: people, the first-reading step counts, the sums of first and latest scores and
-    how many moved up; and how many people moved up on at least one point, of `people`. One
-    statement: its parts are tagged rows of a UNION ALL."""
+    how many moved up; and how many people moved up on at least one point, of `people`. The
+    people worked out from their readings in one statement (its parts tagged rows of a UNION
+    ALL); those with a kept span in two plain queries of the spans, which the database can
+    spread over its workers."""
     found = pairs(scope)
     rows = fetch(
-        found.sql + "SELECT 'base', 0, 0, COUNT(*), 0, 0 FROM pairs"
-        " UNION ALL SELECT 'anywhere', 0, 0, COUNT(*), 0, 0 FROM improved WHERE points_up > 0"
+        found.sql + "SELECT 'base', 0, 0, COUNT(*), 0, 0 FROM live_pairs"
+        " UNION ALL SELECT 'anywhere', 0, 0, COUNT(*), 0, 0 FROM improved_live"
+        " WHERE points_up > 0"
         " UNION ALL SELECT 'step', point_id, first_value, COUNT(*), SUM(latest_value),"
         " SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END)"
-        " FROM gains GROUP BY point_id, first_value",
+        " FROM gains_live GROUP BY point_id, first_value",
         found.params,
     )
+    spans = kept_spans(scope, found.points[0].instrument_id if found.points else 0)
+    kept = spans.aggregate(n=Count("id"), anywhere=Count("id", filter=Q(points_up__gt=0)))
+    rows += [("base", 0, 0, kept["n"], 0, 0), ("anywhere", 0, 0, kept["anywhere"], 0, 0)]
+    rows += [
+        ("step", *step)
+        for step in PointChange.objects.filter(span__in=spans, point__in=found.points)
+        .order_by()
+        .values("point_id", "first_value")
+        .annotate(
+            n=Count("id"),
+            latest=Sum("latest_value"),
+            up=Count("id", filter=Q(latest_value__gt=F("first_value"))),
+        )
+        .values_list("point_id", "first_value", "n", "latest", "up")
+    ]
     people = anywhere = 0
     by_point: dict[int, dict[str, Any]] = {}
     # One pass over the points: by point and first score, how many, the sum of their latest
     # scores and how many moved up; a point's figures are the sums over its first scores.
     for tag, pk, value, n, latest, up in rows:
         if tag == "base":
-            people = int(n)
+            people += int(n)
         elif tag == "anywhere":
-            anywhere = int(n)
+            anywhere += int(n)
         else:
             point = by_point.setdefault(
                 pk, {"people": 0, "first_sum": 0, "latest_sum": 0, "moved_up": 0, "steps": {}}
@@ -331,7 +349,7 @@ def distance_travelled(scope: Scope) -> dict[str, Any]:
             point["first_sum"] += int(value) * int(n)
             point["latest_sum"] += int(latest or 0)
             point["moved_up"] += int(up or 0)
-            point["steps"][int(value)] = int(n)
+            point["steps"][int(value)] = point["steps"].get(int(value), 0) + int(n)
     return {
         "people": people,
         "moved_up_anywhere": anywhere,
