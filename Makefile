@@ -31,6 +31,7 @@ install: $(VENV)/.installed node_modules/.installed build/static/pathways.css
 run: install
 	PATHWAYS_SECURE=false $(BIN)/pathways migrate --no-input -v 0
 	PATHWAYS_SECURE=false $(BIN)/pathways collectstatic --no-input -v 0
+	PATHWAYS_SECURE=false $(BIN)/pathways areas load-shipped
 	PATHWAYS_SECURE=false $(BIN)/pathways demo
 	PATHWAYS_SECURE=false $(BIN)/pathways run --host $(HOST) --port $(PORT)
 
