@@ -6,6 +6,8 @@
     pathways areas load-lookup FILE                  LSOA → ward → local authority lookup
     pathways areas load-indicator FILE --name N --date D [--kind K] [--column C] [--title T]
     pathways areas load-postcodes FILE               ONS postcode directory extract (pcds, lsoa11/21)
+    pathways areas hotspots --area CODE --indicator CODE [--top N|all] [--at-least X]
+                            [--most-deprived PCT] [--date D] [--format json|csv|text]
 
 Each load is all or nothing, and loading the same file twice changes nothing.
 """
@@ -13,12 +15,13 @@ Each load is all or nothing, and loading the same file twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.areas import loaders
+from pathways.areas import hotspots, loaders
 from pathways.audit import services as audit
 
 FILE_LOADS = {
@@ -27,6 +30,18 @@ FILE_LOADS = {
     "load-lookup": loaders.load_lookup,
     "load-postcodes": loaders.load_postcodes,
 }
+
+
+def _decimal(text: str | None, option: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip().rstrip("%"))
+    except InvalidOperation:
+        raise CommandError(f"{option} {text!r} is not a number") from None
+    if not value.is_finite():
+        raise CommandError(f"{option} {text!r} is not a number")
+    return value
 
 
 def _date(text: str) -> dt.date:
@@ -54,9 +69,23 @@ class Command(BaseCommand):
         )
         indicator.add_argument("--column", default="value", help="The column of values")
         indicator.add_argument("--title", default="", help="A readable name")
+        spots = actions.add_parser("hotspots", help="An area's LSOAs ranked by an indicator")
+        spots.add_argument("--area", required=True, help="E08000011, a ward, LSOA or neighbourhood")
+        spots.add_argument("--indicator", required=True, help="e.g. employment_rank")
+        spots.add_argument("--top", default="10", help="How many (a number, or all)")
+        spots.add_argument("--date", help="Values on or before this date (default: the latest)")
+        spots.add_argument("--at-least", help="Only values at least this (e.g. 0.25)")
+        spots.add_argument("--at-most", help="Only values at most this")
+        spots.add_argument(
+            "--most-deprived", help="Only LSOAs in the most deprived N%% nationally (1, 5, 10)"
+        )
+        spots.add_argument("--format", default="text", choices=sorted(hotspots.FORMATS))
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action == "hotspots":
+            self._hotspots(options)
+            return
         try:
             if action == "load-shipped":
                 done = loaders.load_shipped()
@@ -78,6 +107,24 @@ class Command(BaseCommand):
                 data={loaded.what: loaded.counts for loaded in done},
                 target_label=", ".join(loaded.what for loaded in done),
             )
+
+    def _hotspots(self, options: dict[str, Any]) -> None:
+        top = options["top"].strip().lower()
+        if top != "all" and not top.isdigit():
+            raise CommandError(f"--top {options['top']!r} is not a number (or all)")
+        try:
+            ranking = hotspots.rank_lsoas(
+                hotspots.find_area(options["area"]),
+                hotspots.find_indicator(options["indicator"]),
+                top=None if top == "all" else int(top),
+                date=_date(options["date"]) if options["date"] else None,
+                at_least=_decimal(options["at_least"], "--at-least"),
+                at_most=_decimal(options["at_most"], "--at-most"),
+                most_deprived_percent=_decimal(options["most_deprived"], "--most-deprived"),
+            )
+        except hotspots.AreaError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(hotspots.FORMATS[options["format"]](ranking), ending="")
 
     def _load_file(self, action: str, options: dict[str, Any]) -> loaders.Loaded:
         path: Path = options["file"]
