@@ -23,6 +23,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from pathways.accounts.models import Role, User
+from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.assessments.models import Instrument, Reading, Score
 from pathways.audit import services as audit
 from pathways.budgets.imports import ENTRY_COLUMNS
@@ -36,6 +37,7 @@ from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
 from pathways.households import rules
 from pathways.households.models import Consent, Household, Person, TimelineEntry
+from pathways.households.services import place_in_lsoa
 from pathways.organisations.models import Organisation
 from pathways.outcomes.models import EmploymentSpell
 from pathways.programmes.models import Programme
@@ -172,6 +174,7 @@ class _Writer:
         self.instruments = {i.code: i for i in Instrument.objects.prefetch_related("points")}
         self.points = {i.pk: list(i.points.all()) for i in self.instruments.values()}
         self.household_ids: dict[str, int] = {}  # ref -> id
+        self.places: dict[str, str] = {}  # postcode key -> LSOA code, for the chunk in hand
         self.household_programme: dict[int, Programme] = {}
         self.person_ids: dict[str, int] = {}
         self.person_household: dict[int, int] = {}
@@ -226,6 +229,11 @@ class _Writer:
         for line, cells in chunk:
             values = _values(schema.HOUSEHOLDS, cells)
             by_programme[values["programme"]].append((line, cells, values))
+        # Where the chunk's postcodes lie, looked up once (households.csv's postcode is there
+        # only to place the household in its LSOA).
+        self.places = lsoas_for_postcodes(
+            rules.postcode_key(cells.get("postcode", "")) for _line, cells in chunk
+        )
         for code, rows in by_programme.items():
             programme = self.programmes[code]
             existing = {
@@ -340,6 +348,11 @@ class _Writer:
             council = self.councils.get(household.local_authority_id)
             household.organisation_id = council.pk if council else None
         household.postcode_key = rules.postcode_key(household.postcode)
+        place_in_lsoa(
+            household,
+            moved=changed is not None and "postcode" in changed and "lsoa" not in changed,
+            places=self.places,
+        )
         if changed is not None and not {"start_date", "end_date"} & changed:
             return
         if household.end_date:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role, User
 from pathways.areas.models import LocalAuthority
+from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.audit import services as audit
 from pathways.households import rules, signals
 from pathways.households.codes import ADULT_ROLES
@@ -341,6 +342,7 @@ def record_referral(
         **{k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS},
     )
     new.postcode_key = rules.postcode_key(new.postcode)
+    place_in_lsoa(new)
     new.save()
     if not reference:
         new.reference = f"{reference_prefix(programme)}-{new.pk:06d}"
@@ -622,15 +624,55 @@ def _describe(changes: dict[str, Any], labels: Mapping[str, str]) -> str:
 
 
 @transaction.atomic
+def place_in_lsoa(
+    household: Household, *, moved: bool = False, places: Mapping[str, str] | None = None
+) -> None:
+    """Put the household in the LSOA its postcode lies in (the loaded postcode directory), if
+    no LSOA was given; after a move (`moved`: the postcode changed, the LSOA was not given),
+    in the new one, or in none if the directory does not know the new postcode — the old LSOA
+    is no longer where the household lives. `places`: postcode keys already looked up."""
+    if household.lsoa and not moved:
+        return
+    key = household.postcode_key
+    if places is None:
+        places = lsoas_for_postcodes([key]) if key else {}
+    household.lsoa = places.get(key, "" if moved else household.lsoa)
+
+
+@transaction.atomic
+def place_unplaced_households(*, actor: Any = None) -> int:
+    """Every household with no LSOA whose postcode the postcode directory now knows, placed
+    (after loading a directory). Returns how many; audited as one event."""
+    unplaced = Household.objects.filter(lsoa="").exclude(postcode_key="")
+    placed = 0
+    keys = list(unplaced.values_list("postcode_key", flat=True).distinct())
+    for start in range(0, len(keys), 2000):
+        places = lsoas_for_postcodes(keys[start : start + 2000])
+        for key, code in places.items():
+            placed += unplaced.filter(postcode_key=key).update(lsoa=code)
+    if placed:
+        audit.record(
+            actor=actor,
+            verb="household.placed",
+            data={"households": placed},
+            target_label=f"{placed} households placed in their LSOA by postcode",
+        )
+    return placed
+
+
 def update_household(*, actor: Any, household: Household, changes: Mapping[str, Any]) -> Household:
     """Change the household's own facts (address, bands, tenure…); re-check eligibility if
     where it lives changed."""
     fields = _clean_address(dict(changes))
     before = _snapshot(household, HOUSEHOLD_FIELDS)
+    # The form sends the LSOA back as it was: only a different one counts as given.
+    lsoa_given = "lsoa" in fields and (fields["lsoa"] or "") != household.lsoa
     for name, value in fields.items():
         if name in HOUSEHOLD_FIELDS:
             setattr(household, name, value)
+    moved = rules.postcode_key(household.postcode) != household.postcode_key
     household.postcode_key = rules.postcode_key(household.postcode)
+    place_in_lsoa(household, moved=moved and not lsoa_given)
     after = _snapshot(household, HOUSEHOLD_FIELDS)
     diff = audit.changes(before, after)
     if not diff:
@@ -906,7 +948,8 @@ def create_household(*, actor: Any, members: list[dict[str, Any]], **fields: Any
     importer call the referral and enrolment functions instead)."""
     household = Household.objects.create(**fields)
     household.postcode_key = rules.postcode_key(household.postcode)
-    household.save(update_fields=["postcode_key"])
+    place_in_lsoa(household)
+    household.save(update_fields=["postcode_key", "lsoa"])
     _create_people(household, members)
     audit.record(
         actor=actor,

@@ -6,6 +6,7 @@
     pathways areas load-lookup FILE                  LSOA → ward → local authority lookup
     pathways areas load-indicator FILE --name N --date D [--kind K] [--column C] [--title T]
     pathways areas load-postcodes FILE               ONS postcode directory extract (pcds, lsoa11/21)
+    pathways areas place-households                  households with no LSOA, placed by postcode
     pathways areas hotspots --area CODE --indicator CODE [--top N|all] [--at-least X]
                             [--most-deprived PCT] [--date D] [--format json|csv|text]
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("load-shipped", help="The Liverpool City Region files in the package")
+        actions.add_parser(
+            "place-households", help="Place households with no LSOA by their postcode"
+        )
         for name in FILE_LOADS:
             action = actions.add_parser(name, help=FILE_LOADS[name].__doc__.split("\n")[0])
             action.add_argument("file", type=Path)
@@ -85,6 +89,11 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "hotspots":
             self._hotspots(options)
+            return
+        if action == "place-households":
+            from pathways.households.services import place_unplaced_households
+
+            self.stdout.write(f"{place_unplaced_households():,} households placed in their LSOA")
             return
         try:
             if action == "load-shipped":
