@@ -7,6 +7,7 @@
     pathways areas load-indicator FILE --name N --date D [--kind K] [--column C] [--title T]
     pathways areas load-postcodes FILE               ONS postcode directory extract (pcds, lsoa11/21)
     pathways areas place-households                  households with no LSOA, placed by postcode
+    pathways areas reach --programme CODE --area CODE [--to D] [--top N] [--publish]
     pathways areas hotspots --area CODE --indicator CODE [--top N|all] [--at-least X]
                             [--most-deprived PCT] [--date D] [--format json|csv|text]
 
@@ -84,11 +85,23 @@ class Command(BaseCommand):
             "--most-deprived", help="Only LSOAs in the most deprived N%% nationally (1, 5, 10)"
         )
         spots.add_argument("--format", default="text", choices=sorted(hotspots.FORMATS))
+        reach = actions.add_parser(
+            "reach",
+            help="Need against reach for every LSOA of an area (CSV, most under-served first)",
+        )
+        reach.add_argument("--programme", required=True)
+        reach.add_argument("--area", required=True, help="E08000011, a ward or a neighbourhood")
+        reach.add_argument("--to", help="Report date (default: today)")
+        reach.add_argument("--top", type=int, help="Only the first N")
+        reach.add_argument("--publish", action="store_true", help="The programme's disclosure rule")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "hotspots":
             self._hotspots(options)
+            return
+        if action == "reach":
+            self._reach(options)
             return
         if action == "place-households":
             from pathways.households.services import place_unplaced_households
@@ -134,6 +147,26 @@ class Command(BaseCommand):
         except hotspots.AreaError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(hotspots.FORMATS[options["format"]](ranking), ending="")
+
+    def _reach(self, options: dict[str, Any]) -> None:
+        from django.utils import timezone
+
+        from pathways.households.models import Household
+        from pathways.reporting import reach, services
+        from pathways.reporting.scope import ReportError, make_scope
+
+        try:
+            programme = services.programme_called(options["programme"])
+            scope = make_scope(
+                programme,
+                Household.objects.all(),
+                date_to=services.parse_date(options["to"], "--to") or timezone.localdate(),
+                published=options["publish"],
+            )
+            found = reach.need_and_reach(scope, hotspots.find_area(options["area"]))
+        except (ReportError, hotspots.AreaError) as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(reach.as_csv(found, options["top"]), ending="")
 
     def _load_file(self, action: str, options: dict[str, Any]) -> loaders.Loaded:
         path: Path = options["file"]
