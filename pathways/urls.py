@@ -45,6 +45,7 @@ urlpatterns = [
     path("exchange/", include("pathways.exchange.urls")),
     path("organisations/", include("pathways.organisations.urls")),
     path("reports/", include("pathways.reporting.urls")),
+    path("areas/", include("pathways.areas.urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

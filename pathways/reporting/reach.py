@@ -28,8 +28,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from pathways.areas.hotspots import Area, find_indicator, latest_date
-from pathways.areas.models import IndicatorValue
+from pathways.areas.hotspots import Area, latest_date
+from pathways.areas.models import Indicator, IndicatorValue
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
 from pathways.reporting.scope import Scope
@@ -77,12 +77,18 @@ def need_and_reach(scope: Scope, area: Area) -> NeedAndReach:
             "pk", "code", "name", "ward__name", "local_authority__name", "working_age"
         )
     )
-    rate = find_indicator(NEED_RATE)
-    on = latest_date(rate)
-    rates = dict(
-        IndicatorValue.objects.filter(
-            indicator=rate, date=on, lsoa__in=area.lsoas.values("pk")
-        ).values_list("lsoa__code", "value")
+    # Without the employment rates loaded there is no need to set against, but the reach
+    # still counts.
+    rate = Indicator.objects.filter(code=NEED_RATE).first()
+    on = latest_date(rate) if rate and rate.values.exists() else None
+    rates = (
+        dict(
+            IndicatorValue.objects.filter(
+                indicator=rate, date=on, lsoa__in=area.lsoas.values("pk")
+            ).values_list("lsoa__code", "value")
+        )
+        if on
+        else {}
     )
     jobs = outcomes_by(scope, [Outcome.Kind.JOB_OUTCOME]).values("household_id")
     counted = {

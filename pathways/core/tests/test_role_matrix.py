@@ -181,6 +181,18 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 reverse("reporting:download", args=["pack", "xlsx"]),
             )
         ),
+        *(
+            (url, expect(REPORT_READERS))
+            for url in (
+                reverse("areas:explore"),
+                reverse("areas:reach"),
+                reverse("areas:profile", args=["E08000011"]),
+            )
+        ),
+        (
+            f"{reverse('areas:reach')}?programme={hiw}",
+            expect(REPORT_READERS - PMS | {"programme_manager"}, hidden={"win_manager"}),
+        ),
         (reverse("organisations:users"), expect({"administrator"})),
         (reverse("organisations:list"), expect({"administrator"})),
         (reverse("organisations:create"), expect({"administrator"})),

@@ -1,0 +1,115 @@
+"""The neighbourhood intelligence pages on the shipped real data: hotspots with their map and
+CSV, area profiles, need against reach; who may see what, and bad requests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pathways.areas import hotspots, loaders
+from pathways.audit.models import AuditEvent
+from pathways.conftest import World
+from pathways.households.models import Household
+
+KNOWSLEY, LIVERPOOL = "E08000011", "E08000012"
+
+
+@pytest.fixture
+def region(world: World) -> World:
+    loaders.load_shipped()
+    # The world's Knowsley households live in Knowsley 006A; Liverpool's in Liverpool 019C.
+    Household.objects.filter(organisation=world.knowsley).update(lsoa="E01006412")
+    Household.objects.filter(organisation=world.liverpool).update(lsoa="E01006547")
+    return world
+
+
+def test_hotspots_page_lists_the_top_lsoas_with_the_map_and_a_csv(region: World, signed_in) -> None:
+    client = signed_in(region.programme_manager)
+    query = f"area={KNOWSLEY}&indicator=employment_rank&top=5"
+    page = client.get(f"{reverse('areas:explore')}?{query}").content.decode()
+    expected = hotspots.rank_lsoas(
+        hotspots.find_area(KNOWSLEY), hotspots.find_indicator("employment_rank"), top=5
+    )
+    for spot in expected.hotspots:
+        assert f'href="/areas/{spot.code}/"' in page
+    assert page.count('class="map-lsoa') == 98
+    assert "The map's figures as a table" in page
+    response = client.get(f"{reverse('areas:hotspots-csv')}?{query}")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["code"] for r in rows] == [s.code for s in expected.hotspots]
+    assert AuditEvent.objects.filter(verb="areas.hotspots_downloaded").count() == 1
+
+
+def test_a_threshold_above_the_top_is_refused_with_a_message(region: World, signed_in) -> None:
+    client = signed_in(region.programme_manager)
+    response = client.get(
+        f"{reverse('areas:explore')}?area={KNOWSLEY}&indicator=employment_rate"
+        "&at_least=0.3&at_most=0.1"
+    )
+    assert "Enter a value at least as big" in response.content.decode()
+    response = client.get(f"{reverse('areas:hotspots-csv')}?area=E09999999&indicator=imd_rank")
+    assert response.status_code == 400
+
+
+def test_an_lsoa_profile_shows_its_ranks_its_ward_and_the_programme_there(
+    region: World, signed_in
+) -> None:
+    client = signed_in(region.manager_l)
+    page = client.get(reverse("areas:profile", args=["E01006547"])).content.decode()
+    assert "Liverpool 019C" in page
+    assert re.search(r"Index of Multiple Deprivation</th>\s*<td[^>]*>10</td>", page)
+    assert 'class="map-lsoa' in page  # on the map of its ward
+    # The Liverpool team's household there is counted; they see no other team's.
+    assert re.search(r"Households referred</th><td[^>]*>1</td>", page)
+    assert client.get(reverse("areas:profile", args=["E01099999"])).status_code == 404
+
+
+def test_a_local_authority_profile_shows_its_share_in_the_most_deprived_tenth(
+    region: World, signed_in
+) -> None:
+    client = signed_in(region.programme_manager)
+    page = client.get(reverse("areas:profile", args=[LIVERPOOL])).content.decode()
+    assert "48.7%" in page  # Liverpool's LSOAs in the most deprived 10% by the IMD
+    assert page.count('class="map-lsoa') == 298
+
+
+def test_a_profile_takes_as_many_queries_however_many_lsoas(region: World, signed_in) -> None:
+    client = signed_in(region.programme_manager)
+
+    def queries(code: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("areas:profile", args=[code])).status_code == 200
+        return len(captured)
+
+    assert queries("E06000006") == queries(LIVERPOOL)  # 79 LSOAs and 298
+
+
+def test_need_against_reach_counts_only_what_the_reader_may_count(region: World, signed_in) -> None:
+    def started_in_006a(user) -> str:
+        client = signed_in(user)
+        response = client.get(
+            f"{reverse('areas:reach-csv')}?programme=households-into-work&area={KNOWSLEY}"
+        )
+        assert response.status_code == 200
+        rows = {r["code"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+        return rows["E01006412"]["started"]
+
+    knowsley_started = Household.objects.filter(
+        organisation=region.knowsley, programme=region.hiw, start_date__isnull=False
+    ).count()
+    assert started_in_006a(region.manager_k) == str(knowsley_started)
+    assert started_in_006a(region.manager_l) == "0"  # another team's households are not theirs
+    assert started_in_006a(region.funder) == "[c]"  # published: fewer than 10 withheld
+    win = signed_in(region.win_manager)
+    assert win.get(f"{reverse('areas:reach')}?programme=households-into-work").status_code == 404
+    page = signed_in(region.programme_manager).get(
+        f"{reverse('areas:reach')}?programme=households-into-work&area=nowhere"
+    )
+    assert page.status_code == 400 and "is not an area Pathways knows" in page.content.decode()
