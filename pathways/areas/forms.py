@@ -57,3 +57,59 @@ class HotspotForm(forms.Form):
     def percent(self) -> Decimal | None:
         value = self.cleaned_data.get("most_deprived")
         return Decimal(value) if value else None
+
+
+class NeighbourhoodForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150)
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    codes = forms.CharField(
+        label="LSOA codes",
+        required=False,
+        help_text="Separated by commas, spaces or new lines, for example E01006412, E01006413",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    codes_file = forms.FileField(
+        label="Or a CSV file of LSOA codes",
+        required=False,
+        help_text="Any column of codes; other cells are passed over",
+    )
+    programme = forms.ChoiceField(label="Make it a programme's area", required=False)
+
+    MAX_FILE = 2 * 1024 * 1024
+
+    def __init__(self, *args: Any, programmes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programmes = {p.code: p for p in programmes}
+        if programmes:
+            self.fields["programme"].choices = [("", "No: a neighbourhood only")] + [
+                (p.code, p.name) for p in programmes
+            ]
+        else:
+            del self.fields["programme"]
+
+    def clean_codes_file(self) -> str:
+        upload = self.cleaned_data.get("codes_file")
+        if not upload:
+            return ""
+        if upload.size > self.MAX_FILE:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file must be text (CSV UTF-8): save it as 'CSV UTF-8' and try again"
+            ) from None
+
+    def all_codes(self) -> list[str]:
+        """The codes typed (each checked) and those found in the file (any cell that is an
+        LSOA code; headings and notes passed over)."""
+        from pathways.areas.loaders import LSOA_CODE
+        from pathways.areas.services import codes_in
+
+        typed = codes_in(self.cleaned_data.get("codes") or "")
+        found = [
+            c for c in codes_in(self.cleaned_data.get("codes_file") or "") if LSOA_CODE.match(c)
+        ]
+        return list(dict.fromkeys(typed + found))

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from pathways.areas.models import LocalAuthority
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from pathways.areas.loaders import LSOA_CODE
+from pathways.areas.models import LocalAuthority, Lsoa, Neighbourhood
+from pathways.audit import services as audit
 
 # The six Liverpool City Region authorities (ONS codes, 2019 names), as migration 0002 adds them.
 LIVERPOOL_CITY_REGION = {
@@ -23,3 +31,71 @@ def ensure_liverpool_city_region() -> list[LocalAuthority]:
         )[0]
         for code, name in LIVERPOOL_CITY_REGION.items()
     ]
+
+
+class NeighbourhoodError(ValueError):
+    """A neighbourhood that cannot be saved (the message says why)."""
+
+
+def codes_in(text: str) -> list[str]:
+    """LSOA codes from text a person pasted or a CSV's cells: separated by commas, spaces,
+    semicolons or lines; a header cell that is not a code ("LSOA11CD") is passed over."""
+    found = []
+    for token in re.split(r"[\s,;]+", text.upper()):
+        token = token.strip().strip('"')
+        if token and token not in found and not token.startswith("LSOA"):
+            found.append(token)
+    return found
+
+
+@transaction.atomic
+def save_neighbourhood(
+    *,
+    actor: Any,
+    name: str,
+    codes: list[str],
+    description: str = "",
+    programme: Any = None,
+) -> Neighbourhood:
+    """A named group of LSOAs (all known to Pathways), or a programme's chosen area when
+    `programme` is given (the actor must manage it). Audited."""
+    name = " ".join(name.split())
+    if not name:
+        raise NeighbourhoodError("Enter a name for the neighbourhood")
+    if not codes:
+        raise NeighbourhoodError("Choose or enter at least one LSOA")
+    bad = [c for c in codes if not LSOA_CODE.match(c)]
+    if bad:
+        raise NeighbourhoodError(f"These are not LSOA codes: {', '.join(bad[:10])}")
+    lsoas = list(Lsoa.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {lsoa.code for lsoa in lsoas})
+    if unknown:
+        raise NeighbourhoodError(
+            f"Pathways does not know these LSOAs (load their area data first): {', '.join(unknown[:10])}"
+        )
+    if programme is not None:
+        from pathways.programmes.selectors import managed_programmes
+
+        if not managed_programmes(actor).filter(pk=programme.pk).exists():
+            raise NeighbourhoodError("Only the programme's managers may set its area")
+    base = slugify(name)[:50] or "neighbourhood"
+    code, n = base, 1
+    while Neighbourhood.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    hood = Neighbourhood.objects.create(
+        code=code,
+        name=name,
+        description=description.strip(),
+        programme=programme,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    hood.lsoas.set(lsoas)
+    audit.record(
+        actor=actor,
+        verb="areas.neighbourhood_saved",
+        programme=programme,
+        data={"code": code, "lsoas": sorted(codes)},
+        target_label=f"Neighbourhood {name}",
+    )
+    return hood

@@ -9,17 +9,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.accounts.models import Role
 from pathways.areas import hotspots, maps
-from pathways.areas.forms import HotspotForm
+from pathways.areas.forms import HotspotForm, NeighbourhoodForm
 from pathways.areas.hotspots import AreaError, find_area, find_indicator
-from pathways.areas.models import Indicator, IndicatorValue, Lsoa
+from pathways.areas.models import Indicator, IndicatorValue, Lsoa, Neighbourhood
+from pathways.areas.services import NeighbourhoodError, save_neighbourhood
 from pathways.audit import services as audit
 from pathways.core.access import roles
-from pathways.programmes.selectors import programmes_for
+from pathways.programmes.selectors import managed_programmes, programmes_for
 from pathways.reporting import reach as reaching
 from pathways.reporting import services as reports
 from pathways.reporting.views import READERS
@@ -80,7 +82,12 @@ def explore(request: HttpRequest) -> HttpResponse:
     """Hotspots: an area's LSOAs ranked by an indicator, with the map of the whole area."""
     form = _hotspot_form(request)
     ranking = _ranking(form)
-    context: dict[str, Any] = {"form": form, "ranking": ranking, "query": request.GET.urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "ranking": ranking,
+        "query": request.GET.urlencode(),
+        "may_make": request.user.role in MAKERS,
+    }
     if ranking is not None:
         context["map"] = maps.indicator_map(ranking.area, ranking.indicator, href=_profile_url)
     return render(request, "areas/explore.html", context)
@@ -287,3 +294,47 @@ def reach_csv(request: HttpRequest) -> HttpResponse:
     return _csv_response(
         reaching.as_csv(found), f"need-and-reach-{found.scope.programme.code}-{found.area.code}.csv"
     )
+
+
+MAKERS = (Role.PROGRAMME_MANAGER, Role.TEAM_MANAGER)
+
+
+@roles(*READERS)
+def neighbourhoods(request: HttpRequest) -> HttpResponse:
+    found = Neighbourhood.objects.select_related("programme").order_by("name")
+    return render(
+        request,
+        "areas/neighbourhoods.html",
+        {
+            "neighbourhoods": [(hood, hood.lsoas.count()) for hood in found],
+            "may_make": request.user.role in MAKERS,
+        },
+    )
+
+
+@roles(*MAKERS)
+def new_neighbourhood(request: HttpRequest) -> HttpResponse:
+    """A neighbourhood from codes typed or uploaded, or from the hotspot list (its LSOAs sent
+    as `codes`); a programme manager may make it their programme's area."""
+    programmes = list(managed_programmes(request.user))
+    form = NeighbourhoodForm(
+        request.POST or None,
+        request.FILES or None,
+        programmes=programmes,
+        initial={"codes": request.GET.get("codes", ""), "name": request.GET.get("name", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            hood = save_neighbourhood(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                codes=form.all_codes(),
+                description=form.cleaned_data.get("description", ""),
+                programme=form.programmes.get(form.cleaned_data.get("programme") or ""),
+            )
+        except NeighbourhoodError as error:
+            form.add_error("codes", str(error))
+        else:
+            return redirect("areas:profile", code=hood.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "areas/new_neighbourhood.html", {"form": form}, status=status)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pathways.areas import hotspots, loaders
+from pathways.areas.models import Neighbourhood
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
 from pathways.households.models import Household
@@ -113,3 +114,87 @@ def test_need_against_reach_counts_only_what_the_reader_may_count(region: World,
         f"{reverse('areas:reach')}?programme=households-into-work&area=nowhere"
     )
     assert page.status_code == 400 and "is not an area Pathways knows" in page.content.decode()
+
+
+def test_a_programme_manager_saves_hotspots_as_the_programmes_area(
+    region: World, signed_in
+) -> None:
+    client = signed_in(region.programme_manager)
+    page = client.get(
+        f"{reverse('areas:explore')}?area={KNOWSLEY}&indicator=employment_rank&top=3"
+    ).content.decode()
+    link = re.search(r'href="(/areas/neighbourhoods/new/\?codes=[^"]+)"', page).group(1)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    top3 = [
+        s.code
+        for s in hotspots.rank_lsoas(
+            hotspots.find_area(KNOWSLEY), hotspots.find_indicator("employment_rank"), top=3
+        ).hotspots
+    ]
+    assert ",".join(top3) in form
+    response = client.post(
+        reverse("areas:new-neighbourhood"),
+        {"name": "Knowsley pilot", "codes": ",".join(top3), "programme": region.hiw.code},
+    )
+    hood = Neighbourhood.objects.get(name="Knowsley pilot")
+    assert response.status_code == 302 and response["Location"] == f"/areas/{hood.code}/"
+    assert hood.programme == region.hiw
+    assert sorted(hood.lsoas.values_list("code", flat=True)) == sorted(top3)
+    assert AuditEvent.objects.filter(verb="areas.neighbourhood_saved").count() == 1
+    # Usable wherever an area is: as the area of hotspots, and on its profile.
+    assert (
+        client.get(f"{reverse('areas:explore')}?area={hood.code}&indicator=imd_rank").status_code
+        == 200
+    )
+    assert client.get(reverse("areas:profile", args=[hood.code])).status_code == 200
+
+
+def test_a_team_manager_makes_a_neighbourhood_from_a_csv_of_codes(region: World, signed_in) -> None:
+    client = signed_in(region.manager_k)
+    upload = io.BytesIO(b"LSOA11CD,note\nE01006412,estate\nE01006413,estate\n")
+    upload.name = "estates.csv"
+    response = client.post(
+        reverse("areas:new-neighbourhood"), {"name": "Stockbridge estates", "codes_file": upload}
+    )
+    assert response.status_code == 302
+    hood = Neighbourhood.objects.get(name="Stockbridge estates")
+    assert sorted(hood.lsoas.values_list("code", flat=True)) == ["E01006412", "E01006413"]
+    assert hood.programme is None
+    # A team manager cannot make a programme's area: the choice is not offered, and a forged
+    # one is refused.
+    assert 'name="programme"' not in client.get(reverse("areas:new-neighbourhood")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        ("", "at least one LSOA"),
+        ("E01006412, nonsense", "not LSOA codes: NONSENSE"),
+        ("E01006412 E01099999", "does not know these LSOAs"),
+    ],
+)
+def test_a_bad_neighbourhood_is_refused_and_nothing_saved(
+    region: World, signed_in, codes: str, message: str
+) -> None:
+    client = signed_in(region.programme_manager)
+    response = client.post(reverse("areas:new-neighbourhood"), {"name": "Bad", "codes": codes})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Neighbourhood.objects.exists()
+
+
+def test_only_managers_make_neighbourhoods(region: World, signed_in) -> None:
+    for user in (region.evaluator, region.funder, region.advocate_k):
+        client = signed_in(user)
+        response = client.post(
+            reverse("areas:new-neighbourhood"), {"name": "Sneaky", "codes": "E01006412"}
+        )
+        assert response.status_code == 403
+    assert not Neighbourhood.objects.exists()
+    win = signed_in(region.win_manager)
+    response = win.post(
+        reverse("areas:new-neighbourhood"),
+        {"name": "Not yours", "codes": "E01006412", "programme": region.hiw.code},
+    )
+    assert response.status_code == 400  # not a programme they manage: not a choice
+    assert not Neighbourhood.objects.exists()

@@ -187,8 +187,10 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 reverse("areas:explore"),
                 reverse("areas:reach"),
                 reverse("areas:profile", args=["E08000011"]),
+                reverse("areas:neighbourhoods"),
             )
         ),
+        (reverse("areas:new-neighbourhood"), expect({"manager_k", "manager_l"} | PMS)),
         (
             f"{reverse('areas:reach')}?programme={hiw}",
             expect(REPORT_READERS - PMS | {"programme_manager"}, hidden={"win_manager"}),
