@@ -15,6 +15,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts.models import Role, User
+from pathways.areas.loaders import load_shipped
+from pathways.areas.models import Lsoa
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
 from pathways.core.demo_households import create_demo_households, create_demo_services
@@ -159,6 +161,8 @@ def create_demo(*, households: bool = True, generated: int = GENERATED) -> list[
         )
     authorities = ensure_liverpool_city_region()
     load_shipped_instruments()
+    if not Lsoa.objects.exists():  # `make run` loads them first; `pathways demo` alone too
+        load_shipped()
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(
             definition=programme_services.read_definition_file(path),

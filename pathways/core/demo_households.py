@@ -21,7 +21,12 @@ from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.budgets import services as budgets
 from pathways.casework import services as casework
-from pathways.exchange.generate import DISTRICTS, FAMILY, GIVEN  # invented names, real districts
+from pathways.exchange.generate import (  # invented names, real districts
+    DISTRICTS,
+    FAMILY,
+    GIVEN,
+    lsoas_by_need,
+)
 from pathways.households import services
 from pathways.households.codes import (
     DebtBand,
@@ -79,6 +84,16 @@ NEEDS = [
 def _postcode(rng: random.Random, code: str) -> str:
     district = rng.choice(DISTRICTS[code])
     return f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+
+
+def _lsoa(code: str, index: int) -> str:
+    """An LSOA of the authority, more likely where need is greater (its own random stream: the
+    rest of the demo is as it was)."""
+    weights = lsoas_by_need().get(code)
+    if not weights:
+        return ""
+    where = random.Random(f"demo:{index}:lsoa")  # noqa: S311 - invented demo data
+    return where.choices(list(weights), weights=list(weights.values()))[0]
 
 
 def _adult(
@@ -206,6 +221,7 @@ def _make(
             "address_line_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
             "town": TOWNS[la.code],
             "postcode": _postcode(rng, la.code),
+            "lsoa": _lsoa(la.code, index),
             "local_authority": la,
             "tenure": rng.choice(Tenure.values),
             "income_band": rng.choice(IncomeBand.values[:3]),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import random
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -236,6 +237,28 @@ def generate(out: Path, settings: Settings) -> dict[str, int]:
     return writer.rows
 
 
+@functools.cache
+def lsoas_by_need() -> dict[str, dict[str, float]]:
+    """Per local authority, its LSOAs weighted by need (working-age population × Employment
+    Domain rate), from the shipped Indices of Deprivation file: where the generated households
+    live, so that the most deprived neighbourhoods are referred most, as on the real programme."""
+    from pathways.areas.loaders import SHIPPED
+
+    found: dict[str, dict[str, float]] = {}
+    with (SHIPPED / "imd2019_lcr_lsoa.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            rate = row["derived_employment_rate_approx"]
+            working = row[
+                "Working age population 18-59/64: for use with Employment Deprivation Domain "
+                "(excluding prisoners)"
+            ]
+            if rate and working:
+                found.setdefault(row["Local Authority District code (2019)"], {})[
+                    row["LSOA code (2011)"]
+                ] = float(rate) * int(working)
+    return found
+
+
 def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index: int) -> None:
     ref = f"SYN-{index + 1:06d}"
     la = pick(rng, cohort.POPULATION)
@@ -257,13 +280,16 @@ def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index:
     advocates = (s.advocates or {}).get(la) or ()
     district = rng.choice(DISTRICTS[la])
     postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    # Its own random stream, so the rest of the bundle is as it was before households had LSOAs.
+    where = random.Random(f"{s.seed}:{index}:lsoa")  # noqa: S311 - invented data
+    lsoa = pick(where, lsoas_by_need()[la]) if lsoas_by_need().get(la) else ""
     w.row(
         "households.csv",
         [
             ref,
             s.programme,
             la,
-            "",
+            lsoa,
             postcode,
             pick(rng, cohort.REFERRAL_SOURCES),
             _iso(referral),

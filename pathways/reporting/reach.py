@@ -206,5 +206,5 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize() if value == value.to_integral() else value, "f")
+        return format(value.normalize(), "f")
     return value
