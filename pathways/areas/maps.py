@@ -153,10 +153,12 @@ def choropleth(
         if shape.href:
             path = f'<a href="{escape(shape.href)}" aria-label="{escape(label)}">{path}</a>'
         paths.append(path)
+    # A map of links is a group of them (an image may not hold interactive parts).
+    role = "group" if any(shape.href for shape in drawable) else "img"
     described = "; ".join(f"class {c.number}: {show(c.low)} to {show(c.high)}" for c in found)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'class="pathways-map" role="img" aria-labelledby="{map_id}-title {map_id}-desc" '
+        f'class="pathways-map" role="{role}" aria-labelledby="{map_id}-title {map_id}-desc" '
         f'id="{map_id}">'
         f'<title id="{map_id}-title">{escape(title)}</title>'
         f'<desc id="{map_id}-desc">{escape(f"{len(drawable)} LSOAs shaded by {measure}, darker is more deprived: {described}. The same figures are in the table with this map.")}</desc>'

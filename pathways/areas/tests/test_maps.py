@@ -28,7 +28,7 @@ def test_one_shape_per_lsoa_in_the_right_colour_class(
     where, what = find_area(area), find_indicator(indicator)
     drawn = maps.indicator_map(where, what, href=lambda code: f"/areas/{code}/")
     root = ET.fromstring(drawn["svg"])  # noqa: S314 - our own SVG
-    assert root.get("role") == "img"
+    assert root.get("role") == "group"  # of links; a map without links is an image
     assert root.find(f"{SVG}title").text.startswith(what.name)
     assert "LSOAs shaded by" in root.find(f"{SVG}desc").text
     paths = root.findall(f".//{SVG}path[@data-code]")
@@ -57,6 +57,13 @@ def test_one_shape_per_lsoa_in_the_right_colour_class(
     assert ordered == (sorted(ordered, reverse=True) if what.low_is_deprived else sorted(ordered))
     links = root.findall(f".//{SVG}a")
     assert len(links) == len(paths) and links[0].get("href").startswith("/areas/E01")
+
+
+def test_a_map_without_links_is_an_image(region: None) -> None:
+    drawn = maps.indicator_map(find_area("E05010946"), find_indicator("imd_rank"))
+    root = ET.fromstring(drawn["svg"])  # noqa: S314 - our own SVG
+    assert root.get("role") == "img"
+    assert not root.findall(f".//{SVG}a")
 
 
 def test_quantile_classes_keep_equal_values_together_and_use_the_palette() -> None:
