@@ -264,24 +264,7 @@ def reach(request: HttpRequest) -> HttpResponse:
     if found is not None:
         context["found"] = found
         context["rows"] = found.rows[:50]
-        boundaries = dict(found.area.lsoas.values_list("code", "boundary"))
-        shapes = [
-            maps.Shape(
-                row.code,
-                row.name,
-                boundaries.get(row.code),
-                row.started_per_1000_in_need,
-                _profile_url(row.code),
-            )
-            for row in found.rows
-        ]
-        context["map"] = maps.choropleth(
-            shapes,
-            title=f"Households started per 1,000 in need, {found.area.name}",
-            measure="households started per 1,000 in need",
-            high_is_dark=True,
-            map_id="reach-map",
-        )
+        context["map"] = reaching.reach_map(found, href=_profile_url)
     return render(request, "areas/reach.html", context, status=400 if "error" in context else 200)
 
 

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pathways.outcomes.rules import Measures
-from pathways.reporting import charts
+from pathways.reporting import charts, reach
 from pathways.reporting.scope import Scope
 from pathways.reporting.tables import TABLES, Column, Table, build, figures
 
@@ -335,6 +335,7 @@ def as_pdf(shown_list: list[Shown], *, pack: bool) -> bytes:
             "made": timezone.localtime(),
             "published": scope.published,
             "suppressed": SUPPRESSED,
+            "neighbourhoods": reach.pack_section(scope) if pack else None,
         },
     )
     return HTML(string=html).write_pdf()

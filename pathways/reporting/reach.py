@@ -208,3 +208,56 @@ def _cell(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return value
+
+
+def reach_map(found: NeedAndReach, href: Any = None, map_id: str = "reach-map") -> dict[str, Any]:
+    """The choropleth of households started per 1,000 in need over the area's LSOAs."""
+    from pathways.areas import maps
+
+    boundaries = dict(found.area.lsoas.values_list("code", "boundary"))
+    shapes = [
+        maps.Shape(
+            row.code,
+            row.name,
+            boundaries.get(row.code),
+            row.started_per_1000_in_need,
+            href(row.code) if href else "",
+        )
+        for row in found.rows
+    ]
+    return maps.choropleth(
+        shapes,
+        title=f"Households started per 1,000 in need, {found.area.name}",
+        measure="households started per 1,000 in need",
+        high_is_dark=True,
+        map_id=map_id,
+    )
+
+
+def programme_area(scope: Scope) -> Area:
+    """The LSOAs a report covers: its local authority's, else those of the programme's."""
+    from pathways.areas.models import Lsoa
+
+    if scope.area is not None:
+        return Area(
+            "local authority",
+            scope.area.code,
+            scope.area.name,
+            Lsoa.objects.filter(local_authority=scope.area),
+        )
+    return Area(
+        "programme",
+        scope.programme.code,
+        scope.programme.name,
+        Lsoa.objects.filter(local_authority__in=scope.programme.local_authorities.all()),
+    )
+
+
+def pack_section(scope: Scope, top: int = 10) -> dict[str, Any] | None:
+    """The report pack's neighbourhood page: the reach map and the most under-served LSOAs; None
+    where no LSOA boundaries are loaded for the area."""
+    area = programme_area(scope)
+    if not area.lsoas.exclude(boundary=None).exists():
+        return None
+    found = need_and_reach(scope, area)
+    return {"found": found, "rows": found.rows[:top], "map": reach_map(found, map_id="pack-map")}

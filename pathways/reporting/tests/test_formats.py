@@ -170,6 +170,8 @@ def test_the_pdf_pack_is_a_board_paper(tiny: Tiny, tmp_path: Path) -> None:
     assert "at least 28 days after their first" in text  # a definition, with the programme's days
     # Every table comes with its chart, whose description gives the numbers.
     assert text.count("Exact figures, not for publication") >= 1
+    # No area data loaded here: no neighbourhood page.
+    assert "need against reach" not in text
 
 
 @pytest.mark.django_db

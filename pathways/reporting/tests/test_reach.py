@@ -152,3 +152,21 @@ def test_the_command_writes_the_csv_most_under_served_first(programme: World) ->
     assert [Decimal(r["gap"]) for r in rows] == sorted(
         (Decimal(r["gap"]) for r in rows), reverse=True
     )
+
+
+def test_the_report_pack_has_the_neighbourhood_map_and_the_most_under_served(
+    programme: World,
+) -> None:
+    from pypdf import PdfReader
+
+    from pathways.reporting import formats
+
+    knowsley = programme.knowsley.local_authority
+    scope = make_scope(programme.hiw, Household.objects.all(), date_to=REPORT_DATE, area=knowsley)
+    section = reach.pack_section(scope)
+    assert section["map"]["svg"].count("data-code=") == 98  # Knowsley's LSOAs
+    first = section["rows"][0]
+    reader = PdfReader(io.BytesIO(formats.render(scope, "pack", "pdf")))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Neighbourhoods: need against reach" in text
+    assert first.name in text
