@@ -102,6 +102,8 @@ def period(scope: Scope) -> str:
 
 def heading(scope: Scope) -> str:
     where = scope.area.name if scope.area is not None else "all local authorities"
+    if scope.neighbourhood is not None:
+        where += f", {scope.neighbourhood.name}"
     return f"{scope.programme.name}: {where}, as at {scope.date_to:%-d %B %Y}"
 
 

@@ -16,6 +16,7 @@ class ReportFilterForm(forms.Form):
     date_to = DateField(what="the report date", required=False, label="As at")
     date_from = DateField(what="the start of the trend", required=False, label="Monthly trend from")
     local_authority = forms.ChoiceField(label="Local authority", required=False)
+    neighbourhood = forms.ChoiceField(label="Neighbourhood", required=False)
     # Managers only: a narrower slice, or a preview of the published figures.
     team = forms.ChoiceField(label="Team", required=False)
     advocate = forms.ChoiceField(label="Advocate", required=False)
@@ -26,7 +27,17 @@ class ReportFilterForm(forms.Form):
     age_band = forms.ChoiceField(label="Age band", required=False)
     support_need = forms.ChoiceField(label="Support need", required=False)
 
-    EXACT_ONLY = ("team", "advocate", "published", "gender", "age_band", "support_need")
+    # A neighbourhood is any group of LSOAs a manager makes: two of them could be differenced
+    # to bring back a withheld cell, so published readers do not get them.
+    EXACT_ONLY = (
+        "team",
+        "advocate",
+        "published",
+        "gender",
+        "age_band",
+        "support_need",
+        "neighbourhood",
+    )
 
     def __init__(
         self,
@@ -45,6 +56,12 @@ class ReportFilterForm(forms.Form):
         self.fields["local_authority"].choices = [("", "All")] + sorted(
             ((code, la.name) for code, la in areas.items()), key=lambda choice: choice[1]
         )
+        from pathways.areas.models import Neighbourhood
+
+        self.neighbourhoods = {h.code: h for h in Neighbourhood.objects.order_by("name")}
+        self.fields["neighbourhood"].choices = [("", "All")] + [
+            (code, hood.name) for code, hood in self.neighbourhoods.items()
+        ]
         self.advocates = {str(user.pk): user for user in advocates}
         self.fields["advocate"].choices = [("", "All")] + [
             (pk, user.get_full_name() or user.username) for pk, user in self.advocates.items()

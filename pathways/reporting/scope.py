@@ -70,6 +70,13 @@ class Scope:
     advocate: Any = None
     subgroup: Subgroup = field(default_factory=Subgroup)
     published: bool = False
+    neighbourhood: Any = None  # an areas.Neighbourhood: households living in its LSOAs
+
+    @property
+    def part(self) -> bool:
+        """A part of the programme (an area, team, advocate or neighbourhood), which has no
+        targets of its own."""
+        return any(x is not None for x in (self.area, self.team, self.advocate, self.neighbourhood))
 
     @property
     def rule(self) -> DisclosureRule:
@@ -90,6 +97,7 @@ def make_scope(
     advocate: Any = None,
     subgroup: Subgroup | None = None,
     published: bool = False,
+    neighbourhood: Any = None,
 ) -> Scope:
     date_from = date_from or programme.start_date
     if date_from > date_to:
@@ -103,6 +111,8 @@ def make_scope(
         households = households.filter(advocate__team=team)
     if advocate is not None:
         households = households.filter(advocate=advocate)
+    if neighbourhood is not None:
+        households = households.filter(lsoa__in=neighbourhood.lsoas.values("code"))
     return Scope(
         programme=programme,
         households=households,
@@ -113,6 +123,7 @@ def make_scope(
         advocate=advocate,
         subgroup=subgroup or Subgroup(),
         published=published,
+        neighbourhood=neighbourhood,
     )
 
 

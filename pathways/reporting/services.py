@@ -41,6 +41,19 @@ def area_called(programme: Programme, code: str | None) -> LocalAuthority | None
     return area
 
 
+def neighbourhood_called(code: str | None) -> Any:
+    """The neighbourhood with this code (pathways/areas), if any is asked for."""
+    if not code:
+        return None
+    from pathways.areas.models import Neighbourhood
+
+    found = Neighbourhood.objects.filter(code=code.strip().lower()).first()
+    if found is None:
+        known = ", ".join(Neighbourhood.objects.order_by("code").values_list("code", flat=True))
+        raise ReportError(f"{code!r} is not a neighbourhood. Known: {known or 'none yet'}")
+    return found
+
+
 def parse_date(text: str | None, name: str) -> dt.date | None:
     if not text:
         return None

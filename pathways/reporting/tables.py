@@ -189,7 +189,7 @@ def target_for(scope: Scope, measure: str) -> dict[str, Any] | None:
 def _target_value(scope: Scope, measure: str) -> int | None:
     """The programme's target; none for a part of the programme (an area, team or advocate),
     which has no target of its own."""
-    if scope.area is not None or scope.team is not None or scope.advocate is not None:
+    if scope.part:
         return None
     target = target_for(scope, measure)
     return None if target is None else int(target["value"])

@@ -58,6 +58,7 @@ def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFi
             published=bool(found.get("published")),
             advocate=form.advocates.get(found.get("advocate") or ""),
             team=form.teams.get(found.get("team") or ""),
+            neighbourhood=form.neighbourhoods.get(found.get("neighbourhood") or ""),
             subgroup=Subgroup(
                 found.get("gender", ""), found.get("age_band", ""), found.get("support_need", "")
             ),

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from pathways.areas import loaders
 from pathways.areas.hotspots import find_area
@@ -170,3 +171,59 @@ def test_the_report_pack_has_the_neighbourhood_map_and_the_most_under_served(
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Neighbourhoods: need against reach" in text
     assert first.name in text
+
+
+def test_a_neighbourhood_narrows_every_report_to_its_households(
+    programme: World, signed_in
+) -> None:
+    from django.urls import reverse
+
+    from pathways.areas.services import save_neighbourhood
+    from pathways.reporting import formats
+
+    hood = save_neighbourhood(actor=programme.programme_manager, name="Knowsley 006A", codes=[A])
+    # CLI: only the households living in 006A (two started there by the report date).
+    out = io.StringIO()
+    call_command(
+        "report",
+        "performance",
+        "--programme",
+        "households-into-work",
+        "--to",
+        "2019-03-31",
+        "--neighbourhood",
+        hood.code,
+        "--format",
+        "json",
+        stdout=out,
+    )
+    import json
+
+    found = json.loads(out.getvalue())
+    started = next(r for r in found["rows"] if r["key"] == "started")
+    assert started["count"] == 2 and started["target"] is None  # a part has no targets
+    scope = make_scope(
+        programme.hiw, Household.objects.all(), date_to=REPORT_DATE, neighbourhood=hood
+    )
+    assert formats.heading(scope).endswith(
+        "all local authorities, Knowsley 006A, as at 31 March 2019"
+    )
+    # On screen: a manager may choose it; a funder is not offered it.
+    page = signed_in(programme.programme_manager).get(
+        f"{reverse('reporting:table', args=['performance'])}?programme=households-into-work"
+        f"&neighbourhood={hood.code}&date_to_0=31&date_to_1=3&date_to_2=2019"
+    )
+    assert page.status_code == 200 and "Knowsley 006A" in page.content.decode()
+    funder = signed_in(programme.funder).get(
+        f"{reverse('reporting:dashboard')}?programme=households-into-work"
+    )
+    assert 'name="neighbourhood"' not in funder.content.decode()
+    with pytest.raises(CommandError, match="is not a neighbourhood"):
+        call_command(
+            "report",
+            "performance",
+            "--programme",
+            "households-into-work",
+            "--neighbourhood",
+            "nowhere",
+        )

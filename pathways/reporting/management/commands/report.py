@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="Report date, YYYY-MM-DD (today)")
         parser.add_argument("--area", help="A local authority's ONS code, e.g. E08000011")
         parser.add_argument(
+            "--neighbourhood", help="A neighbourhood's code: households living in its LSOAs"
+        )
+        parser.add_argument(
             "--format", dest="form", help="text, json, csv, xlsx, ods or pdf (text; pack: pdf)"
         )
         parser.add_argument("--output", type=Path, help="The file to write (default: print)")
@@ -48,6 +51,7 @@ class Command(BaseCommand):
             date_to=services.parse_date(options["date_to"], "--to") or timezone.localdate(),
             date_from=services.parse_date(options["date_from"], "--from"),
             area=services.area_called(programme, options["area"]),
+            neighbourhood=services.neighbourhood_called(options["neighbourhood"]),
             published=options["publish"],
         )
         output: Path | None = options["output"]
