@@ -128,6 +128,7 @@ def choropleth(
     high_is_dark: bool = True,
     show: Callable[[Decimal], str] = lambda v: f"{v.normalize():f}",
     map_id: str = "map",
+    darker: str = "more deprived",
 ) -> dict[str, Any]:
     """{"svg": the map, "classes": the colour classes, "rows": [(shape, class)]}: one path per
     shape, in its class's colour, each with a <title> and, where given, a link."""
@@ -161,7 +162,7 @@ def choropleth(
         f'class="pathways-map" role="{role}" aria-labelledby="{map_id}-title {map_id}-desc" '
         f'id="{map_id}">'
         f'<title id="{map_id}-title">{escape(title)}</title>'
-        f'<desc id="{map_id}-desc">{escape(f"{len(drawable)} LSOAs shaded by {measure}, darker is more deprived: {described}. The same figures are in the table with this map.")}</desc>'
+        f'<desc id="{map_id}-desc">{escape(f"{len(drawable)} LSOAs shaded by {measure}, darker is {darker}: {described}. The same figures are in the table with this map.")}</desc>'
         f'<defs><pattern id="{map_id}-none" width="6" height="6" patternUnits="userSpaceOnUse">'
         f'<rect width="6" height="6" fill="#ffffff"/><path d="M0 6 L6 0" stroke="{NO_VALUE}"/>'
         f"</pattern></defs>"

@@ -264,7 +264,12 @@ def reach(request: HttpRequest) -> HttpResponse:
     if found is not None:
         context["found"] = found
         context["rows"] = found.rows[:50]
-        context["map"] = reaching.reach_map(found, href=_profile_url)
+        measure = request.GET.get("measure") or "started_per_1000_in_need"
+        if measure not in reaching.MAP_MEASURES:
+            measure = "started_per_1000_in_need"
+        context["measure"] = measure
+        context["measures"] = reaching.MAP_MEASURES.items()
+        context["map"] = reaching.reach_map(found, href=_profile_url, measure=measure)
     return render(request, "areas/reach.html", context, status=400 if "error" in context else 200)
 
 

@@ -210,9 +210,29 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def reach_map(found: NeedAndReach, href: Any = None, map_id: str = "reach-map") -> dict[str, Any]:
-    """The choropleth of households started per 1,000 in need over the area's LSOAs."""
+# What a reach map may show: (field of LsoaReach, what it is, darker is more of it).
+MAP_MEASURES = {
+    "started_per_1000_in_need": "households started per 1,000 in need",
+    "gap": "the gap: households short of the area's own rate",
+    "need": "people in need (working age, out of work)",
+    "referred": "households referred",
+    "started": "households started",
+    "job_outcomes": "households with a job outcome",
+}
+
+
+def reach_map(
+    found: NeedAndReach,
+    href: Any = None,
+    map_id: str = "reach-map",
+    measure: str = "started_per_1000_in_need",
+) -> dict[str, Any]:
+    """The choropleth of one reach measure (MAP_MEASURES) over the area's LSOAs: households
+    counted by LSOA, never a mark per person; withheld counts show as no value."""
     from pathways.areas import maps
+
+    if measure not in MAP_MEASURES:
+        raise ValueError(f"{measure!r} is not a reach measure")
 
     boundaries = dict(found.area.lsoas.values_list("code", "boundary"))
     shapes = [
@@ -220,15 +240,17 @@ def reach_map(found: NeedAndReach, href: Any = None, map_id: str = "reach-map") 
             row.code,
             row.name,
             boundaries.get(row.code),
-            row.started_per_1000_in_need,
+            None if getattr(row, measure) is None else Decimal(getattr(row, measure)),
             href(row.code) if href else "",
         )
         for row in found.rows
     ]
+    label = MAP_MEASURES[measure]
     return maps.choropleth(
         shapes,
-        title=f"Households started per 1,000 in need, {found.area.name}",
-        measure="households started per 1,000 in need",
+        title=f"{label[0].upper()}{label[1:]}, {found.area.name}",
+        measure=label,
+        darker="more",
         high_is_dark=True,
         map_id=map_id,
     )

@@ -198,3 +198,18 @@ def test_only_managers_make_neighbourhoods(region: World, signed_in) -> None:
     )
     assert response.status_code == 400  # not a programme they manage: not a choice
     assert not Neighbourhood.objects.exists()
+
+
+def test_the_reach_map_shows_any_reach_measure_by_lsoa(region: World, signed_in) -> None:
+    client = signed_in(region.programme_manager)
+    base = f"{reverse('areas:reach')}?programme=households-into-work&area={KNOWSLEY}"
+    for measure, label in (("started", "Households started"), ("gap", "The gap")):
+        page = client.get(f"{base}&measure={measure}").content.decode()
+        assert f'<title id="reach-map-title">{label}' in page
+        assert page.count('class="map-lsoa') == 98
+        # Households are counted by LSOA: 006A holds the Knowsley team's households.
+        started = Household.objects.filter(
+            organisation=region.knowsley, programme=region.hiw, start_date__isnull=False
+        ).count()
+        if measure == "started":
+            assert re.search(rf'data-code="E01006412" data-value="{started}"', page)

@@ -191,6 +191,12 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             )
         ),
         (reverse("areas:new-neighbourhood"), expect({"manager_k", "manager_l"} | PMS)),
+        # No area data in this world: readers are told their request cannot be answered (400),
+        # everyone else is refused.
+        (
+            f"{reverse('areas:hotspots-csv')}?area=E08000011&indicator=imd_rank",
+            expect(REPORT_READERS, ok=400),
+        ),
         (
             f"{reverse('areas:reach')}?programme={hiw}",
             expect(REPORT_READERS - PMS | {"programme_manager"}, hidden={"win_manager"}),
