@@ -128,6 +128,25 @@ def signed_in(client: Client) -> Any:
     return _sign_in
 
 
+@pytest.fixture(scope="module")
+def shipped_areas(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The shipped Liverpool City Region area data, loaded once for a module's tests (each
+    test's own changes are rolled back as usual) and taken out again after them, so other
+    modules start without it. Not for transactional tests, which empty the database."""
+    from pathways.areas import loaders
+    from pathways.areas.models import Indicator, IndicatorValue, Lsoa, Neighbourhood, Ward
+
+    with django_db_blocker.unblock():
+        loaders.load_shipped()
+    yield
+    with django_db_blocker.unblock():
+        Neighbourhood.objects.all().delete()
+        IndicatorValue.objects.all().delete()
+        Indicator.objects.all().delete()
+        Lsoa.objects.all().delete()
+        Ward.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _test_overrides(settings: Any) -> None:
     """The test client speaks plain http; and hashing every factory password with argon2

@@ -32,6 +32,7 @@ from pathways.areas.models import (
     Postcode,
     Ward,
 )
+from pathways.core import bulk
 from pathways.exchange.csvfiles import MAX_FIELD, _why
 from pathways.exchange.problems import Problem
 
@@ -493,10 +494,11 @@ def _values(values: dict[tuple[int, int], Decimal], date: dt.date, loaded: Loade
     new, changed = [], []
     for key, value in values.items():
         if key not in held:
-            new.append(IndicatorValue(indicator_id=key[0], lsoa_id=key[1], date=date, value=value))
+            new.append((key[0], key[1], date, value))
         elif held[key][1] != value:
             changed.append(IndicatorValue(pk=held[key][0], value=value))
-    IndicatorValue.objects.bulk_create(new, batch_size=2000)
+    # Tens of thousands of rows for a region's indices: COPY / executemany, not bulk_create.
+    bulk.insert(IndicatorValue, ("indicator_id", "lsoa_id", "date", "value"), new)
     IndicatorValue.objects.bulk_update(changed, ["value"], batch_size=2000)
     loaded.count(
         "indicator values",

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pathways.areas import hotspots, loaders
+from pathways.areas import hotspots
 from pathways.areas.models import Neighbourhood
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
@@ -22,8 +22,7 @@ KNOWSLEY, LIVERPOOL = "E08000011", "E08000012"
 
 
 @pytest.fixture
-def region(world: World) -> World:
-    loaders.load_shipped()
+def region(shipped_areas: None, world: World) -> World:
     # The world's Knowsley households live in Knowsley 006A; Liverpool's in Liverpool 019C.
     Household.objects.filter(organisation=world.knowsley).update(lsoa="E01006412")
     Household.objects.filter(organisation=world.liverpool).update(lsoa="E01006547")

@@ -30,8 +30,8 @@ WARDS = {r["LSOA11CD"]: r["WD19NM"] for r in _csv("lcr_lsoa11_ward19_lookup.csv"
 
 
 @pytest.fixture
-def region(db: object) -> None:
-    loaders.load_shipped()
+def region(shipped_areas: None, db: object) -> None:
+    """The shipped data (loaded once for the module)."""
 
 
 def run(*args: str) -> str:

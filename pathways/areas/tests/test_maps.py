@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pathways.areas import loaders, maps
+from pathways.areas import maps
 from pathways.areas.hotspots import find_area, find_indicator
 from pathways.areas.models import IndicatorValue
 
@@ -16,8 +16,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
-def region(db: object) -> None:
-    loaders.load_shipped()
+def region(shipped_areas: None, db: object) -> None:
+    """The shipped data (loaded once for the module)."""
 
 
 @pytest.mark.parametrize(("area", "lsoas"), [("E08000011", 98), ("E05010946", None)])

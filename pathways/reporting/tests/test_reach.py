@@ -53,8 +53,7 @@ def _household(world: World, lsoa: str, *, referred: dt.date, started: dt.date |
 
 
 @pytest.fixture
-def programme(world: World) -> World:
-    loaders.load_shipped()
+def programme(shipped_areas: None, world: World) -> World:
     d = dt.date
     # A: three referred, two started, one of them into work.
     _household(world, A, referred=d(2018, 5, 1), started=None)
