@@ -161,7 +161,7 @@ def create_demo(*, households: bool = True, generated: int = GENERATED) -> list[
         )
     authorities = ensure_liverpool_city_region()
     load_shipped_instruments()
-    if not Lsoa.objects.exists():  # `make run` loads them first; `pathways demo` alone too
+    if households and not Lsoa.objects.exists():  # `make run` loads them first
         load_shipped()
     for path in programme_services.shipped_definition_files():
         programme_services.save_definition(

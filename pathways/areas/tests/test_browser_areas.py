@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pathways.areas.hotspots import find_area, find_indicator, rank_lsoas
+from pathways.areas.loaders import load_shipped
 from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
@@ -31,7 +32,8 @@ INSIDE = """code => {
 
 
 def test_a_manager_finds_hotspots_and_clicks_through_the_map(page: Any, live_server: Any) -> None:
-    create_demo(households=False)  # the people, and the shipped area data
+    create_demo(households=False)  # the people
+    load_shipped()
     most = rank_lsoas(find_area(KNOWSLEY), find_indicator("employment_rank"), top=1).hotspots[0]
     sign_in(page, live_server.url, "programme-manager")
     page.click("nav a:has-text('Areas')")
