@@ -35,6 +35,7 @@ from pathways.areas.models import (
 from pathways.core import bulk
 from pathways.exchange.csvfiles import MAX_FIELD, _why
 from pathways.exchange.problems import Problem
+from pathways.households import rules
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 WARD_CODE = re.compile(r"^[EW]05\d{6}$")
@@ -850,10 +851,6 @@ def load_indicator(
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
-def postcode_key(text: str) -> str:
-    return "".join(text.split()).upper()
-
-
 def load_postcodes(stream: IO[bytes], name: str) -> Loaded:
     """An ONS postcode directory extract (ONSPD or NSPL): `pcds` and `lsoa11` and/or `lsoa21`
     columns (others ignored). Terminated postcodes are kept: an old address still places a
@@ -894,7 +891,7 @@ def load_postcodes(stream: IO[bytes], name: str) -> Loaded:
                 codes.append("")
             else:
                 codes.append("")
-        wanted[postcode_key(text)] = (codes[0], codes[1])
+        wanted[rules.postcode_key(text)] = (codes[0], codes[1])
     if not wanted and not problems:
         problems.append(Problem(name, 0, "", "", "has no postcodes"))
     _refuse_if(problems)
