@@ -52,6 +52,17 @@ def issue_recovery_codes(*, user: User) -> list[str]:
     return codes
 
 
+def record_two_factor_failure(*, user: User, method: str) -> None:
+    """A wrong code at the two-factor step: audited (never the code typed)."""
+    audit.record(
+        actor=user,
+        verb="two_factor.failed",
+        target=user,
+        target_label=user.username,
+        data={"method": method},
+    )
+
+
 def recovery_device(user: User) -> RecoveryDevice | None:
     return RecoveryDevice.objects.filter(user=user, confirmed=True).first()
 

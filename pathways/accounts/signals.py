@@ -1,11 +1,16 @@
-"""Stamp the sign-in time (for the 12-hour limit) and audit sign-in and sign-out."""
+"""Stamp the sign-in time (for the 12-hour limit) and audit sign-in, sign-out and the
+security events around them: failed sign-ins and lockouts. Only metadata is written, never a
+password; a username typed at a failed sign-in is kept only when it names a real account (a
+password typed into the username box must not end up in the log)."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from pathways.accounts.middleware import SIGNED_IN_AT
@@ -23,3 +28,33 @@ def stamp_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def audit_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         audit.record(actor=user, verb="user.signed_out", target=user, target_label=user.username)
+
+
+def _account(username: Any) -> Any:
+    if not isinstance(username, str) or not username:
+        return None
+    return get_user_model().objects.filter(username=username).first()
+
+
+@receiver(user_login_failed)
+def audit_failed_sign_in(
+    sender: Any, credentials: dict, request: Any = None, **kwargs: Any
+) -> None:
+    account = _account(credentials.get("username"))
+    audit.record(
+        actor=None,
+        verb="user.sign_in_failed",
+        target=account,
+        target_label=account.username if account else "(no such account)",
+    )
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender: Any, request: Any = None, username: Any = None, **kwargs: Any) -> None:
+    account = _account(username)
+    audit.record(
+        actor=None,
+        verb="user.locked_out",
+        target=account,
+        target_label=account.username if account else "(no such account)",
+    )

@@ -75,6 +75,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if allowed and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_next_url(request))
+        services.record_two_factor_failure(user=request.user, method="authenticator app")
         form.add_error(
             "code", "The code is not right, or has expired. Enter the code your app shows now"
         )
@@ -90,6 +91,7 @@ def two_factor_recovery(request: HttpRequest) -> HttpResponse:
         if device is not None and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return render(request, "accounts/recovery_used.html", {"remaining": device.remaining()})
+        services.record_two_factor_failure(user=request.user, method="recovery code")
         form.add_error("code", "That recovery code is not right, or has been used already")
     return render(request, "accounts/two_factor_recovery.html", {"form": form})
 

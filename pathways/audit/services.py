@@ -41,3 +41,15 @@ def changes(before: dict, after: dict) -> dict:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+def record_refusal(request: Any, *, reason: str) -> AuditEvent:
+    """A request refused (403): who asked for what, by method and path; never the query string
+    or the body, which may hold what they typed."""
+    user = getattr(request, "user", None)
+    return record(
+        actor=user,
+        verb="access.refused",
+        target_label=request.path[:200],
+        data={"method": request.method, "reason": reason},
+    )

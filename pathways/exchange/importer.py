@@ -861,9 +861,9 @@ def refresh_due_dates_for(programme: Programme, household_ids: list[int]) -> Non
             household.reading_due_on, household.action_due_on = reading_due, action_due
             changed.append(household)
     # One plain UPDATE a household, sent together (bulk_update's CASE over 1,000 rows is slow).
-    table = connection.ops.quote_name(Household._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET reading_due_on = %s, action_due_on = %s WHERE id = %s",  # noqa: S608 - the model's table
+            f"UPDATE {connection.ops.quote_name(Household._meta.db_table)}"  # noqa: S608 - the model's table
+            " SET reading_due_on = %s, action_due_on = %s WHERE id = %s",
             [(h.reading_due_on, h.action_due_on, h.pk) for h in changed],
         )

@@ -917,7 +917,12 @@ def record_person_viewed(*, actor: Any, person: Person) -> None:
 
 def record_search(*, actor: Any, query: str, households: Sequence[Household]) -> None:
     """Audit a search and the households it showed (their people's names and dates of birth),
-    once for each programme they belong to."""
+    once for each programme they belong to. The audit keeps what kind of search it was, not
+    what was typed: a name or date of birth is personal data, and the log holds metadata."""
+    from pathways.households.selectors import understand
+
+    understood = understand(query)
+    kind = understood.kind if understood else "unknown"
     by_programme: dict[int, list[Household]] = {}
     for household in households:
         by_programme.setdefault(household.programme_id, []).append(household)
@@ -926,8 +931,8 @@ def record_search(*, actor: Any, query: str, households: Sequence[Household]) ->
             actor=actor,
             verb="household.searched",
             programme=shown[0].programme,
-            data={"query": query, "households": [h.pk for h in shown]},
-            target_label=f"search: {query}"[:200],
+            data={"by": kind, "households": [h.pk for h in shown]},
+            target_label=f"search by {kind}",
         )
 
 

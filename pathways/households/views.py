@@ -7,6 +7,7 @@ the page shows, always through the permission-scoped path.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.accounts.models import Role
 from pathways.assessments.selectors import household_stars
@@ -72,11 +73,33 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "households/triage.html", {"page": page, "households": page.object_list})
 
 
+SEARCHES = "pathways.searches"  # the session's recent searches, by an opaque key
+KEPT_SEARCHES = 10
+
+
+@require_http_methods(["GET", "POST"])
 @roles(*CASEWORK_ROLES)
 def search(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
+    """Search by name, reference, postcode or date of birth. What is typed is sent by POST and
+    kept in the session under a random key, so no name or date of birth is ever in a URL (nor
+    in a proxy's log or the browser's history); the results' pages are `?s=KEY&page=N`."""
+    kept = request.session.get(SEARCHES, {})
+    if request.method == "POST":
+        form = forms.SearchForm(request.POST)
+        if form.is_valid():
+            key = secrets.token_urlsafe(8)
+            kept = {**dict(list(kept.items())[-(KEPT_SEARCHES - 1) :]), key: form.cleaned_data["q"]}
+            request.session[SEARCHES] = kept
+            return redirect(f"{reverse('households:search')}?s={key}")
+    elif request.GET.get("s"):
+        query = kept.get(request.GET["s"])
+        form = forms.SearchForm({"q": query} if query else None)
+        if query is None:
+            messages.info(request, "That search has expired. Search again.")
+    else:
+        form = forms.SearchForm()
     page = None
-    if form.is_valid():
+    if form.is_bound and form.is_valid() and request.method == "GET":
         page = paginate(request, selectors.search(request.user, form.cleaned_data["q"]))
         services.record_search(
             actor=request.user, query=form.cleaned_data["q"], households=list(page.object_list)
@@ -88,7 +111,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "households": page.object_list if page else [],
-            "query_prefix": f"q={form.data.get('q', '')}&" if page else "",
+            "query_prefix": f"s={request.GET.get('s', '')}&" if page else "",
         },
     )
 

@@ -38,14 +38,22 @@ def test_every_url_declares_its_access() -> None:
 
 @pytest.mark.django_db
 def test_anonymous_users_are_sent_to_sign_in_from_every_page(client) -> None:
+    checked = 0
     for route, pattern in all_patterns():
         access = access_of(pattern.callback)
-        if access.public or route.startswith("api/") or "format" in route:
+        if access.public or "format" in route:
             continue
         url = sample_url(route)
         response = client.get(url)
+        checked += 1
+        if route.startswith("api/"):
+            # The API answers with a status, not a redirect: 401, and how to authenticate.
+            assert response.status_code == 401, f"{url}: {response.status_code}"
+            assert response["WWW-Authenticate"] == "Token", url
+            continue
         assert response.status_code == 302, url
         assert response["Location"].startswith("/account/sign-in/"), url
+    assert checked > 100
 
 
 @pytest.mark.django_db
@@ -60,6 +68,7 @@ def test_a_user_with_no_role_is_refused_everywhere_but_sign_in(client, world) ->
         url = sample_url(route)
         response = client.get(url)
         assert response.status_code == 403, f"{url}: {response.status_code}"
+        assert response["Cache-Control"] == "no-store", url
 
 
 def test_a_view_without_a_rule_is_refused(rf, django_user_model) -> None:

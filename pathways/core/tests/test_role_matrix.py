@@ -233,6 +233,8 @@ def test_each_role_gets_exactly_the_pages_it_should(world: World, signed_in, rol
         response = client.get(url)
         if response.status_code != statuses[role]:
             wrong.append(f"{url}: expected {statuses[role]}, got {response.status_code}")
+        if response.get("Cache-Control") != "no-store":  # nothing kept by a shared computer
+            wrong.append(f"{url}: Cache-Control is {response.get('Cache-Control')!r}")
     assert wrong == []
 
 
