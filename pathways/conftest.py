@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from pathways.accounts.models import Role, User
+from pathways.accounts.stepup import STEPPED_UP_AT
 from pathways.accounts.tests.factories import UserFactory, give_authenticator
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
@@ -114,6 +116,7 @@ def sign_in(client: Client, user: User) -> Client:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[STEPPED_UP_AT] = time.time()  # signing in gives a fresh code
     session.save()
     return client
 

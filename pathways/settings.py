@@ -151,6 +151,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # A set-up link (a new user's, or after a forgotten password) works once, for this many days.
 SET_UP_LINK_DAYS = env_int("PATHWAYS_SET_UP_LINK_DAYS", 7)
+# Sensitive actions (approvals, bulk exports, two-factor changes) need an authenticator code
+# given within this many minutes (pathways/accounts/stepup.py).
+STEP_UP_MINUTES = env_int("PATHWAYS_STEP_UP_MINUTES", 10)
 PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
 
 LOGIN_URL = "accounts:sign-in"

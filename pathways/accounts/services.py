@@ -63,6 +63,10 @@ def record_two_factor_failure(*, user: User, method: str) -> None:
     )
 
 
+def record_step_up(*, user: User) -> None:
+    audit.record(actor=user, verb="two_factor.stepped_up", target=user, target_label=user.username)
+
+
 def recovery_device(user: User) -> RecoveryDevice | None:
     return RecoveryDevice.objects.filter(user=user, confirmed=True).first()
 

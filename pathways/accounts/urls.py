@@ -13,6 +13,7 @@ urlpatterns = [
     path("two-factor/recovery/", views.two_factor_recovery, name="two-factor-recovery"),
     path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("set-up/<str:uidb64>/<str:token>/", views.set_up, name="set-up"),
+    path("confirm/", views.confirm, name="confirm"),
     path("", views.account, name="account"),
     path("password/", views.change_password, name="change-password"),
     path("recovery-codes/", views.new_recovery_codes, name="new-recovery-codes"),

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from pathways.accounts import services
+from pathways.accounts import services, stepup
 from pathways.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
 from pathways.core.access import any_role, before_two_factor, public
 
@@ -74,6 +74,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         allowed, _ = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
+            stepup.stamp(request)
             return redirect(_next_url(request))
         services.record_two_factor_failure(user=request.user, method="authenticator app")
         form.add_error(
@@ -90,6 +91,7 @@ def two_factor_recovery(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if device is not None and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
+            stepup.stamp(request)
             return render(request, "accounts/recovery_used.html", {"remaining": device.remaining()})
         services.record_two_factor_failure(user=request.user, method="recovery code")
         form.add_error("code", "That recovery code is not right, or has been used already")
@@ -107,14 +109,19 @@ def _qr_data_uri(uri: str) -> str:
 @require_http_methods(["GET", "POST"])
 @before_two_factor
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    if services.confirmed_totp_device(request.user) is not None and not request.user.is_verified():
+    has_device = services.confirmed_totp_device(request.user) is not None
+    if has_device and not request.user.is_verified():
         return redirect("accounts:two-factor-verify")
+    if has_device and not stepup.is_fresh(request):
+        # Moving sign-in to a new phone: prove the old one first.
+        return stepup.ask(request)
     device = services.pending_totp_device(request.user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             codes = services.confirm_totp_device(user=request.user, device=device)
             otp_login(request, device)
+            stepup.stamp(request)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
         form.add_error("code", "The code is not right. Enter the code your app shows now")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")  # what apps ask for
@@ -166,8 +173,32 @@ def change_password(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/change_password.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+@any_role
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Step-up: a fresh code from the authenticator before a sensitive action."""
+    device = services.confirmed_totp_device(request.user)
+    form = CodeForm(request.POST or None)
+    if device is not None and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["code"]):
+            stepup.stamp(request)
+            services.record_step_up(user=request.user)
+            return redirect(_next_url(request))
+        services.record_two_factor_failure(user=request.user, method="step-up")
+        form.add_error(
+            "code", "The code is not right, or has expired. Enter the code your app shows now"
+        )
+    return render(
+        request,
+        "accounts/confirm.html",
+        {"form": form, "next": _next_url(request), "minutes": stepup.window_seconds() // 60},
+    )
+
+
 @require_POST
 @any_role
+@stepup.needs_step_up
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = services.issue_recovery_codes(user=request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes})

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 
 from pathways.accounts.models import Role
+from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
 from pathways.budgets import exports, forms, selectors, services
 from pathways.budgets.models import Budget, Receipt, SpendRequest
@@ -277,11 +278,13 @@ def _programme_ledger(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @roles(*MANAGERS)
+@needs_step_up
 def ledger_csv(request: HttpRequest) -> HttpResponse:
     return _programme_ledger(request, "csv")
 
 
 @roles(*MANAGERS)
+@needs_step_up
 def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     return _programme_ledger(request, "xlsx")
 

@@ -17,8 +17,9 @@ class ImportRun(models.Model):
         REFUSED = "refused", "Not imported: the bundle has problems"
         FAILED = "failed", "Failed"
 
+    # None for an import run with `pathways import` on the server.
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -33,6 +34,9 @@ class ImportRun(models.Model):
     problems = models.JSONField(default=list, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # "host:pid" of the process running it, so a run whose process died (killed, or the
+    # server restarted) is found and reported failed instead of "running" for ever.
+    worker = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
 import uuid
 import zipfile
@@ -102,27 +103,94 @@ class _Progress:
         os.replace(partial, self.path)
 
 
-def run_import(run_id: int) -> ImportRun:
-    """The job: import the run's bundle as its user may, and record what came of it."""
-    from pathways.exchange.importer import import_bundle
-    from pathways.programmes.selectors import managed_programmes
+# A run on another machine whose progress file has not moved for this long is taken as dead.
+STALE_SECONDS = 30 * 60
+INTERRUPTED = (
+    "The import stopped before it finished (its process ended: the server restarted, or it "
+    "was stopped). Nothing of it was kept. Start it again."
+)
+INTERRUPTED_IN_OUTCOMES = (
+    "The import stopped while working out outcomes. Its records were imported; outcomes not "
+    "yet worked out will be at the nightly recompute, or run `pathways outcomes recompute`."
+)
 
-    run = ImportRun.objects.select_related("started_by").get(pk=run_id)
-    if run.status != ImportRun.Status.QUEUED:
-        return run  # run already (a job is never run twice)
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(run: ImportRun, now: float) -> bool:
+    """Its process still exists (when it ran on this machine) and its progress file has moved
+    lately (an import tells it how far it has got at least once a second while it works)."""
+    host, _, pid = run.worker.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # another user's process: it exists
+    try:
+        moved = _progress_file(run).stat().st_mtime
+    except OSError:
+        moved = run.started_at.timestamp()
+    return now - moved < STALE_SECONDS
+
+
+def mark_interrupted() -> list[ImportRun]:
+    """Runs left "running" by a process that died are marked failed, once, and audited. The
+    import wrote in one transaction, which the database rolled back when the process died."""
+    now = time.time()
+    failed = []
+    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(worker=""):
+        if _alive(run, now):
+            continue
+        progress = progress_of(run) or {}
+        in_outcomes = progress.get("stage") == "Working out outcomes"
+        with transaction.atomic():
+            changed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.FAILED,
+                error=INTERRUPTED_IN_OUTCOMES if in_outcomes else INTERRUPTED,
+                finished_at=timezone.now(),
+            )
+            if changed:
+                audit.record(
+                    actor=None,
+                    verb="exchange.import_interrupted",
+                    target=run,
+                    data={"file": run.original_name, "stage": progress.get("stage", "")},
+                )
+        if changed:
+            if run.stored_as:
+                (imports_dir() / run.stored_as).unlink(missing_ok=True)
+            _progress_file(run).unlink(missing_ok=True)
+            run.refresh_from_db()
+            failed.append(run)
+    return failed
+
+
+def carry_out(run: ImportRun, path: Path, programmes: set[str] | None) -> Any:
+    """Import `path` for the run and return the importer's summary, recording what came of it
+    on the run (which is saved and committed as running first, so a process that dies leaves a
+    run to be found)."""
+    from pathways.exchange.importer import import_bundle
+
     run.status = ImportRun.Status.RUNNING
-    run.save(update_fields=["status"])
-    path = imports_dir() / run.stored_as
-    user = run.started_by
-    may = set(managed_programmes(user).values_list("code", flat=True))
+    run.worker = _this_worker()
+    run.save(update_fields=["status", "worker"])
     progress = _Progress(run)
     try:
         summary = import_bundle(
-            path, actor=user, dry_run=run.dry_run, progress=progress, programmes=may
+            path,
+            actor=run.started_by,
+            dry_run=run.dry_run,
+            progress=progress,
+            programmes=programmes,
         )
     except ImportRefused as refused:
         run.status = ImportRun.Status.REFUSED
         run.problems = [vars(problem) for problem in refused.problems]
+        raise
     except Exception as error:  # recorded for the user; the worker logs the traceback
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(error).__name__}: {error}"[:500]
@@ -134,6 +202,24 @@ def run_import(run_id: int) -> ImportRun:
     finally:
         run.finished_at = timezone.now()
         run.save()
-        path.unlink(missing_ok=True)
         _progress_file(run).unlink(missing_ok=True)
+    return summary
+
+
+def run_import(run_id: int) -> ImportRun:
+    """The job: import the run's bundle as its user may, and record what came of it."""
+    from pathways.programmes.selectors import managed_programmes
+
+    mark_interrupted()
+    run = ImportRun.objects.select_related("started_by").get(pk=run_id)
+    if run.status != ImportRun.Status.QUEUED:
+        return run  # run already (a job is never run twice)
+    path = imports_dir() / run.stored_as
+    may = set(managed_programmes(run.started_by).values_list("code", flat=True))
+    try:
+        carry_out(run, path, may)
+    except ImportRefused:
+        pass  # recorded on the run for the user
+    finally:
+        path.unlink(missing_ok=True)
     return run

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.accounts.models import Role
+from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
 from pathways.core.access import roles
 from pathways.exchange import forms, services
@@ -25,6 +26,7 @@ MANAGERS = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 @roles(*MANAGERS)
 def exchange_home(request: HttpRequest) -> HttpResponse:
+    services.mark_interrupted()
     runs = ImportRun.objects.filter(started_by=request.user)[:20]
     return render(
         request,
@@ -38,6 +40,7 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
 
 
 @roles(*MANAGERS)
+@needs_step_up
 def download(request: HttpRequest) -> HttpResponse:
     """The bundle of a programme's households the user may see, as a .zip (posted, so that
     nothing fetches it by following a link; audited)."""
@@ -87,6 +90,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _own_run(request: HttpRequest, pk: int) -> ImportRun:
     """An import the user started (anyone else's is not found)."""
+    services.mark_interrupted()
     run = ImportRun.objects.filter(pk=pk, started_by=request.user).first()
     if run is None:
         raise Http404("No such import")

@@ -3,6 +3,7 @@ and the same services as the pages."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -39,9 +40,33 @@ from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for
 
 
-def refused(error: RuleError) -> ValidationError:
-    """A service's refusal as a 400 naming each field."""
+class EditConflict(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = services.EDIT_CONFLICT
+    default_code = "edit_conflict"
+
+
+def refused(error: RuleError) -> APIException:
+    """A service's refusal as a 400 naming each field (412 for an edit conflict)."""
+    if "version" in error.problems:
+        return EditConflict(error.problems["version"])
     return ValidationError({key: [message] for key, message in error.problems.items()})
+
+
+def if_match(request: Request) -> int | None:
+    """The version a client's `If-Match: "N"` says it last read (the ETag it was given)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    found = re.fullmatch(r'(?:W/)?"(\d+)"', header)
+    if found is None:
+        raise ValidationError({"If-Match": ['Send the ETag you were given, like "3"']})
+    return int(found.group(1))
+
+
+def with_etag(response: Response, record: Household | Person) -> Response:
+    response["ETag"] = f'"{record.version}"'
+    return response
 
 
 def _today() -> Any:
@@ -97,8 +122,9 @@ class PersonSerializer(serializers.ModelSerializer):
             "joined_on",
             "left_on",
             "consent_date",
+            "version",
         ]
-        read_only_fields = ["id", "reference", "consent_date"]
+        read_only_fields = ["id", "reference", "consent_date", "version"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,9 +206,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "debt_band",
             "tenure",
             "landlord",
+            "version",
         ]
         read_only_fields = [
             "id",
+            "version",
             "reference",
             "status",
             "referral_source",
@@ -242,8 +270,9 @@ class HouseholdViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
-        services.record_household_viewed(actor=request.user, household=self.get_object())
-        return response
+        household = self.get_object()
+        services.record_household_viewed(actor=request.user, household=household)
+        return with_etag(response, household)
 
     def perform_update(self, serializer: Any) -> None:
         try:
@@ -251,6 +280,7 @@ class HouseholdViewSet(
                 actor=self.request.user,
                 household=serializer.instance,
                 changes=serializer.validated_data,
+                version=if_match(self.request),
             )
         except RuleError as error:
             raise refused(error) from None
@@ -315,7 +345,7 @@ class PersonViewSet(
         response = super().retrieve(request, *args, **kwargs)
         person = self.get_object()
         services.record_household_viewed(actor=request.user, household=person.household)
-        return response
+        return with_etag(response, person)
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -333,6 +363,7 @@ class PersonViewSet(
                 actor=self.request.user,
                 person=serializer.instance,
                 changes=serializer.validated_data,
+                version=if_match(self.request),
             )
         except RuleError as error:
             raise refused(error) from None

@@ -39,7 +39,8 @@ def apply_problems(form: forms.Form, problems: dict[str, str], prefix: str = "")
     """Put a service's RuleError messages on the form's fields (or above the form)."""
     for key, message in problems.items():
         name = key.removeprefix(prefix).split(".")[-1]
-        form.add_error(name if name in form.fields else None, message)
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
+        form.add_error(name if shown else None, message)
 
 
 def carried_out(request: Any, form: forms.Form, change: Any) -> bool:
@@ -53,6 +54,14 @@ def carried_out(request: Any, form: forms.Form, change: Any) -> bool:
         apply_problems(form, error.problems)
         return False
     return True
+
+
+def refresh_version(form: forms.Form, record: Any) -> None:
+    """After an edit conflict, the form carries the version now saved: the user has been told
+    what changed, and saving again is their decision."""
+    if form.is_bound and "version" in form.fields:
+        form.data = form.data.copy()
+        form.data["version"] = str(record.version)
 
 
 def local_authority_field(**kwargs: Any) -> forms.ModelChoiceField:
@@ -378,9 +387,15 @@ class DuplicateDecisionForm(forms.Form):
         ]
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record the form was opened at (see services.EDIT_CONFLICT)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
 class HouseholdForm(forms.ModelForm):
     postcode = PostcodeField(required=False)
     local_authority = local_authority_field()
+    version = version_field()
 
     class Meta:
         model = Household
@@ -422,6 +437,8 @@ class HouseholdForm(forms.ModelForm):
 
 class PersonForm(forms.Form):
     """Every fact about a person (people.csv), for adding or changing a member."""
+
+    version = version_field()
 
     given_name = forms.CharField(
         label="First name", max_length=100, error_messages={"required": "Enter their first name"}
@@ -509,6 +526,7 @@ class PersonForm(forms.Form):
         from pathways.households.services import PERSON_FIELDS
 
         initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        initial["version"] = person.version
         initial["participant"] = {True: "yes", False: "no"}.get(person.participant, "")
         return initial
 

@@ -119,6 +119,9 @@ class Household(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Raised by each edit of these details: a save from a form opened before another
+    # person's save is told of the conflict instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["reference"]
@@ -177,6 +180,9 @@ class Person(models.Model):
     left_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Raised by each edit of these details: a save from a form opened before another
+    # person's save is told of the conflict instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["household", "id"]

@@ -660,9 +660,43 @@ def place_unplaced_households(*, actor: Any = None) -> int:
     return placed
 
 
-def update_household(*, actor: Any, household: Household, changes: Mapping[str, Any]) -> Household:
+EDIT_CONFLICT = (
+    "Someone else saved changes to these details after you opened this page, so yours have "
+    "not been saved"
+)
+
+
+def _lock_for_edit(
+    obj: Household | Person, version: int | None, changes: Mapping[str, Any]
+) -> None:
+    """Lock the record's row and read it afresh; refuse the edit if it was saved since the
+    user's form was opened (`version` as the form had it; None for callers without one). The
+    refusal names what is saved now where it differs from what the user sent."""
+    type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("pk").get()
+    obj.refresh_from_db()
+    if version is None or version == obj.version:
+        return
+    labels = {f.name: str(f.verbose_name) for f in type(obj)._meta.fields}
+    differ = [
+        f"{labels[name][:1].upper()}{labels[name][1:]}: {getattr(obj, name) or 'blank'}"
+        for name, value in changes.items()
+        if name in labels and name != "version" and (value or None) != (getattr(obj, name) or None)
+    ]
+    now = f". Saved now: {'; '.join(differ)}" if differ else ""
+    raise RuleError({"version": f"{EDIT_CONFLICT}{now}. Check your changes and save again"})
+
+
+@transaction.atomic
+def update_household(
+    *,
+    actor: Any,
+    household: Household,
+    changes: Mapping[str, Any],
+    version: int | None = None,
+) -> Household:
     """Change the household's own facts (address, bands, tenure…); re-check eligibility if
-    where it lives changed."""
+    where it lives changed. `version` is the one the user's form was opened at."""
+    _lock_for_edit(household, version, changes)
     fields = _clean_address(dict(changes))
     before = _snapshot(household, HOUSEHOLD_FIELDS)
     # The form sends the LSOA back as it was: only a different one counts as given.
@@ -678,6 +712,7 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     if not diff:
         return household
     household.updated_at = timezone.now()
+    household.version += 1
     household.save()
     labels = {f.name: str(f.verbose_name) for f in Household._meta.fields}
     _note(
@@ -736,8 +771,12 @@ def add_member(*, actor: Any, household: Household, member: Mapping[str, Any]) -
 
 
 @transaction.atomic
-def update_member(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> Person:
-    """Change a person's facts; a left-on date records them leaving the household."""
+def update_member(
+    *, actor: Any, person: Person, changes: Mapping[str, Any], version: int | None = None
+) -> Person:
+    """Change a person's facts; a left-on date records them leaving the household. `version`
+    is the one the user's form was opened at."""
+    _lock_for_edit(person, version, changes)
     today = _today()
     household = person.household
     before = _snapshot(person, PERSON_FIELDS)
@@ -762,6 +801,7 @@ def update_member(*, actor: Any, person: Person, changes: Mapping[str, Any]) -> 
     if not diff:
         return person
     person.updated_at = timezone.now()
+    person.version += 1
     person.save()
     records_changed(household)
     if "left_on" in diff and person.left_on:

@@ -469,16 +469,18 @@ def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.update_household(
-            actor=request.user, household=household, changes=data
+            actor=request.user, household=household, changes=data, version=data["version"]
         ),
     ):
         messages.success(request, "Household details saved")
         return _to_record(household)
+    forms.refresh_version(form, household)
     return _form_page(request, household, form, "household")
 
 
 def _household_initial(household: Household) -> dict[str, Any]:
-    return {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
+    initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
+    return {**initial, "version": household.version}
 
 
 def _member(household: Household, person_pk: int) -> Person:
@@ -514,10 +516,13 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     if forms.carried_out(
         request,
         form,
-        lambda data: services.update_member(actor=request.user, person=person, changes=data),
+        lambda data: services.update_member(
+            actor=request.user, person=person, changes=data, version=data["version"]
+        ),
     ):
         messages.success(request, f"{person}'s details saved")
         return _to_record(household, "people")
+    forms.refresh_version(form, person)
     return _form_page(request, household, form, "edit_person", person=person)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.accounts import services as accounts
 from pathways.accounts.models import Role, User
+from pathways.accounts.stepup import needs_step_up
 from pathways.core.access import roles
 from pathways.core.pagination import paginate
 from pathways.organisations import selectors, services
@@ -75,6 +76,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @administrators
+@needs_step_up
 def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     accounts.reset_two_factor(actor=request.user, user=account)
@@ -86,6 +88,7 @@ def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @administrators
+@needs_step_up
 def user_set_up_link(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     path = accounts.issue_set_up_link(actor=request.user, user=account)

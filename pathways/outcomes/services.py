@@ -899,6 +899,15 @@ def make_claim(
         raise RuleError(
             {"period": "Nothing to claim: no verified outcome of this period is unclaimed"}
         )
+    own = sum(1 for o in new if o.verified_by_id == actor.pk)
+    if own:
+        # Four eyes: whoever verifies an outcome does not also claim the money for it.
+        raise RuleError(
+            {
+                "period": f"You verified {own} of these outcomes yourself: another programme "
+                "manager must make this claim"
+            }
+        )
     claim = Claim.objects.create(
         programme=programme,
         funder=funder.strip(),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.accounts.models import Role
+from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.core.pagination import paginate
@@ -158,6 +159,7 @@ def record_evidence(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespo
 
 
 @roles(*MANAGERS)
+@needs_step_up
 def verify(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     household, outcome = _outcome(request, pk, outcome_pk)
     if request.method != "POST":
@@ -231,6 +233,7 @@ def claims(request: HttpRequest) -> HttpResponse:
 
 
 @roles(Role.PROGRAMME_MANAGER)
+@needs_step_up
 def new_claim(request: HttpRequest) -> HttpResponse:
     """Choose the funder and period, see what the claim would hold, then make it."""
     programmes = _managed(request)
@@ -306,11 +309,13 @@ def _claim_download(request: HttpRequest, claim_pk: int, kind: str) -> HttpRespo
 
 
 @roles(Role.PROGRAMME_MANAGER)
+@needs_step_up
 def claim_csv(request: HttpRequest, claim_pk: int) -> HttpResponse:
     return _claim_download(request, claim_pk, "csv")
 
 
 @roles(Role.PROGRAMME_MANAGER)
+@needs_step_up
 def claim_xlsx(request: HttpRequest, claim_pk: int) -> HttpResponse:
     return _claim_download(request, claim_pk, "xlsx")
 
@@ -335,6 +340,7 @@ def payments(request: HttpRequest) -> HttpResponse:
 
 
 @roles(Role.PROGRAMME_MANAGER)
+@needs_step_up
 def record_payment(request: HttpRequest, outcome_pk: int) -> HttpResponse:
     outcome = selectors.outcomes_visible_to(request.user).filter(pk=outcome_pk).first()
     if outcome is None or request.method != "POST":

@@ -1,4 +1,9 @@
-"""`pathways import BUNDLE [--dry-run]`: import an exchange bundle (a folder or a .zip)."""
+"""`pathways import BUNDLE [--dry-run]`: import an exchange bundle (a folder or a .zip).
+
+Each run is recorded (an ImportRun, shown on the Exchange page) before it starts. The import
+writes in one transaction: if the process is killed part-way, the database keeps nothing of it,
+and the next import (or job) marks the run as failed.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.exchange.importer import import_bundle
+from pathways.exchange import services
+from pathways.exchange.models import ImportRun
 from pathways.exchange.problems import ImportRefused
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.exists() else 0
 
 
 class Command(BaseCommand):
@@ -21,8 +33,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for failed in services.mark_interrupted():
+            self.stderr.write(
+                f"An earlier import of {failed.original_name} had stopped: {failed.error}"
+            )
+        bundle: Path = options["bundle"]
+        run = ImportRun.objects.create(
+            started_by=None,
+            original_name=bundle.name[:200],
+            stored_as="",
+            size=_size(bundle),
+            dry_run=options["dry_run"],
+        )
         try:
-            summary = import_bundle(options["bundle"], dry_run=options["dry_run"])
+            summary = services.carry_out(run, bundle, programmes=None)
         except ImportRefused as refused:
             raise CommandError(
                 "Nothing was imported. Fix these problems:\n  "
