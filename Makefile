@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint pytest demo clean
+.PHONY: run test install lint pytest demo clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ test: lint
 	else \
 		echo "PATHWAYS_TEST_POSTGRES is not set: the PostgreSQL run was skipped."; \
 	fi
+
+# Known vulnerabilities in the installed (pinned) dependencies, from PyPI's advisory data.
+# Needs the internet; --strict fails if any package could not be checked.
+audit: install
+	$(BIN)/python -m pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) node_modules build var/staticfiles .pytest_cache .ruff_cache

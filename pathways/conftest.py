@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.organisations.models import Organisation
 from pathways.organisations.tests.factories import OrganisationFactory, council_for
+from pathways.privacy.services import record_notice_bases
 from pathways.programmes import services as programme_services
 from pathways.programmes.models import Programme
 
@@ -82,8 +84,10 @@ def world(db: Any) -> World:
     household_l = HouseholdFactory(programme=hiw, organisation=liverpool, advocate=advocate_l)
     household_win = HouseholdFactory(programme=win, organisation=knowsley, advocate=advocate_k2)
     for household in (household_k, household_k2, household_l, household_win):
-        PersonFactory(household=household)
+        person = PersonFactory(household=household)
         allocate(actor=None, household=household, on=household.start_date)
+        # As if they consented to the privacy notice: the bases it states.
+        record_notice_bases(actor=None, person=person, given_on=dt.date(2018, 1, 1))
     return World(
         hiw=hiw,
         win=win,

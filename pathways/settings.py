@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pathways.audit",
     "pathways.programmes",
     "pathways.households",
+    "pathways.privacy",
     "pathways.casework",
     "pathways.assessments",
     "pathways.budgets",

@@ -36,6 +36,8 @@ urlpatterns = [
     path("households/", include("pathways.casework.urls")),
     path("services/", include("pathways.casework.directory_urls")),
     path("households/", include("pathways.budgets.urls")),
+    path("households/", include("pathways.privacy.urls")),
+    path("evaluation/", include("pathways.privacy.evaluation_urls")),
     path("approvals/", include("pathways.budgets.approval_urls")),
     path("spending/", include("pathways.budgets.spending_urls")),
     path("", include("pathways.outcomes.urls")),

@@ -10,9 +10,10 @@ from rest_framework.views import APIView
 
 from pathways.accounts.models import User
 from pathways.core.access import ALL_ROLES, roles_access
+from pathways.core.api import RefusesUnknownFields
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     organisation = serializers.StringRelatedField()
 
     class Meta:

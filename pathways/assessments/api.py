@@ -14,18 +14,19 @@ from rest_framework.response import Response
 from pathways.assessments import selectors, services
 from pathways.assessments.models import Instrument, Reading
 from pathways.core.access import CASEWORK_ROLES, roles_access
+from pathways.core.api import RefusesUnknownFields
 from pathways.households.api import refused
 from pathways.households.models import Person
 from pathways.households.rules import RuleError
 from pathways.households.selectors import people_visible_to
 
 
-class ScoreField(serializers.Serializer):
+class ScoreField(RefusesUnknownFields, serializers.Serializer):
     worker = serializers.IntegerField(required=False, allow_null=True)
     participant = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class ReadingSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
     instrument = serializers.SlugRelatedField(
         slug_field="code", queryset=Instrument.objects.all(), required=False
@@ -68,7 +69,7 @@ def _scores(raw: dict[str, Any]) -> dict[str, tuple[int | None, int | None]]:
     return {code: (value.get("worker"), value.get("participant")) for code, value in raw.items()}
 
 
-class CorrectionSerializer(serializers.Serializer):
+class CorrectionSerializer(RefusesUnknownFields, serializers.Serializer):
     scores = serializers.DictField(child=ScoreField())
     reason = serializers.CharField(max_length=500)
     date = serializers.DateField(required=False)

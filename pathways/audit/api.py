@@ -8,9 +8,10 @@ from pathways.accounts.models import Role
 from pathways.audit.models import AuditEvent
 from pathways.audit.selectors import events_visible_to
 from pathways.core.access import roles_access
+from pathways.core.api import RefusesUnknownFields
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

@@ -14,13 +14,14 @@ from rest_framework.response import Response
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry, SpendRequest
 from pathways.core.access import CASEWORK_ROLES, roles_access
+from pathways.core.api import RefusesUnknownFields
 from pathways.core.money import amount_text
 from pathways.households.api import refused
 from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(RefusesUnknownFields, serializers.ModelSerializer):
     amount = serializers.SerializerMethodField(help_text="Exact pounds and pence, as text")
 
     class Meta:
@@ -41,7 +42,7 @@ class EntrySerializer(serializers.ModelSerializer):
         return amount_text(entry.amount_pence)
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class BudgetSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     balance = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +57,7 @@ class BudgetSerializer(serializers.ModelSerializer):
         }
 
 
-class SpendRequestSerializer(serializers.ModelSerializer):
+class SpendRequestSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     household = serializers.IntegerField(source="budget.household_id", read_only=True)
     amount = serializers.CharField(write_only=True, help_text="Pounds and pence, like 300.00")
     category = serializers.ChoiceField(choices=Category.choices)
@@ -87,7 +88,7 @@ class NewRequestSerializer(SpendRequestSerializer):
     household = serializers.IntegerField(write_only=True)  # type: ignore[assignment]
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(RefusesUnknownFields, serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from pathways.casework import services
 from pathways.casework.models import Activity, Contact, OnwardReferral, Service
 from pathways.core.access import CASEWORK_ROLES, roles_access
+from pathways.core.api import RefusesUnknownFields
 from pathways.households.api import refused
 from pathways.households.models import Household, Person
 from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to, people_visible_to
 
 
-class _ScopedPerson(serializers.ModelSerializer):
+class _ScopedPerson(RefusesUnknownFields, serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -152,7 +153,7 @@ class OnwardReferralViewSet(
             raise refused(error) from None
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
     person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.none(), required=False, allow_null=True

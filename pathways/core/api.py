@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import ValidationError
 
 from pathways.core.access import ALL_ROLES, roles_access
 
@@ -18,3 +22,25 @@ class SchemaView(SpectacularAPIView):
 @method_decorator(csp_update({"style-src": ["'unsafe-inline'"]}), name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
     access = roles_access(ALL_ROLES)
+
+
+class RefusesUnknownFields:
+    """A serializer mixin: input naming a field the caller may not write (read-only, such as an
+    owner, a status or a reference) or a field that does not exist is refused with a 400 naming
+    it, instead of being silently dropped, so a client never believes a change was made."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            fields = self.fields  # type: ignore[attr-defined]
+            problems = {
+                key: [
+                    "This field cannot be changed here"
+                    if key in fields
+                    else "There is no such field"
+                ]
+                for key in data
+                if key not in fields or fields[key].read_only
+            }
+            if problems:
+                raise ValidationError(problems)
+        return super().to_internal_value(data)  # type: ignore[misc]

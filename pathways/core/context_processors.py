@@ -54,6 +54,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Home", "core:start"),
         ("Reports", "reporting:dashboard"),
         ("Areas", "areas:explore"),
+        ("Evaluation extract", "evaluation:extract"),
     ],
     Role.FUNDER: [
         ("Home", "core:start"),

@@ -40,6 +40,8 @@ from pathways.households.models import Consent, Household, Person, TimelineEntry
 from pathways.households.services import place_in_lsoa
 from pathways.organisations.models import Organisation
 from pathways.outcomes.models import EmploymentSpell
+from pathways.privacy.models import ProcessingRecord
+from pathways.privacy.services import NOTICE_BASES
 from pathways.programmes.models import Programme
 
 CHUNK = 2000
@@ -511,6 +513,25 @@ class _Writer:
             ("person_id", "given_on", "notice_version", "recorded_by_id", "recorded_at"),
             consents,
         )
+        # Consent to the notice brings the bases the notice states (privacy.services).
+        bulk.insert(
+            ProcessingRecord,
+            (
+                "person_id",
+                "purpose",
+                "lawful_basis",
+                "special_condition",
+                "given_on",
+                "notice_version",
+                "recorded_by_id",
+                "recorded_at",
+            ),
+            [
+                (pk, purpose, basis, condition, given_on, version, actor, at)
+                for pk, given_on, version, actor, at in consents
+                for purpose, (basis, condition) in NOTICE_BASES.items()
+            ],
+        )
         self.summary.add("people.csv", "created", len(new))
 
     # --- rows known by person, date and kind ---------------------------------------------------
@@ -788,6 +809,7 @@ class _Writer:
                 Household,
                 Person,
                 Consent,
+                ProcessingRecord,
                 TimelineEntry,
                 Reading,
                 Score,

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from pathways.accounts.models import Role, User
 from pathways.areas.models import LocalAuthority
 from pathways.core.access import CASEWORK_ROLES, roles_access
+from pathways.core.api import RefusesUnknownFields
 from pathways.households import rules, selectors, services
 from pathways.households.codes import (
     AgeBand,
@@ -73,7 +74,7 @@ def _today() -> Any:
     return timezone.localdate()
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     """A person, with every field of people.csv. Codes are the exchange format's."""
 
     household = serializers.PrimaryKeyRelatedField(queryset=Household.objects.none())
@@ -168,7 +169,7 @@ class MemberSerializer(PersonSerializer):
         super(PersonSerializer, self).__init__(*args, **kwargs)
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     local_authority = serializers.SlugRelatedField(
         slug_field="code", queryset=LocalAuthority.objects.all()
@@ -232,14 +233,14 @@ class HouseholdDetailSerializer(HouseholdSerializer):
         fields = [*HouseholdSerializer.Meta.fields, "eligibility_reasons", "members"]
 
 
-class StartSerializer(serializers.Serializer):
+class StartSerializer(RefusesUnknownFields, serializers.Serializer):
     start_date = serializers.DateField()
     advocate = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.filter(role=Role.ADVOCATE, is_active=True)
     )
 
 
-class ConsentSerializer(serializers.Serializer):
+class ConsentSerializer(RefusesUnknownFields, serializers.Serializer):
     given_on = serializers.DateField()
 
 
@@ -386,7 +387,7 @@ class PersonViewSet(
         )
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     """A referral. Posting one creates the household and its people, checks eligibility and
     routes it, exactly as the referral page does (duplicates are refused unless
     `confirm_new` says the people are not those already known)."""

@@ -459,6 +459,9 @@ def record_consent(*, actor: Any, person: Person, given_on: dt.date) -> Consent:
         programme=household.programme,
         data={"given_on": given_on.isoformat(), "notice_version": consent.notice_version},
     )
+    from pathways.privacy.services import record_notice_bases
+
+    record_notice_bases(actor=actor, person=person, given_on=given_on)
     return consent
 
 

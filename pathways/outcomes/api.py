@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pathways.core.access import CASEWORK_ROLES, roles_access
+from pathways.core.api import RefusesUnknownFields
 from pathways.households.api import refused
 from pathways.households.models import Person
 from pathways.households.rules import RuleError
@@ -20,7 +21,7 @@ from pathways.outcomes.models import EmploymentSpell, Evidence, Outcome
 from pathways.outcomes.selectors import outcomes_visible_to
 
 
-class SpellSerializer(serializers.ModelSerializer):
+class SpellSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
     evidence = serializers.ChoiceField(choices=Evidence.choices, required=False, allow_blank=True)
 
@@ -87,7 +88,7 @@ class SpellViewSet(
             raise refused(error) from None
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -114,7 +115,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvidenceSerializer(serializers.Serializer):
+class EvidenceSerializer(RefusesUnknownFields, serializers.Serializer):
     evidence = serializers.ChoiceField(choices=Evidence.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

@@ -23,8 +23,21 @@ CLAIM_COLUMNS = (
 )
 
 
+def shareable_lines(claim: Claim) -> Any:
+    """The claim's lines whose person has an active basis for sharing with the funder; the
+    others stay out of every download (privacy.services.people_shared_for)."""
+    from pathways.privacy.models import Purpose
+    from pathways.privacy.services import people_shared_for
+
+    return claim.lines.filter(outcome__person__in=people_shared_for(Purpose.FUNDER))
+
+
 def claim_rows(claim: Claim) -> Iterator[list[Any]]:
-    lines = claim.lines.select_related("outcome__household", "outcome__person").order_by("id")
+    lines = (
+        shareable_lines(claim)
+        .select_related("outcome__household", "outcome__person")
+        .order_by("id")
+    )
     for number, line in enumerate(lines, start=1):
         outcome = line.outcome
         yield [

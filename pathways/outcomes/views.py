@@ -278,10 +278,16 @@ def _claim(request: HttpRequest, claim_pk: int) -> Any:
 def claim_detail(request: HttpRequest, claim_pk: int) -> HttpResponse:
     claim = _claim(request, claim_pk)
     lines = claim.lines.select_related("outcome__person", "outcome__household")
+    withheld = claim.lines.count() - exports.shareable_lines(claim).count()
     return render(
         request,
         "outcomes/claim.html",
-        {"claim": claim, "lines": lines, "total": sum(line.amount_pence for line in lines)},
+        {
+            "claim": claim,
+            "lines": lines,
+            "total": sum(line.amount_pence for line in lines),
+            "withheld": withheld,
+        },
     )
 
 

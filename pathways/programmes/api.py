@@ -6,12 +6,13 @@ from rest_framework import serializers, viewsets
 
 from pathways.accounts.models import Role
 from pathways.core.access import roles_access
+from pathways.core.api import RefusesUnknownFields
 from pathways.programmes.definition import DEFINITION_FIELDS
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     local_authorities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     # Money as a string of pounds and pence ("1000.00"), never a float.
     budget_per_household = serializers.DecimalField(

@@ -201,6 +201,12 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             f"{reverse('areas:reach')}?programme={hiw}",
             expect(REPORT_READERS - PMS | {"programme_manager"}, hidden={"win_manager"}),
         ),
+        (
+            reverse("privacy:person", args=[k, person]),
+            expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
+        ),
+        (reverse("evaluation:extract"), expect({"evaluator"} | PMS)),
+        (reverse("accounts:confirm"), expect(set(ROLES))),
         (reverse("organisations:users"), expect({"administrator"})),
         (reverse("organisations:list"), expect({"administrator"})),
         (reverse("organisations:create"), expect({"administrator"})),

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from pathways.privacy import views
+
+app_name = "evaluation"
+
+urlpatterns = [path("", views.evaluation_extract, name="extract")]

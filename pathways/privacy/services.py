@@ -1,0 +1,138 @@
+"""Recording and withdrawing the bases on which a person's data is held and shared, and asking
+who may be included in an export for a purpose. Every change is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pathways.audit import services as audit
+from pathways.households.models import Person
+from pathways.households.rules import RuleError
+from pathways.privacy.models import LawfulBasis, ProcessingRecord, Purpose, SpecialCondition
+
+# What a programme's privacy notice says, recorded for each person when they consent to it.
+# Partner sharing is not here: it needs the person's own explicit agreement, recorded apart.
+NOTICE_BASES = {
+    Purpose.DELIVERY: (LawfulBasis.PUBLIC_TASK, SpecialCondition.EMPLOYMENT_SOCIAL_PROTECTION),
+    Purpose.FUNDER: (LawfulBasis.PUBLIC_TASK, SpecialCondition.EMPLOYMENT_SOCIAL_PROTECTION),
+    Purpose.EVALUATION: (LawfulBasis.PUBLIC_TASK, SpecialCondition.RESEARCH_STATISTICS),
+}
+
+
+def _actor(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def record(
+    *,
+    actor: Any,
+    person: Person,
+    purpose: str,
+    lawful_basis: str,
+    special_condition: str,
+    given_on: dt.date,
+    notice_version: str | None = None,
+) -> ProcessingRecord:
+    """Record the basis for one purpose; refused while one is active for it (withdraw first)."""
+    problems = {}
+    if purpose not in Purpose.values:
+        problems["purpose"] = "Choose a purpose"
+    if lawful_basis not in LawfulBasis.values:
+        problems["lawful_basis"] = "Choose the lawful basis"
+    if special_condition not in SpecialCondition.values:
+        problems["special_condition"] = "Choose the special category condition"
+    if given_on > timezone.localdate():
+        problems["given_on"] = "The date must be today or in the past"
+    if purpose == Purpose.PARTNER and lawful_basis != LawfulBasis.CONSENT:
+        problems["lawful_basis"] = "Sharing with partners needs the person's consent"
+    if lawful_basis == LawfulBasis.CONSENT and special_condition not in (
+        SpecialCondition.EXPLICIT_CONSENT,
+        SpecialCondition.NONE,
+    ):
+        problems["special_condition"] = (
+            "With consent as the basis, the condition is explicit consent"
+        )
+    if problems:
+        raise RuleError(problems)
+    try:
+        with transaction.atomic():
+            made = ProcessingRecord.objects.create(
+                person=person,
+                purpose=purpose,
+                lawful_basis=lawful_basis,
+                special_condition=special_condition,
+                given_on=given_on,
+                notice_version=notice_version or person.household.programme.privacy_notice_version,
+                recorded_by=_actor(actor),
+            )
+    except IntegrityError:
+        raise RuleError(
+            {"purpose": "There is already an active record for this purpose: withdraw it first"}
+        ) from None
+    audit.record(
+        actor=actor,
+        verb="person.basis_recorded",
+        target=person,
+        programme=person.household.programme,
+        data={
+            "purpose": purpose,
+            "lawful_basis": lawful_basis,
+            "special_condition": special_condition,
+            "notice_version": made.notice_version,
+        },
+    )
+    return made
+
+
+def record_notice_bases(*, actor: Any, person: Person, given_on: dt.date) -> None:
+    """On consent to the privacy notice: the bases it states, where none is active yet."""
+    active = set(person.processing_records.active().values_list("purpose", flat=True))
+    for purpose, (basis, condition) in NOTICE_BASES.items():
+        if purpose not in active:
+            record(
+                actor=actor,
+                person=person,
+                purpose=purpose,
+                lawful_basis=basis,
+                special_condition=condition,
+                given_on=given_on,
+            )
+
+
+@transaction.atomic
+def withdraw(
+    *, actor: Any, record: ProcessingRecord, reason: str, on: dt.date | None = None
+) -> ProcessingRecord:
+    """Consent withdrawn, or an objection upheld: from now on this purpose has no basis."""
+    if not reason.strip():
+        raise RuleError({"reason": "Say why: for example, withdrew consent by phone"})
+    locked = ProcessingRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.withdrawn_at is not None:
+        raise RuleError({"reason": "This has been withdrawn already"})
+    locked.withdrawn_on = on or timezone.localdate()
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = _actor(actor)
+    locked.withdrawal_reason = reason.strip()[:500]
+    locked.save(update_fields=["withdrawn_on", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit.record(
+        actor=actor,
+        verb="person.basis_withdrawn",
+        target=locked.person,
+        programme=locked.person.household.programme,
+        data={"purpose": locked.purpose, "on": locked.withdrawn_on.isoformat()},
+    )
+    return locked
+
+
+def people_shared_for(purpose: str, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """The people whose data may leave Pathways for `purpose`: those with an active record."""
+    people = Person.objects.all() if people is None else people
+    return people.filter(
+        processing_records__purpose=purpose, processing_records__withdrawn_at__isnull=True
+    )

@@ -1,0 +1,99 @@
+"""A person's data protection record: the basis for each purpose, consent and sharing
+agreements, and their withdrawal; and the subject access export."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pathways.accounts.models import Role
+from pathways.accounts.stepup import needs_step_up
+from pathways.audit import services as audit
+from pathways.core.access import CASEWORK_ROLES, roles
+from pathways.households.forms import carried_out
+from pathways.households.permissions import get_person_for_user
+from pathways.privacy import extract, services
+from pathways.privacy.forms import ExtractForm, RecordForm, WithdrawForm
+
+
+def _page(request: HttpRequest, pk: int, person_pk: int, form: RecordForm) -> HttpResponse:
+    household, person = get_person_for_user(request.user, pk, person_pk)
+    records = person.processing_records.select_related("recorded_by", "withdrawn_by").order_by(
+        "purpose", "-recorded_at"
+    )
+    return render(
+        request,
+        "privacy/person.html",
+        {
+            "household": household,
+            "person": person,
+            "records": records,
+            "form": form,
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles(*CASEWORK_ROLES)
+def person_record(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    household, person = get_person_for_user(request.user, pk, person_pk)
+    form = RecordForm(request.POST or None)
+    if carried_out(
+        request, form, lambda data: services.record(actor=request.user, person=person, **data)
+    ):
+        messages.success(request, "Recorded")
+        return redirect("privacy:person", pk=household.pk, person_pk=person.pk)
+    return _page(request, pk, person_pk, form)
+
+
+@require_POST
+@roles(*CASEWORK_ROLES)
+def withdraw(request: HttpRequest, pk: int, person_pk: int, record_pk: int) -> HttpResponse:
+    household, person = get_person_for_user(request.user, pk, person_pk)
+    record = get_object_or_404(person.processing_records, pk=record_pk)
+    form = WithdrawForm(request.POST)
+    if carried_out(
+        request,
+        form,
+        lambda data: services.withdraw(actor=request.user, record=record, reason=data["reason"]),
+    ):
+        messages.success(request, f"Withdrawn: {record.get_purpose_display().lower()}")
+    else:
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("privacy:person", pk=household.pk, person_pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@roles(Role.EVALUATOR, Role.PROGRAMME_MANAGER)
+@needs_step_up
+def evaluation_extract(request: HttpRequest) -> HttpResponse:
+    """The pseudonymised extract of one of the user's programmes (posted; audited)."""
+    programmes = list(request.user.programmes.order_by("name"))
+    form = ExtractForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
+        buffer = io.BytesIO()
+        people = extract.write_extract(programme, buffer)
+        audit.record(
+            actor=request.user,
+            verb="evaluation.extracted",
+            target=programme,
+            programme=programme,
+            data={"people": people},
+        )
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        name = f"evaluation-{programme.code}-{timezone.localdate():%Y-%m-%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "privacy/evaluation.html",
+        {"form": form, "columns": extract.PEOPLE, "readings": extract.READINGS},
+        status=400 if request.method == "POST" else 200,
+    )
