@@ -56,3 +56,11 @@ class ExtractForm(forms.Form):
 
     def clean_programme(self) -> Any:
         return self.programmes[self.cleaned_data["programme"]]
+
+
+class SubjectAccessForm(forms.Form):
+    received_on = DateField(
+        label="Date the request was received",
+        what="the date the request was received",
+        help_text="By any means: letter, email, phone or in person. For example, 3 4 2026",
+    )

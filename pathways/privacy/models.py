@@ -103,3 +103,25 @@ class ProcessingRecord(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class SubjectAccessRequest(models.Model):
+    """A person asked for a copy of their data (UK GDPR Article 15): when it was received and
+    when the answer is due (privacy.subject_access.due_date), and when it was exported."""
+
+    person = models.ForeignKey(
+        "households.Person", on_delete=models.PROTECT, related_name="subject_access_requests"
+    )
+    received_on = models.DateField()
+    due_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    exported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Subject access request received {self.received_on:%-d %b %Y}"

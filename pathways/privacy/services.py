@@ -136,3 +136,27 @@ def people_shared_for(purpose: str, people: QuerySet[Person] | None = None) -> Q
     return people.filter(
         processing_records__purpose=purpose, processing_records__withdrawn_at__isnull=True
     )
+
+
+@transaction.atomic
+def record_subject_access(*, actor: Any, person: Person, received_on: dt.date) -> Any:
+    """A request for a copy of their data: recorded with its due date (the ICO's month)."""
+    from pathways.privacy.models import SubjectAccessRequest
+    from pathways.privacy.subject_access import due_date
+
+    if received_on > timezone.localdate():
+        raise RuleError({"received_on": "The date must be today or in the past"})
+    made = SubjectAccessRequest.objects.create(
+        person=person,
+        received_on=received_on,
+        due_on=due_date(received_on),
+        recorded_by=_actor(actor),
+    )
+    audit.record(
+        actor=actor,
+        verb="person.subject_access_requested",
+        target=person,
+        programme=person.household.programme,
+        data={"received_on": received_on.isoformat(), "due_on": made.due_on.isoformat()},
+    )
+    return made

@@ -4,9 +4,10 @@ agreements, and their withdrawal; and the subject access export."""
 from __future__ import annotations
 
 import io
+import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,11 +18,19 @@ from pathways.audit import services as audit
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_person_for_user
-from pathways.privacy import extract, services
-from pathways.privacy.forms import ExtractForm, RecordForm, WithdrawForm
+from pathways.privacy import extract, services, subject_access
+from pathways.privacy.forms import ExtractForm, RecordForm, SubjectAccessForm, WithdrawForm
+
+SUBJECT_ACCESS_ROLES = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 
-def _page(request: HttpRequest, pk: int, person_pk: int, form: RecordForm) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    pk: int,
+    person_pk: int,
+    form: RecordForm,
+    request_form: SubjectAccessForm | None = None,
+) -> HttpResponse:
     household, person = get_person_for_user(request.user, pk, person_pk)
     records = person.processing_records.select_related("recorded_by", "withdrawn_by").order_by(
         "purpose", "-recorded_at"
@@ -35,6 +44,9 @@ def _page(request: HttpRequest, pk: int, person_pk: int, form: RecordForm) -> Ht
             "records": records,
             "form": form,
             "withdraw_form": WithdrawForm(),
+            "may_answer_requests": request.user.role in SUBJECT_ACCESS_ROLES,
+            "requests": person.subject_access_requests.all(),
+            "request_form": request_form or SubjectAccessForm(),
         },
     )
 
@@ -97,3 +109,53 @@ def evaluation_extract(request: HttpRequest) -> HttpResponse:
         {"form": form, "columns": extract.PEOPLE, "readings": extract.READINGS},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@roles(*SUBJECT_ACCESS_ROLES)
+def subject_access_request(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    household, person = get_person_for_user(request.user, pk, person_pk)
+    form = SubjectAccessForm(request.POST)
+    if carried_out(
+        request,
+        form,
+        lambda data: services.record_subject_access(actor=request.user, person=person, **data),
+    ):
+        made = person.subject_access_requests.first()
+        messages.success(request, f"Request recorded: the answer is due by {made.due_on:%-d %B %Y}")
+        return redirect("privacy:person", pk=household.pk, person_pk=person.pk)
+    return _page(request, pk, person_pk, RecordForm(), request_form=form)
+
+
+@require_POST
+@roles(*SUBJECT_ACCESS_ROLES)
+def subject_access_export(
+    request: HttpRequest, pk: int, person_pk: int, request_pk: int, form: str
+) -> HttpResponse:
+    """Everything held about the person, as JSON or PDF (posted, audited)."""
+    household, person = get_person_for_user(request.user, pk, person_pk)
+    asked = get_object_or_404(person.subject_access_requests, pk=request_pk)
+    if form not in ("json", "pdf"):
+        raise Http404("JSON or PDF")
+    export = subject_access.everything_about(person)
+    asked.exported_at = timezone.now()
+    asked.save(update_fields=["exported_at"])
+    audit.record(
+        actor=request.user,
+        verb="person.subject_access_exported",
+        target=person,
+        programme=household.programme,
+        data={"format": form, "request": asked.pk},
+    )
+    name = f"subject-access-{household.reference}-{person.pk}.{form}"
+    if form == "json":
+        response = HttpResponse(
+            json.dumps(export, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            subject_access.as_pdf(export, asked), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
