@@ -525,9 +525,10 @@ class _Writer:
                 "notice_version",
                 "recorded_by_id",
                 "recorded_at",
+                "withdrawal_reason",
             ),
             [
-                (pk, purpose, basis, condition, given_on, version, actor, at)
+                (pk, purpose, basis, condition, given_on, version, actor, at, "")
                 for pk, given_on, version, actor, at in consents
                 for purpose, (basis, condition) in NOTICE_BASES.items()
             ],

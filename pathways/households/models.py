@@ -122,6 +122,9 @@ class Household(models.Model):
     # Raised by each edit of these details: a save from a form opened before another
     # person's save is told of the conflict instead of overwriting it.
     version = models.PositiveIntegerField(default=1)
+    # When the retention period after it left ran out and its identifying data was removed
+    # (privacy.retention); the figures stay.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["reference"]

@@ -125,3 +125,27 @@ class SubjectAccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Subject access request received {self.received_on:%-d %b %Y}"
+
+
+class RetentionTombstone(models.Model):
+    """What is left to say that a household's identifying data was removed at the end of its
+    retention period: when, under which rule, and how much, never what."""
+
+    household = models.OneToOneField(
+        "households.Household", on_delete=models.PROTECT, related_name="tombstone"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
+    left_on = models.DateField()
+    retention_years = models.PositiveSmallIntegerField()
+    anonymised_at = models.DateTimeField(default=timezone.now)
+    people = models.PositiveIntegerField()
+    fields_cleared = models.PositiveIntegerField()
+    files_deleted = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-anonymised_at"]
+
+    def __str__(self) -> str:
+        return f"Household {self.household_id} anonymised {self.anonymised_at:%-d %b %Y}"

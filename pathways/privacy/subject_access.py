@@ -21,6 +21,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -178,6 +179,10 @@ EXPORTED: dict[str, tuple[str, Finder]] = {
         "Payments to you",
         _person("outcomes.ParticipantPayment", "outcome__person"),
     ),
+    "privacy.retentiontombstone": (
+        "Data removed at the end of the retention period",
+        _household("privacy.RetentionTombstone"),
+    ),
 }
 
 EXCLUDED: dict[str, str] = {
@@ -192,8 +197,8 @@ def _value(obj: Model, field: Any) -> Any:
         return value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file
-        return value.name
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return str(value)
 
 

@@ -114,6 +114,7 @@ DEFINITION_FIELDS = (
     "budget_per_household",
     "instrument",
     "privacy_notice_version",
+    "retention_years",
     "local_authorities",
     "lsoas",
     "eligibility",
@@ -436,6 +437,9 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
             data, "privacy_notice_version", required=False, max_length=40
         )
         or "1",
+        "retention_years": check.integer(
+            data.get("retention_years", 6), "retention_years", minimum=1, maximum=100
+        ),
         "local_authorities": local_authorities,
         "lsoas": lsoas,
         "eligibility": _clean_eligibility(check, data.get("eligibility")),

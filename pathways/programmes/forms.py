@@ -57,6 +57,13 @@ class ProgrammeForm(forms.Form):
     support_months = forms.IntegerField(
         label="Length of support in months", min_value=1, max_value=60
     )
+    retention_years = forms.IntegerField(
+        label="Years to keep records after a household leaves",
+        help_text="Then names, contact details, dates of birth and notes are removed; "
+        "the figures stay in the reports",
+        min_value=1,
+        max_value=100,
+    )
     budget_per_household = forms.DecimalField(
         label="Household Support Budget per household (£)",
         min_value=0,
@@ -162,6 +169,7 @@ class ProgrammeForm(forms.Form):
                 "start_date",
                 "end_date",
                 "support_months",
+                "retention_years",
                 "budget_per_household",
                 "instrument",
                 "privacy_notice_version",
@@ -217,6 +225,7 @@ class ProgrammeForm(forms.Form):
             "start_date": data["start_date"],
             "end_date": data["end_date"],
             "support_months": data["support_months"],
+            "retention_years": data["retention_years"],
             "budget_per_household": str(data["budget_per_household"]),
             "instrument": data["instrument"],
             "privacy_notice_version": data["privacy_notice_version"],

@@ -29,6 +29,9 @@ class Programme(models.Model):
     instrument = models.CharField(max_length=60, default="progress-star")
     # The version of the privacy notice people consent to (recorded with each consent).
     privacy_notice_version = models.CharField(max_length=40, default="1")
+    # Whole years a household's identifiable records are kept after it leaves the programme;
+    # then `pathways retention apply` anonymises them (privacy.retention).
+    retention_years = models.PositiveSmallIntegerField(default=6)
     local_authorities = models.ManyToManyField("areas.LocalAuthority", related_name="programmes")
     lsoas = models.JSONField(default=list, blank=True)
     eligibility = models.JSONField(default=dict)
@@ -66,6 +69,7 @@ class Programme(models.Model):
                 "budget_per_household": f"{self.budget_per_household:.2f}",
                 "instrument": self.instrument,
                 "privacy_notice_version": self.privacy_notice_version,
+                "retention_years": self.retention_years,
                 "local_authorities": sorted(la.code for la in self.local_authorities.all()),
                 "lsoas": list(self.lsoas),
                 "eligibility": self.eligibility,

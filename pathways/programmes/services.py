@@ -85,6 +85,7 @@ def save_definition(
     programme.budget_per_household_pence = int(Decimal(cleaned["budget_per_household"]) * 100)
     programme.instrument = cleaned["instrument"]
     programme.privacy_notice_version = cleaned["privacy_notice_version"]
+    programme.retention_years = cleaned["retention_years"]
     programme.lsoas = cleaned["lsoas"]
     programme.eligibility = cleaned["eligibility"]
     programme.measures = cleaned["measures"]
