@@ -18,6 +18,7 @@ from pathways.audit import services as audit
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_person_for_user
+from pathways.households.services import record_person_viewed
 from pathways.privacy import extract, services, subject_access
 from pathways.privacy.forms import ExtractForm, RecordForm, SubjectAccessForm, WithdrawForm
 
@@ -55,6 +56,8 @@ def _page(
 @roles(*CASEWORK_ROLES)
 def person_record(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household, person = get_person_for_user(request.user, pk, person_pk)
+    if request.method == "GET":
+        record_person_viewed(actor=request.user, person=person)
     form = RecordForm(request.POST or None)
     if carried_out(
         request, form, lambda data: services.record(actor=request.user, person=person, **data)

@@ -93,6 +93,9 @@ def test_the_data_protection_page_records_and_withdraws(world: World, signed_in)
     client = signed_in(world.advocate_k)
     page = client.get(url).content.decode()
     assert "Public task (Article 6(1)(e))" in page and "Active" in page
+    assert AuditEvent.objects.filter(
+        verb="person.viewed", target_id=str(person.pk), actor=world.advocate_k
+    ).exists()
     today = timezone.localdate()
     bad = client.post(url, {"purpose": "partner", "lawful_basis": "public_task"})
     assert "Choose the special category condition" in bad.content.decode()
