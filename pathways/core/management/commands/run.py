@@ -56,18 +56,24 @@ class Command(BaseCommand):
 
     def _nightly(self) -> None:
         """Once a day, from 2 a.m., queue every programme's outcome recompute (the worker runs
-        it): open spells become job and sustained outcomes as days pass."""
+        it): open spells become job and sustained outcomes as days pass. Then anonymise the
+        households whose retention period has run out (idempotent: once done, nothing is due)."""
         from django.db import close_old_connections
         from django.utils import timezone
 
         from pathways.outcomes.tasks import queue_daily_recomputes
+        from pathways.privacy import retention
 
         while True:
             if timezone.localtime().hour >= 2:
-                try:
-                    queue_daily_recomputes()
-                except Exception as error:  # noqa: BLE001 - keep serving; try again later
-                    self.stderr.write(f"Could not queue the daily recompute: {error}")
-                finally:
-                    close_old_connections()
+                for what, job in (
+                    ("queue the daily recompute", queue_daily_recomputes),
+                    ("apply the retention periods", retention.apply),
+                ):
+                    try:
+                        job()
+                    except Exception as error:  # noqa: BLE001 - keep serving; try again later
+                        self.stderr.write(f"Could not {what}: {error}")
+                    finally:
+                        close_old_connections()
             time.sleep(15 * 60)
