@@ -184,16 +184,17 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 def _scratch_postgres() -> Iterator[str]:
     """A new, empty database beside the configured one, dropped afterwards."""
     name = f"{connection.settings_dict['NAME']}_drill_{os.getpid()}"
-    quoted = connection.ops.quote_name(name)
     connection.ensure_connection()
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-        cursor.execute(f"CREATE DATABASE {quoted}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+        cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
     try:
         yield name
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+            cursor.execute(
+                f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)"
+            )
 
 
 @contextmanager

@@ -51,6 +51,7 @@ def sensitive(world: World) -> list[tuple[str, str, str]]:
         ("programme_manager", "get", reverse("outcomes:claim-csv", args=[claim.pk])),
         ("programme_manager", "get", reverse("outcomes:claim-xlsx", args=[claim.pk])),
         ("programme_manager", "post", reverse("exchange:download")),
+        ("evaluator", "post", reverse("evaluation:extract")),
         ("manager_k", "get", reverse("spending:ledger-csv")),
         ("manager_k", "get", reverse("spending:ledger-xlsx")),
         ("advocate_k", "post", reverse("accounts:new-recovery-codes")),
