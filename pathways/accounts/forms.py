@@ -20,6 +20,14 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
+    def clean_username(self) -> str:
+        """No username is longer than the field allows: refuse one before it is looked up
+        (or recorded as a failed attempt) at all."""
+        username = self.cleaned_data["username"]
+        if len(username) > self.username_field.max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
 
 class CodeForm(forms.Form):
     """A six-digit code from an authenticator app."""

@@ -107,6 +107,9 @@ def _rows(stream: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, str]] |
             if any(len(cell) > MAX_FIELD for cell in cells):
                 yield Problem(name, reader.line_num, "", "", "has a cell that is far too long")
                 continue
+            if any("\x00" in cell for cell in cells):
+                yield Problem(name, reader.line_num, "", "", "has a NUL character in a cell")
+                continue
             yield reader.line_num, dict(zip(columns, (c.strip() for c in cells), strict=True))
     except (UnicodeDecodeError, ValueError, csv.Error) as error:
         yield Problem(name, max(reader.line_num, 1), "", "", _why(error))
@@ -679,7 +682,8 @@ def _ring_ok(ring: Any) -> bool:
 
 
 def _geometry_problem(geometry: Any) -> str:
-    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRIES:
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if not isinstance(kind, str) or kind not in GEOMETRIES:
         return "has no Polygon or MultiPolygon geometry"
     polygons = (
         [geometry.get("coordinates")]
@@ -712,8 +716,10 @@ def load_boundaries(stream: IO[bytes], name: str) -> Loaded:
     wanted: dict[str, Any] = {}
     for number, feature in enumerate(features, start=1):
         where = f"feature {number}"
-        properties = (feature or {}).get("properties") if isinstance(feature, dict) else None
-        properties = {str(k).lower(): v for k, v in (properties or {}).items()}
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict):
+            properties = {}
+        properties = {str(k).lower(): v for k, v in properties.items()}
         key = _column(properties, "lsoa11cd", "lsoa21cd", "lsoa_code", "code")
         if key is None:
             problems.append(Problem(name, 0, where, "", "has no LSOA11CD or LSOA21CD property"))

@@ -24,6 +24,19 @@ from pathways.households.selectors import people_visible_to
 class ScoreField(RefusesUnknownFields, serializers.Serializer):
     worker = serializers.IntegerField(required=False, allow_null=True)
     participant = serializers.IntegerField(required=False, allow_null=True)
+    value = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The score used: the worker's, else theirs"
+    )
+
+
+class ScoresField(serializers.DictField):
+    """Point code to scores: {worker, participant} in, {worker, participant, value} out."""
+
+    def to_representation(self, scores: Any) -> dict[str, Any]:
+        return {
+            s.point.code: {"worker": s.worker, "participant": s.participant, "value": s.value}
+            for s in scores.all()
+        }
 
 
 class ReadingSerializer(RefusesUnknownFields, serializers.ModelSerializer):
@@ -31,8 +44,8 @@ class ReadingSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     instrument = serializers.SlugRelatedField(
         slug_field="code", queryset=Instrument.objects.all(), required=False
     )
-    scores = serializers.DictField(
-        child=ScoreField(), write_only=True, help_text="Point code to {worker, participant}"
+    scores = ScoresField(
+        child=ScoreField(), help_text="Point code to {worker, participant} (and value, as read)"
     )
 
     class Meta:
@@ -55,14 +68,6 @@ class ReadingSerializer(RefusesUnknownFields, serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["person"].queryset = people_visible_to(request.user)
-
-    def to_representation(self, reading: Reading) -> dict[str, Any]:
-        data = super().to_representation(reading)
-        data["scores"] = {
-            s.point.code: {"worker": s.worker, "participant": s.participant, "value": s.value}
-            for s in reading.scores.all()
-        }
-        return data
 
 
 def _scores(raw: dict[str, Any]) -> dict[str, tuple[int | None, int | None]]:
@@ -121,7 +126,7 @@ class ReadingViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=CorrectionSerializer, responses=ReadingSerializer)
+    @extend_schema(request=CorrectionSerializer, responses={201: ReadingSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str | None = None) -> Response:
         """Correct a reading: the original is kept, superseded."""

@@ -57,16 +57,21 @@ def clean_instrument(data: Mapping[str, Any]) -> dict[str, Any]:
             problems[f"{path}.code"] = f"{point_code!r} is used twice"
         seen.add(point_code)
         kind = raw.get("kind", InstrumentPoint.Kind.SCALE)
-        if kind not in InstrumentPoint.Kind.values:
+        if not isinstance(kind, str) or kind not in InstrumentPoint.Kind.values:
             problems[f"{path}.kind"] = "must be scale or yes_no"
         if kind == InstrumentPoint.Kind.YES_NO:
             low, high = 0, 1
         else:
             low, high = raw.get("scale_min", default_min), raw.get("scale_max", default_max)
-            if (low, high) not in SCALES:
+            whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high))
+            if not whole or (low, high) not in SCALES:
                 problems[f"{path}.scale"] = "must be 1 to 5, 1 to 10 or 0 to 10"
+                low, high = 1, 5  # so the steps below can still be checked
         steps = raw.get("steps") or []
-        if steps and (kind != InstrumentPoint.Kind.SCALE or len(steps) != high - low + 1):
+        if not isinstance(steps, list):
+            problems[f"{path}.steps"] = "must be a list of descriptions, one for each step"
+            steps = []
+        elif steps and (kind != InstrumentPoint.Kind.SCALE or len(steps) != high - low + 1):
             problems[f"{path}.steps"] = (
                 f"needs one description for each of the {high - low + 1} steps"
             )

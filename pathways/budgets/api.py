@@ -138,6 +138,7 @@ class SpendRequestViewSet(
             return DecisionSerializer
         return SpendRequestSerializer
 
+    @extend_schema(request=NewRequestSerializer, responses={201: SpendRequestSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = NewRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -16,7 +16,7 @@ from pathways.casework.models import (
     Service,
     ServiceType,
 )
-from pathways.core.forms import DateField
+from pathways.core.forms import DateField, RecordsField
 from pathways.households.codes import SupportNeed
 
 
@@ -110,7 +110,7 @@ class ServiceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    local_authorities = forms.ModelMultipleChoiceField(
+    local_authorities = RecordsField(
         queryset=LocalAuthority.objects.filter(region="Liverpool City Region").order_by("name"),
         label="Local authorities it covers",
         widget=forms.CheckboxSelectMultiple,

@@ -65,5 +65,23 @@ class DateField(forms.MultiValueField):
             raise forms.ValidationError(f"{subject} must have a 4-digit year, like 2007")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February; or a day of 20 digits
             raise forms.ValidationError(f"{subject} must be a real date") from None
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Several records chosen by id, where an id that could not be one (not a whole number, or
+    too big for the database, which SQLite would refuse with an error) is a plain "not one of
+    the choices" rather than a crash."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                text = str(pk).strip()
+                if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**63):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)

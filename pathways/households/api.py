@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
@@ -25,6 +25,7 @@ from pathways.households.codes import (
     Benefit,
     DebtBand,
     Ethnicity,
+    ExitReason,
     Gender,
     IncomeBand,
     MemberRole,
@@ -35,7 +36,7 @@ from pathways.households.codes import (
     TimeSinceWork,
     WorkStatus,
 )
-from pathways.households.models import Household, Person, Referral
+from pathways.households.models import Eligibility, Household, Person, Referral
 from pathways.households.rules import RuleError
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for
@@ -180,6 +181,18 @@ class HouseholdSerializer(RefusesUnknownFields, serializers.ModelSerializer):
         choices=IncomeBand.choices, required=False, allow_blank=True
     )
     debt_band = serializers.ChoiceField(choices=DebtBand.choices, required=False, allow_blank=True)
+    # Empty until known: the schema says so.
+    referral_source = serializers.ChoiceField(
+        choices=ReferralSource.choices, allow_blank=True, read_only=True
+    )
+    eligibility_override = serializers.ChoiceField(
+        choices=[(Eligibility.ELIGIBLE, "Eligible"), (Eligibility.NOT_ELIGIBLE, "Not eligible")],
+        allow_blank=True,
+        read_only=True,
+    )
+    exit_reason = serializers.ChoiceField(
+        choices=ExitReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Household
@@ -296,7 +309,13 @@ class HouseholdViewSet(
             HouseholdDetailSerializer(self.get_object(), context={"request": request}).data
         )
 
-    @extend_schema(request=StartSerializer, responses=HouseholdDetailSerializer)
+    @extend_schema(
+        request=StartSerializer,
+        responses={
+            200: HouseholdDetailSerializer,
+            204: OpenApiResponse(description="Started, on a caseload the caller cannot see"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
         """Start the household on the programme (consent must be recorded for every adult)."""

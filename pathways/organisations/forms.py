@@ -9,6 +9,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from pathways.accounts.models import Role, User
 from pathways.areas.models import LocalAuthority
+from pathways.core.forms import RecordsField
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes.models import Programme
 
@@ -44,7 +45,7 @@ class UserForm(forms.Form):
         required=False,
         empty_label="No team",
     )
-    programmes = forms.ModelMultipleChoiceField(
+    programmes = RecordsField(
         queryset=Programme.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

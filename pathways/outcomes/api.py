@@ -91,6 +91,10 @@ class SpellViewSet(
 class OutcomeSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
+    evidence = serializers.ChoiceField(
+        choices=Evidence.choices, allow_blank=True, read_only=True, help_text="Empty until recorded"
+    )
+
     class Meta:
         model = Outcome
         fields = [
