@@ -70,6 +70,8 @@ def crawl(client, start: list[str], limit: int = 250) -> dict[str, bytes]:  # ty
         url = queue.popleft()
         if url in seen or "sign-out" in url:
             continue
+        if re.search(r"/download/(pdf|xlsx|ods)/", url):
+            continue  # the same figures as the CSV, compressed: nothing to read for names
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         seen[url] = body
