@@ -2,7 +2,10 @@
 
     .venv/bin/python -u benchmarks/load_test.py --prepare \\
         --database postgresql://postgres@127.0.0.1:5432/pathways_load --var-dir /tmp/loadvar
-    .venv/bin/python -u benchmarks/load_test.py --prepare --var-dir /tmp/loadvar-sqlite   # SQLite
+    .venv/bin/python -u benchmarks/load_test.py --prepare --database "" --var-dir /tmp/loadvar-sqlite
+
+The second is SQLite, the embedded default (`--database` defaults to $DATABASE_URL). Without
+`--prepare` it uses the database as it is (migrated, with the demo loaded).
 
 With `--prepare` it creates the database if it is missing (`--fresh`: drops it first), migrates,
 loads the shipped areas and, on a database with no users yet, the demo (`pathways demo`). Then it
@@ -973,8 +976,10 @@ def main() -> int:
     log_bytes = log_path.read_bytes()
     log_text = log_bytes.decode(errors="replace")
     if not signed_in:
-        for line in figures.errors[:20]:
+        for line in figures.server_errors[:10] + figures.errors[:20]:
             print(f"  {line}")
+        for text in tracebacks(log_text)[:1]:
+            print("\n".join("    " + line for line in text.splitlines()[-30:]))
         return 2
 
     run = [s for s in figures.samples if s.phase == "run"]
@@ -1036,7 +1041,8 @@ def main() -> int:
         print("\n".join("    " + line for line in found[0].splitlines()[-40:]))
     failed = bool(five or figures.locked_responses or locked_lines)
     print(
-        f"Exit status {int(failed)}: " + ("5xx or 'database is locked' seen" if failed else "none")
+        f"Exit status {int(failed)}: "
+        + ("5xx or 'database is locked' seen" if failed else "no 5xx, no 'database is locked'")
     )
     return int(failed)
 
