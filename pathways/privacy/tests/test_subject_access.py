@@ -100,6 +100,10 @@ def test_one_action_exports_everything_held_about_the_person(world: World, signe
     asked = person.subject_access_requests.get()
     assert asked.due_on == due_date(today)
     assert f"answer is due by {asked.due_on:%-d %B %Y}" in made.content.decode()
+    page = made.content.decode()
+    assert page.count('id="subject-access"') == 1  # once, in the page's content
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<form" not in title and "Data protection" in title
 
     def export(form: str) -> bytes:
         return client.post(
