@@ -19,7 +19,11 @@ from pathways.areas.loaders import load_shipped
 from pathways.areas.models import Lsoa
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
-from pathways.core.demo_households import create_demo_households, create_demo_services
+from pathways.core.demo_households import (
+    HOUSEHOLDS,
+    create_demo_households,
+    create_demo_services,
+)
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.organisations.models import Organisation, Team
@@ -145,11 +149,13 @@ GENERATED = 600  # households of the synthetic programme the demo adds
 
 
 @transaction.atomic
-def create_demo(*, households: bool = True, generated: int = GENERATED) -> list[tuple[User, str]]:
+def create_demo(
+    *, households: bool = True, generated: int = GENERATED, made: int = HOUSEHOLDS
+) -> list[tuple[User, str]]:
     """Create (or find) the demo world; return each demo user with their TOTP secret.
 
     `households=False` leaves out the demo households (browser tests that start empty). Beside
-    the ~150 households made through the services (every stage of the journey), `generated`
+    the ~150 households made through the services (`made`; fewer for a quicker world) (every stage of the journey), `generated`
     households of a synthetic programme (`exchange.generate`, records up to today) are imported
     through the importer, so the programme's lists, outcomes and spending have volume.
     """
@@ -218,7 +224,7 @@ def create_demo(*, households: bool = True, generated: int = GENERATED) -> list[
 
     create_demo_services()
     if households:
-        create_demo_households(Programme.objects.get(code="households-into-work"))
+        create_demo_households(Programme.objects.get(code="households-into-work"), count=made)
         if generated:
             import_synthetic_households(generated)
     return accounts

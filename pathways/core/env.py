@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -54,13 +56,23 @@ def secret_key(var_dir: Path) -> str:
     given = os.environ.get("SECRET_KEY")
     if given:
         return given
-    path = var_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    # Created readable by its owner only: the key signs sessions and password resets.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    return kept_key(var_dir / "secret_key", secrets.token_urlsafe(50))
+
+
+def kept_key(path: Path, new: str) -> str:
+    """The key kept in `path`, made from `new` if there is none yet.
+
+    Readable by its owner only. Written whole to a private temporary file and then linked into
+    place, so a process starting at the same moment sees either no key or the whole key, and
+    when two race the first one's stands."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(new)
+            with contextlib.suppress(FileExistsError):  # another process made it first
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return path.read_text().strip()

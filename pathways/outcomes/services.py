@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -503,10 +505,36 @@ def _record(programme: Programme, notes: list[tuple[Outcome, str]], today: dt.da
     )
 
 
-def recompute_household(household: Household) -> Recomputed:
-    """After a change to one household's records: that household only."""
+def recompute_household(household: Household) -> Recomputed | None:
+    """After a change to one household's records: that household only (or, inside
+    `recompute_once_at_the_end`, noted for then)."""
+    waiting = getattr(_deferred, "households", None)
+    if waiting is not None:
+        waiting[household.pk] = household
+        return None
     with transaction.atomic():
         return recompute_households(household.programme, [household.pk])
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def recompute_once_at_the_end() -> Iterator[None]:
+    """For building many records of a household in one go (the demo): each household whose
+    records change inside is recomputed once, on leaving, instead of after every change. The
+    outcomes are the same, since the rules read only the records; the timeline tells the end
+    result rather than every step to it. Nested uses join the outermost."""
+    if getattr(_deferred, "households", None) is not None:
+        yield
+        return
+    _deferred.households = waiting = {}
+    try:
+        yield
+    finally:
+        _deferred.households = None
+    for household in waiting.values():
+        recompute_household(household)
 
 
 def recompute_programme(

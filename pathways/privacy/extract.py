@@ -31,6 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pathways.assessments.models import Score
+from pathways.core.env import kept_key
 from pathways.households.models import Household, Person
 from pathways.outcomes.models import Outcome
 from pathways.privacy.models import Purpose
@@ -71,16 +72,7 @@ def pseudonym_key() -> bytes:
     given = os.environ.get("PATHWAYS_PSEUDONYM_KEY")
     if given:
         return given.encode()
-    path = Path(settings.VAR_DIR) / "pseudonym_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_bytes().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_bytes().strip()
+    return kept_key(Path(settings.VAR_DIR) / "pseudonym_key", secrets.token_urlsafe(48)).encode()
 
 
 def pseudonym(kind: str, pk: int, key: bytes) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from pathways.core.env import env_bool, env_int, secret_key
+from pathways.core.env import env_bool, env_int, kept_key, secret_key
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -80,6 +81,17 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path, monkeypatch) 
     assert len(first) >= 50
     assert secret_key(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_processes_starting_together_all_get_the_one_key(tmp_path: Path) -> None:
+    """Two servers (or the two test runs) starting at once: no error, one whole key for all."""
+    path = tmp_path / "var" / "secret_key"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = list(pool.map(lambda n: kept_key(path, f"key-{n}" * 10), range(32)))
+    assert len(set(keys)) == 1 and keys[0].startswith("key-")
+    assert kept_key(path, "a later one") == keys[0]
+    assert path.stat().st_mode & 0o077 == 0
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no temporary files left
 
 
 def test_a_given_secret_key_wins(tmp_path: Path, monkeypatch) -> None:
