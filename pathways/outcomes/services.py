@@ -524,17 +524,20 @@ def recompute_once_at_the_end() -> Iterator[None]:
     """For building many records of a household in one go (the demo): each household whose
     records change inside is recomputed once, on leaving, instead of after every change. The
     outcomes are the same, since the rules read only the records; the timeline tells the end
-    result rather than every step to it. Nested uses join the outermost."""
+    result rather than every step to it. All of it is one transaction: if building fails,
+    nothing of it stays, so no record is left without its outcomes. Nested uses join the
+    outermost."""
     if getattr(_deferred, "households", None) is not None:
         yield
         return
-    _deferred.households = waiting = {}
-    try:
-        yield
-    finally:
-        _deferred.households = None
-    for household in waiting.values():
-        recompute_household(household)
+    with transaction.atomic():
+        _deferred.households = waiting = {}
+        try:
+            yield
+        finally:
+            _deferred.households = None
+        for household in waiting.values():
+            recompute_household(household)
 
 
 def recompute_programme(

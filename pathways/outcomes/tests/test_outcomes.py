@@ -271,6 +271,29 @@ def test_a_change_recomputes_only_that_household(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_many_changes_in_one_go_recompute_each_household_once_at_the_end(world: World) -> None:
+    """The demo builds a household's whole story, then works out its outcomes once: the same
+    outcomes as after each change, and nothing half-done if building fails."""
+    with services.recompute_once_at_the_end():
+        spell = work(world, first=0, last=40)
+        services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(120))
+        assert not Outcome.objects.exists()  # not yet: the story is still being told
+    once = outcome(world.household_k, "job_outcome")
+    assert services.recompute_household(world.household_k).unchanged >= 1
+    assert outcome(world.household_k, "job_outcome").fingerprint == once.fingerprint
+
+    with pytest.raises(ValueError, match="building failed"), services.recompute_once_at_the_end():
+        services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+        raise ValueError("building failed")
+    spell.refresh_from_db()
+    assert spell.end_date == day(120)  # the change went with the failure
+    assert outcome(world.household_k, "job_outcome").fingerprint == once.fingerprint
+    # Outside, each change recomputes at once again.
+    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    assert outcome(world.household_k, "job_outcome").status == Outcome.Status.WITHDRAWN
+
+
+@pytest.mark.django_db
 def test_the_command_recomputes_a_programme(world: World, capsys) -> None:
     work(world)
     Outcome.objects.all().delete()
