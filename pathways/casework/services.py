@@ -23,6 +23,8 @@ from pathways.casework.models import (
 from pathways.households.models import Household, Person, TimelineEntry
 from pathways.households.rules import RuleError
 from pathways.households.services import records_changed
+from pathways.privacy.models import Purpose
+from pathways.privacy.services import people_shared_for
 
 
 @transaction.atomic
@@ -357,6 +359,53 @@ def update_onward_referral(*, actor: Any, referral: OnwardReferral, status: str)
         data={"before": before, "after": status},
     )
     return referral
+
+
+def share_with_partner(*, actor: Any, referral: OnwardReferral) -> dict[str, Any]:
+    """What the partner needs to take a referral on: the person's name, date of birth and
+    contact details, the household's address, the referral and the advocate who made it.
+
+    Given only while the person's agreement to sharing with partners is active (recorded on
+    their data protection page); each time it is given is audited, naming the fields, never
+    their values."""
+    person = referral.person
+    if not people_shared_for(Purpose.PARTNER, Person.objects.filter(pk=person.pk)).exists():
+        raise RuleError(
+            {
+                "partner": f"{person} has not agreed to their details being shared with partner "
+                "organisations, so Pathways will not give them out. Record their agreement on "
+                "their data protection page first."
+            }
+        )
+    household = person.household
+    details = {
+        "name": str(person),
+        "date_of_birth": person.date_of_birth,
+        "phone": person.phone,
+        "email": person.email,
+        "address": [
+            line
+            for line in (
+                household.address_line_1,
+                household.address_line_2,
+                household.town,
+                household.postcode,
+            )
+            if line
+        ],
+    }
+    audit.record(
+        actor=actor,
+        verb="onward_referral.shared",
+        target=referral,
+        programme=household.programme,
+        data={
+            "person": person.pk,
+            "organisation": referral.organisation,
+            "fields": [name for name, value in details.items() if value],
+        },
+    )
+    return details
 
 
 # --- appointments ---------------------------------------------------------------------------

@@ -20,6 +20,11 @@ urlpatterns = [
         views.update_onward_referral,
         name="update-referral",
     ),
+    path(
+        "<int:pk>/people/<int:person_pk>/referrals/<int:referral_pk>/for-the-partner/",
+        views.referral_for_partner,
+        name="referral-for-partner",
+    ),
     path("<int:pk>/people/<int:person_pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/people/<int:person_pk>/plan/goals/add/", views.add_goal, name="add-goal"),
     path(

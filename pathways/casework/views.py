@@ -17,6 +17,7 @@ from pathways.casework.models import Activity, Appointment, OnwardReferral, Serv
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_household_for_user, get_person_for_user
+from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to
 
 
@@ -251,9 +252,7 @@ def update_onward_referral(
     request: HttpRequest, pk: int, person_pk: int, referral_pk: int
 ) -> HttpResponse:
     household, person = _person(request, pk, person_pk)
-    referral = OnwardReferral.objects.filter(person=person, pk=referral_pk).first()
-    if referral is None:
-        raise Http404("No such referral")
+    referral = _referral(person, referral_pk)
     form = forms.OnwardReferralStatusForm(request.POST or None, initial={"status": referral.status})
     if carried_out(
         request,
@@ -275,6 +274,28 @@ def update_onward_referral(
             "button": "Save",
         },
     )
+
+
+def _referral(person: Any, referral_pk: int) -> OnwardReferral:
+    referral = OnwardReferral.objects.filter(person=person, pk=referral_pk).first()
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+@roles(*CASEWORK_ROLES)
+def referral_for_partner(
+    request: HttpRequest, pk: int, person_pk: int, referral_pk: int
+) -> HttpResponse:
+    """The details to send the service a person is referred to, if they agreed to it."""
+    household, person = _person(request, pk, person_pk)
+    referral = _referral(person, referral_pk)
+    context = {"household": household, "person": person, "referral": referral}
+    try:
+        context["details"] = services.share_with_partner(actor=request.user, referral=referral)
+    except RuleError as refused:
+        context["refused"] = refused.problems["partner"]
+    return render(request, "casework/referral_for_partner.html", context)
 
 
 # --- appointments and the diary ----------------------------------------------------------

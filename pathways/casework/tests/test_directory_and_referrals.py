@@ -102,3 +102,62 @@ def test_a_person_is_referred_on_from_the_directory(world: World, signed_in) -> 
     other = signed_in(world.advocate_l)
     assert other.get(url).status_code == 404
     assert other.post(update, {"status": "declined"}).status_code == 404
+
+
+def test_details_go_to_the_partner_only_while_the_person_agrees(world: World, signed_in) -> None:
+    """The partner export: the service a person is referred to gets their name, date of birth,
+    address and contact details only while their agreement to partner sharing is active."""
+    from pathways.privacy import services as privacy
+
+    person = world.household_k.members.get()
+    person.phone, person.email = "07700 900123", "riley@example.org"
+    person.date_of_birth = dt.date(1990, 4, 5)
+    person.save()
+    referral = services.record_onward_referral(
+        actor=world.advocate_k,
+        person=person,
+        date=dt.date(2026, 6, 1),
+        service=add_debt_advice(world),
+        service_type="",
+        organisation="",
+        notes="Rent arrears of about £900",
+    )
+    url = reverse(
+        "casework:referral-for-partner", args=[world.household_k.pk, person.pk, referral.pk]
+    )
+    plan = reverse("casework:plan", args=[world.household_k.pk, person.pk])
+    client = signed_in(world.advocate_k)
+    assert url in client.get(plan).content.decode()
+
+    def shown() -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    personal = ("07700 900123", "riley@example.org", "5 April 1990", world.household_k.postcode)
+    refused = shown()
+    assert "has not agreed to their details being shared" in refused
+    assert [value for value in personal if value in refused] == []
+    assert not AuditEvent.objects.filter(verb="onward_referral.shared").exists()
+
+    agreed = privacy.record(
+        actor=world.advocate_k,
+        person=person,
+        purpose="partner",
+        lawful_basis="consent",
+        special_condition="explicit_consent",
+        given_on=dt.date(2026, 5, 30),
+    )
+    page = shown()
+    assert [value for value in personal if value not in page] == []
+    assert "Rent arrears of about £900" in page and "Demo Money Advice" in page
+    event = AuditEvent.objects.get(verb="onward_referral.shared")
+    assert (event.actor, event.data["person"]) == (world.advocate_k, person.pk)
+    assert "07700" not in str(event.data)  # which fields, never their values
+
+    privacy.withdraw(actor=world.advocate_k, record=agreed, reason="Changed their mind")
+    again = shown()
+    assert "has not agreed" in again and "07700 900123" not in again
+    assert AuditEvent.objects.filter(verb="onward_referral.shared").count() == 1
+    # Another authority's advocate gets nothing.
+    assert signed_in(world.advocate_l).get(url).status_code == 404
