@@ -397,10 +397,10 @@ def share_with_partner(*, actor: Any, referral: OnwardReferral) -> dict[str, Any
     audit.record(
         actor=actor,
         verb="onward_referral.shared",
-        target=referral,
+        target=person,  # so the person's subject access answer names the recipient
         programme=household.programme,
         data={
-            "person": person.pk,
+            "referral": referral.pk,
             "organisation": referral.organisation,
             "fields": [name for name, value in details.items() if value],
         },

@@ -214,7 +214,17 @@ def _access_log(person: Person) -> list[dict[str, Any]]:
         Q(target_type="households.person", target_id=str(person.pk))
         | Q(target_type="households.household", target_id=str(person.household_id))
     ).order_by("at", "id")
-    return [{"at": e.at.isoformat(), "who": e.actor_label, "what": e.verb} for e in events]
+    return [
+        {
+            "at": e.at.isoformat(),
+            "who": e.actor_label,
+            # A partner their details were sent to is a recipient the person is owed the name of.
+            "what": f"{e.verb} (to {e.data['organisation']})"
+            if isinstance(e.data, dict) and e.data.get("organisation")
+            else e.verb,
+        }
+        for e in events
+    ]
 
 
 def everything_about(person: Person) -> dict[str, Any]:

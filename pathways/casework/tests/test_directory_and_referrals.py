@@ -108,6 +108,7 @@ def test_details_go_to_the_partner_only_while_the_person_agrees(world: World, si
     """The partner export: the service a person is referred to gets their name, date of birth,
     address and contact details only while their agreement to partner sharing is active."""
     from pathways.privacy import services as privacy
+    from pathways.privacy.subject_access import everything_about
 
     person = world.household_k.members.get()
     person.phone, person.email = "07700 900123", "riley@example.org"
@@ -152,8 +153,15 @@ def test_details_go_to_the_partner_only_while_the_person_agrees(world: World, si
     assert [value for value in personal if value not in page] == []
     assert "Rent arrears of about £900" in page and "Demo Money Advice" in page
     event = AuditEvent.objects.get(verb="onward_referral.shared")
-    assert (event.actor, event.data["person"]) == (world.advocate_k, person.pk)
+    assert (event.actor, event.target_id, event.data["referral"]) == (
+        world.advocate_k,
+        str(person.pk),
+        referral.pk,
+    )
     assert "07700" not in str(event.data)  # which fields, never their values
+    # The person's subject access answer names the recipient.
+    log = everything_about(person)["access_log"]
+    assert "onward_referral.shared (to Demo Money Advice)" in [entry["what"] for entry in log]
 
     privacy.withdraw(actor=world.advocate_k, record=agreed, reason="Changed their mind")
     again = shown()
