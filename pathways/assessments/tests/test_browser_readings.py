@@ -18,6 +18,7 @@ from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households import services
 from pathways.households.tests.helpers import refer
+from pathways.privacy import services as privacy
 from pathways.programmes.models import Programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,6 +105,22 @@ def test_an_advocates_casework_from_reading_to_referral(
     page.select_option("#id_service", label="Debt clinic (Demo Money Advice)")
     page.click("button:has-text('Record referral')")
     assert "Demo Money Advice" in page.locator("#onward-referrals").inner_text()
+    # The details for the service: withheld until the person agrees to partner sharing.
+    page.click("#onward-referrals a:has-text('Details for the service')")
+    assert "has not agreed" in page.locator("#refused").inner_text()
+    assert_accessible(page)
+    privacy.record(
+        actor=User.objects.get(username="advocate-knowsley"),
+        person=started_household.members.get(role="primary"),
+        purpose="partner",
+        lawful_basis="consent",
+        special_condition="explicit_consent",
+        given_on=timezone.localdate(),
+    )
+    page.reload()
+    assert "Debt clinic" in page.locator("#partner-details").inner_text()
+    assert_accessible(page)
+    page.click("a.govuk-back-link")
 
     # A contact, then the timeline tells it all.
     page.goto(f"{base}/households/{started_household.pk}/")
