@@ -363,7 +363,7 @@ def update_onward_referral(*, actor: Any, referral: OnwardReferral, status: str)
 
 def share_with_partner(*, actor: Any, referral: OnwardReferral) -> dict[str, Any]:
     """What the partner needs to take a referral on: the person's name, date of birth and
-    contact details, the household's address, the referral and the advocate who made it.
+    contact details, and the household's address (the page adds the referral and who sends it).
 
     Given only while the person's agreement to sharing with partners is active (recorded on
     their data protection page); each time it is given is audited, naming the fields, never
