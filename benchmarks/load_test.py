@@ -716,7 +716,7 @@ def start_server(args: argparse.Namespace, env: dict[str, str], port: int, log) 
                 probe.close()
                 return server
         except OSError:
-            pass
+            pass  # not listening yet: ask again shortly
         time.sleep(0.3)
     stop_server(server)
     raise SystemExit(f"The server did not answer /healthz within 60 s; see {log.name}")

@@ -220,7 +220,7 @@ def _access_log(person: Person) -> list[dict[str, Any]]:
             "who": e.actor_label,
             # A partner their details were sent to is a recipient the person is owed the name of.
             "what": f"{e.verb} (to {e.data['organisation']})"
-            if isinstance(e.data, dict) and e.data.get("organisation")
+            if e.data.get("organisation")
             else e.verb,
         }
         for e in events
