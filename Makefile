@@ -21,11 +21,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-build/static/pathways.css: node_modules/.installed $(wildcard pathways/core/scss/*.scss)
-	mkdir -p build/static
+# The front end the app serves, built into the package so that a wheel carries it: the CSS
+# compiled from GOV.UK Frontend's Sass, GOV.UK Frontend's fonts, images and script, and HTMX.
+FRONTEND := pathways/frontend
+GOVUK := node_modules/govuk-frontend/dist/govuk
+$(FRONTEND)/.built: node_modules/.installed $(wildcard pathways/core/scss/*.scss)
+	rm -rf $(FRONTEND) && mkdir -p $(FRONTEND)/govuk $(FRONTEND)/htmx
 	npm run --silent build:css
+	cp -R $(GOVUK)/assets $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(FRONTEND)/govuk/
+	cp node_modules/htmx.org/dist/htmx.min.js $(FRONTEND)/htmx/
+	touch $@
 
-install: $(VENV)/.installed node_modules/.installed build/static/pathways.css
+install: $(VENV)/.installed node_modules/.installed $(FRONTEND)/.built
 
 # A laptop demo over plain http on 127.0.0.1: secure cookies off, DEBUG stays off.
 run: install
@@ -66,4 +73,4 @@ audit: install
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
-	rm -rf $(VENV) node_modules build var/staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules build dist $(FRONTEND) var/staticfiles .pytest_cache .ruff_cache

@@ -5,23 +5,59 @@ See README.md ("Configuration") for the variables.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from pathways.core.env import env_bool, env_int, env_list, env_str, secret_key
+from pathways import __version__
+from pathways.core import sentry
+from pathways.core.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    env_url,
+    secret_key,
+)
+from pathways.core.logs import logging_config
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# A source checkout keeps its database and keys in var/ beside the code; an installed wheel
+# has no such place, so it must be told where (/var/lib/pathways in docs/deploy.md).
+FROM_SOURCE = (BASE_DIR / "pyproject.toml").exists()
+if not FROM_SOURCE and not env_str("PATHWAYS_VAR_DIR"):
+    raise ImproperlyConfigured(
+        "PATHWAYS_VAR_DIR must be set when Pathways is installed (the folder for its keys, "
+        "files and any SQLite database), for example /var/lib/pathways"
+    )
 VAR_DIR = Path(env_str("PATHWAYS_VAR_DIR", str(BASE_DIR / "var")))
-NODE_MODULES = Path(env_str("PATHWAYS_NODE_MODULES", str(BASE_DIR / "node_modules")))
-BUILD_STATIC = BASE_DIR / "build" / "static"
+# The built front end: GOV.UK Frontend's assets and script, HTMX, and our compiled CSS
+# (`make install` builds it; a wheel carries it).
+FRONTEND_DIR = PACKAGE_DIR / "frontend"
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# The address people use (set-up links printed by `pathways users add` start with it).
+BASE_URL = env_url("PATHWAYS_BASE_URL", "http://127.0.0.1:8000")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", sorted({"127.0.0.1", "localhost", urlsplit(BASE_URL).hostname or ""})
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed: pathways/core/network.py. None by default: the connection's own address counts.
+TRUSTED_PROXIES = env_networks("PATHWAYS_TRUSTED_PROXIES")
+if env_bool("PATHWAYS_BEHIND_PROXY", False):
+    raise ImproperlyConfigured(
+        "PATHWAYS_BEHIND_PROXY is no longer read: list your reverse proxies' addresses in "
+        "PATHWAYS_TRUSTED_PROXIES instead (127.0.0.1 for a proxy on the same machine)"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -56,6 +92,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pathways.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,6 +213,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# The address axes records with each failed sign-in: the client's, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "pathways.core.network.client_address"
 
 # Sessions end after 30 minutes idle (the cookie's age is renewed on every request)
 # and after 12 hours in all (SessionLifetimeMiddleware), on sign-out and when a user is disabled.
@@ -193,7 +232,7 @@ SECURE = env_bool("PATHWAYS_SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("PATHWAYS_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 # Marks the site as fit for the browsers' preload list; submitting it there stays the operator's choice.
@@ -201,8 +240,6 @@ SECURE_HSTS_PRELOAD = env_bool("PATHWAYS_HSTS_PRELOAD", SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if env_bool("PATHWAYS_BEHIND_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
@@ -226,19 +263,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [
-    ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
-    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
-    BUILD_STATIC,
-]
+STATIC_ROOT = Path(env_str("PATHWAYS_STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+with contextlib.suppress(OSError):  # a read-only image's folder is made when it is built
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [FRONTEND_DIR]
+# Collected files have their content's hash in their names and are compressed, so browsers and
+# proxies keep them for a year (whitenoise sends `immutable`); a new release has new names.
+STATIC_FROM_FINDERS = env_bool("PATHWAYS_STATIC_FROM_FINDERS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if STATIC_FROM_FINDERS
+        else "pathways.core.staticfiles.HashedStaticFiles"
+    },
 }
-# Serve straight from the finders when static files were not collected (tests, a first run).
-WHITENOISE_USE_FINDERS = env_bool("PATHWAYS_STATIC_FROM_FINDERS", True)
+# Straight from the source folders, unhashed, without `collectstatic` (tests, development).
+WHITENOISE_USE_FINDERS = STATIC_FROM_FINDERS
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
@@ -256,7 +297,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pathways API",
     "DESCRIPTION": "Case management and outcomes for employment support programmes.",
-    "VERSION": "0.1.0",
+    "VERSION": __version__,
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["pathways.core.access.RolePermission"],
     # Swagger UI from the installed sidecar package: no CDN, works offline.
@@ -276,26 +317,32 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {
     "default": {
-        "BACKEND": env_str("PATHWAYS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_choice(
+            "PATHWAYS_TASK_BACKEND",
+            [
+                "django_tasks_db.DatabaseBackend",
+                "django_tasks.backends.immediate.ImmediateBackend",
+            ],
+            "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }
+# /readyz is 503 when no job worker has reported for this long (pathways/operations).
+WORKER_SILENT_SECONDS = env_int("PATHWAYS_WORKER_SILENT_SECONDS", 120, minimum=10)
 
 OTP_TOTP_ISSUER = env_str("PATHWAYS_TOTP_ISSUER", "Pathways")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # weasyprint narrates every PDF's layout at INFO and warns on each that Debian 12's
-    # HarfBuzz is older than it likes (it falls back to fontTools, which narrates its fonts).
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "weasyprint": {"level": "ERROR"},
-    },
-}
+LOG_LEVEL = env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], "INFO")
+LOG_FORMAT = env_choice("PATHWAYS_LOG_FORMAT", ["text", "json"], "text")
+LOGGING = logging_config(level=LOG_LEVEL, format=LOG_FORMAT)
+
+# Errors to Sentry (or GlitchTip), with personal data scrubbed: pathways/core/sentry.py.
+SENTRY_DSN = env_str("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    sentry.set_up(
+        SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"), release=__version__
+    )
 
 # Uploaded files (budget receipts) live outside the web root and are served only by views that
 # check who may see them; never through a public URL.

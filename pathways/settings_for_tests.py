@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("PATHWAYS_SSL_REDIRECT", "false")
+# Pages are served from the source folders, unhashed: the tests do not run `collectstatic`
+# (the real-server test does, and serves hashed files).
+os.environ.setdefault("PATHWAYS_STATIC_FROM_FINDERS", "true")
 # Receipts uploaded by tests go beside the test database, not among real ones.
 os.environ.setdefault(
     "PATHWAYS_PRIVATE_FILES_DIR",

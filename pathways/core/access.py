@@ -85,6 +85,13 @@ def is_api_view(view_func: Callable[..., Any]) -> bool:
     return getattr(view_func, "cls", None) is not None
 
 
+def is_verified(user: Any) -> bool:
+    """Whether a user finished two-factor sign-in in this session. Only a session's user can
+    have: one authenticated by an API token never did (and has no `is_verified`)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check is not None and check())
+
+
 def user_may(user: Any, access: Access) -> bool:
     """Whether a user's role is one the access rule allows."""
     return bool(user.is_authenticated and user.is_active and user.role in access.roles)
@@ -112,7 +119,7 @@ class AccessMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not user.is_verified() and not access.before_two_factor:
+        if not is_verified(user) and not access.before_two_factor:
             return redirect("accounts:two-factor")
         if not user_may(user, access):
             raise PermissionDenied("Your role does not give you access to this page.")

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from pathways.accounts.models import Role
+from pathways.core.access import is_verified
 
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ADVOCATE: [
@@ -72,7 +73,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():
+    if user is None or not user.is_authenticated or not is_verified(user):
         return {"nav_items": []}
     links = [(label, reverse(name)) for label, name in NAVIGATION.get(user.role, [])]
     # The most specific link that holds the page is the active one.

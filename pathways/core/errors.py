@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from rest_framework.views import exception_handler
 
 from pathways.audit.services import record_refusal
+from pathways.core.logs import request_id_of
+
+logger = logging.getLogger(__name__)
+
+# When even the error page cannot be drawn (the database is down, a template is broken).
+BARE_SERVER_ERROR = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>Sorry, there is a problem with the service – Pathways</title></head>
+<body><main><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>
+<p>If you contact the service desk, give them this reference: <strong>{reference}</strong></p>
+</main></body></html>"""
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -36,4 +49,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.html", status=500)
+    """The error page, with the request id as a reference the error's log line also carries."""
+    reference = request_id_of(request) or "none"
+    try:
+        return render(request, "core/500.html", {"reference": reference}, status=500)
+    except Exception:  # noqa: BLE001 - the page must be answered whatever else is broken
+        logger.exception("The error page could not be drawn; a plain one was sent")
+        return HttpResponse(BARE_SERVER_ERROR.format(reference=escape(reference)), status=500)

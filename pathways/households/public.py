@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from pathways.core.access import public
+from pathways.core.network import client_address
 from pathways.households import forms, services
 from pathways.households.codes import ReferralSource
 from pathways.households.models import Referral
@@ -35,7 +36,7 @@ SALT = "pathways.self-referral"
 
 def sender_key(request: HttpRequest) -> str:
     """A keyed hash of the connection's address: enough to count, never the address itself."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request) or ""
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 

@@ -85,6 +85,27 @@ def test_self_referrals_are_rate_limited_per_connection(world: World, client) ->
     )
 
 
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(
+    world: World, client, settings
+) -> None:
+    """Every referral arrives from the proxy's address; the limit counts the client's, as the
+    proxy reports it, and a client cannot reset its count by sending its own header."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    url = reverse("self-referral:form", args=[world.hiw.code])
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+
+    def refer(forwarded_for: str, n: int) -> int:
+        form = self_referral(postcode=f"L36 {n}AB")
+        return client.post(url, form, HTTP_X_FORWARDED_FOR=forwarded_for, **proxy).status_code
+
+    for n in range(public.PER_CONNECTION_PER_HOUR):
+        assert refer("203.0.113.7", n) == 302
+    assert refer("203.0.113.7", 5) == 429
+    assert refer("198.51.100.1, 203.0.113.7", 6) == 429  # a made-up address in front: the same
+    assert refer("198.51.100.20", 7) == 302  # another client
+    assert Household.objects.filter(referral_source="self").count() == 4
+
+
 def test_a_self_referral_with_mistakes_is_refused_clearly(world: World, client) -> None:
     url = reverse("self-referral:form", args=[world.hiw.code])
     response = client.post(
