@@ -60,6 +60,9 @@ if env_bool("PATHWAYS_BEHIND_PROXY", False):
     )
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth, so that its `createsuperuser` (which would make a user with no
+    # role or organisation) is replaced by one that points to `pathways users add`.
+    "pathways.organisations",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,7 +80,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pathways.core",
     "pathways.areas",
-    "pathways.organisations",
     "pathways.accounts",
     "pathways.audit",
     "pathways.programmes",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "pathways.outcomes",
     "pathways.exchange",
     "pathways.reporting",
+    "pathways.operations",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("", include("pathways.core.urls")),
+    path("", include("pathways.operations.urls")),
     path("account/", include("pathways.accounts.urls")),
     path("households/", include("pathways.households.urls")),
     path("households/", include("pathways.assessments.urls")),

@@ -179,9 +179,7 @@ handler500 = "pathways.core.errors.server_error"
 
 
 @pytest.mark.urls(__name__)
-def test_the_error_page_gives_the_reference_its_log_line_carries(
-    db, json_log: io.StringIO
-) -> None:
+def test_the_error_page_gives_the_reference_its_log_line_carries(db, json_log: io.StringIO) -> None:
     response = Client(raise_request_exception=False).get("/broken/")
     assert response.status_code == 500
     reference = response["X-Request-ID"]

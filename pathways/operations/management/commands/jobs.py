@@ -30,5 +30,5 @@ class Command(BaseCommand):
                 raise CommandError("The job worker ran the check but it failed.")
             time.sleep(0.5)
         raise CommandError(
-            f"No job worker answered within {options['wait']:g} seconds. Is `pathways run` running?"
+            f"No job worker answered within {options['wait']:g} seconds. Is `pathways worker` (or `pathways run`) running?"
         )

@@ -1,0 +1,114 @@
+"""`pathways run` on a laptop: the web server, the job worker and the scheduler as three child
+processes, each started again if it dies (after a pause that grows while it keeps dying), all
+stopped together on Ctrl+C or SIGTERM. In production a service manager (systemd, compose) does
+this instead, one unit per process: docs/deploy.md."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+FIRST_PAUSE, LONGEST_PAUSE = 1.0, 30.0
+# A process that lived this long was working: its next death starts the pauses again.
+HEALTHY_AFTER = 60.0
+# The web server dying this many times running, each within HEALTHY_AFTER (its port is taken,
+# say), stops everything: starting it again would not help.
+WEB_GIVES_UP_AFTER = 5
+
+
+PATHWAYS = [sys.executable, "-m", "pathways"]
+
+
+@dataclass
+class Child:
+    label: str
+    args: list[str]
+    command: list[str] = field(default_factory=lambda: list(PATHWAYS))
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    pause: float = FIRST_PAUSE
+    quick_deaths: int = 0
+    restart_at: float | None = field(default=None)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([*self.command, *self.args])  # noqa: S603 - our own
+        self.started = time.monotonic()
+        self.restart_at = None
+        logger.info("Started the %s (process %s)", self.label, self.process.pid)
+
+
+class Supervisor:
+    def __init__(self, children: Sequence[Child], *, first_pause: float = FIRST_PAUSE) -> None:
+        self.children = list(children)
+        self.stopping = False
+        for child in self.children:
+            child.pause = first_pause
+        self.first_pause = first_pause
+
+    def _stop(self, signum: int, frame: Any) -> None:
+        self.stopping = True
+
+    def run(self) -> int:
+        previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        status = 0
+        try:
+            for child in self.children:
+                child.start()
+            while not self.stopping:
+                time.sleep(min(0.5, self.first_pause))
+                for child in self.children:
+                    if self._tend(child):
+                        self.stopping, status = True, 1
+        finally:
+            self._stop_all()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        return status
+
+    def _tend(self, child: Child) -> bool:
+        """Restart a child that has died, when its pause is over; True to give up entirely."""
+        now = time.monotonic()
+        if child.restart_at is not None:
+            if now >= child.restart_at:
+                child.start()
+            return False
+        code = child.process.poll() if child.process else None
+        if code is None:
+            return False
+        lived = now - child.started
+        if lived >= HEALTHY_AFTER:
+            child.pause, child.quick_deaths = self.first_pause, 0
+        else:
+            child.quick_deaths += 1
+        if child.label == "web server" and child.quick_deaths >= WEB_GIVES_UP_AFTER:
+            logger.error("The web server keeps stopping (exit code %s); giving up", code)
+            return True
+        logger.warning(
+            "The %s stopped (exit code %s) after %.0f seconds; starting it again in %.0f seconds",
+            child.label,
+            code,
+            lived,
+            child.pause,
+        )
+        child.restart_at = now + child.pause
+        child.pause = min(child.pause * 2, LONGEST_PAUSE)
+        return False
+
+    def _stop_all(self) -> None:
+        running = [c.process for c in self.children if c.process and c.process.poll() is None]
+        for process in running:
+            process.terminate()
+        deadline = time.monotonic() + 20
+        for process in running:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
