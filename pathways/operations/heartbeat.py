@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -45,7 +46,5 @@ class Heartbeat:
     def stop(self) -> None:
         self._stopping.set()
         self._thread.join(timeout=self.every + 5)
-        try:
+        with contextlib.suppress(DatabaseError):  # else it will be seen as silent instead
             services.stopped(name=self.name)
-        except DatabaseError:
-            pass  # it will be seen as silent instead
