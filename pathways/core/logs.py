@@ -55,7 +55,8 @@ class RequestContextFilter(logging.Filter):
     """Stamps each record with the current request's id and user id (or None)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request = current_request.get()
+        # Django logs a 4xx/5xx response after the middleware has finished, naming the request.
+        request = current_request.get() or getattr(record, "request", None)
         if not hasattr(record, "request_id"):
             record.request_id = request_id_of(request)
         if not hasattr(record, "user_id"):

@@ -20,4 +20,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
         "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
         "reasons": [f"{check.name}: {check.detail}" for check in checks if not check.ok],
     }
-    return JsonResponse(body, status=200 if ready else 503)
+    response = JsonResponse(body, status=200 if ready else 503)
+    # Not ready is an answer, not an error: not logged as one (monitors ask every few seconds).
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
