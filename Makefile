@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint pytest demo clean audit
+.PHONY: run test install lint pytest demo clean audit wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The front end the app serves, built into the package so that a wheel carries it: the CSS
-# compiled from GOV.UK Frontend's Sass, GOV.UK Frontend's fonts, images and script, and HTMX.
+# The front end the app serves, built into the package so that a wheel carries it.
 FRONTEND := pathways/frontend
-GOVUK := node_modules/govuk-frontend/dist/govuk
-$(FRONTEND)/.built: node_modules/.installed $(wildcard pathways/core/scss/*.scss)
-	rm -rf $(FRONTEND) && mkdir -p $(FRONTEND)/govuk $(FRONTEND)/htmx
-	npm run --silent build:css
-	cp -R $(GOVUK)/assets $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(FRONTEND)/govuk/
-	cp node_modules/htmx.org/dist/htmx.min.js $(FRONTEND)/htmx/
-	touch $@
+$(FRONTEND)/.built: node_modules/.installed deploy/build-frontend.sh $(wildcard pathways/core/scss/*.scss)
+	deploy/build-frontend.sh
 
 install: $(VENV)/.installed node_modules/.installed $(FRONTEND)/.built
 
@@ -65,6 +59,11 @@ test: lint
 		cat var/test-postgres.log; \
 		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
 	fi
+
+# A wheel for a server (docs/deploy.md): the app with its built front end, no Node needed there.
+wheel: install
+	rm -rf dist && $(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/*.whl
 
 # Known vulnerabilities in the installed (pinned) dependencies, from PyPI's advisory data.
 # Needs the internet; --strict fails if any package could not be checked.

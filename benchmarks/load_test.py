@@ -9,7 +9,7 @@ The second is SQLite, the embedded default (`--database` defaults to $DATABASE_U
 
 With `--prepare` it creates the database if it is missing (`--fresh`: drops it first), migrates,
 loads the shipped areas and, on a database with no users yet, the demo (`pathways demo`). Then it
-starts the production server (`pathways run`: waitress and its job worker) on a free loopback
+starts the production server (`pathways run`: gunicorn, its job worker and the scheduler) on a free loopback
 port, signs each simulated user in through the real pages (password, then the demo account's
 authenticator code), runs them all for the given time, stops the server and prints what it saw:
 requests by page type with p50/p95/p99/max latency, 5xx responses, responses and server-log
@@ -771,10 +771,12 @@ def machine_times() -> tuple[float, float]:
 
 
 def children(pid: int) -> list[int]:
+    """A process's children and theirs (`pathways run` → web → gunicorn's processes)."""
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        direct = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+    return [pid for child in direct for pid in (child, *children(child))]
 
 
 def tracebacks(log_text: str) -> list[str]:
@@ -820,7 +822,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=(
             "Bounded load test on loopback: N simulated users (threads, each signed in as a "
-            "demo account) for D seconds against `pathways run` (waitress), which the script "
+            "demo account) for D seconds against `pathways run` (gunicorn), which the script "
             "starts on a free port and stops. Prints requests by page type with p50/p95/p99/max "
             "latency, 5xx responses and 'database is locked'. Exit 1 if any 5xx or 'database "
             "is locked', 2 if it could not run."
@@ -854,7 +856,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=180, help="seconds of the timed run")
     parser.add_argument("--think-min", type=float, default=2.0, help="seconds between pages, least")
     parser.add_argument("--think-max", type=float, default=8.0, help="seconds between pages, most")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads (`pathways run`)")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per process (`pathways run`)")
     parser.add_argument("--no-worker", action="store_true", help="serve without the job worker")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for what users do")
     parser.add_argument(
@@ -922,7 +924,7 @@ def main() -> int:
     workers = "no job worker" if args.no_worker else "its job worker"
     print(
         f"Load test: {len(plan)} users for {args.duration:.0f} s on {described}\n"
-        f"Server: `pathways run` (waitress, {args.threads} threads, {workers}) on "
+        f"Server: `pathways run` (gunicorn, 2 processes x {args.threads} threads, {workers}) on "
         f"127.0.0.1:{port}; log {log_path}\n"
         f"Think time {args.think_min:g}-{args.think_max:g} s; machine: {os.cpu_count()} cores; "
         f"Python {sys.version.split()[0]}; load average before the start "
@@ -954,7 +956,6 @@ def main() -> int:
             own_before = time.process_time()
             machine_before = machine_times()
             postgres_before = postgres_cpu()
-            log_offset = log_path.stat().st_size  # what the server said while users signed in
             run_began = time.monotonic()
             context.deadline = run_began + args.duration
             context.start.set()
@@ -998,7 +999,7 @@ def main() -> int:
         f"The run: {run_seconds:.0f} s, {len(run)} requests ({len(run) / run_seconds:.1f} a second)"
     )
     print(
-        f"CPU (% of one core): server {cpu_used / run_seconds * 100:.0f} (waitress and worker), "
+        f"CPU (% of one core): server {cpu_used / run_seconds * 100:.0f} (gunicorn, worker and scheduler), "
         f"PostgreSQL {postgres_used / run_seconds * 100:.0f}, this script "
         f"{own_used / run_seconds * 100:.0f}, everything else {max(0, other) / run_seconds * 100:.0f}; "
         f"the machine busy {busy * 100:.0f}% of its {cores} cores"
@@ -1025,14 +1026,6 @@ def main() -> int:
     print(f"Other errors: {len(figures.errors)}")
     for line, n in Counter(figures.errors).most_common(20):
         print(f"  {n} x {line}")
-    halves = (("signing in", log_bytes[:log_offset]), ("the run", log_bytes[log_offset:]))
-    for phase, part in halves:
-        text = part.decode(errors="replace")
-        depths = [int(d) for d in re.findall(r"Task queue depth is (\d+)", text)]
-        print(
-            f"Waitress' queue while {phase}: {len(depths)} warnings 'Task queue depth'"
-            + (f", the deepest {max(depths)} requests" if depths else "")
-        )
     print(f"Tracebacks in the server log: {len(found)}")
     for text, n in Counter(t.splitlines()[-1] for t in found).most_common(10):
         print(f"  {n} x {text}")

@@ -40,6 +40,7 @@ SQLITE_NAME = "database.sqlite3"
 POSTGRES_NAME = "database.pgdump"
 FILES = "private"
 FORMAT = 1
+BACKUP_NAMES = "pathways-*.tar*"  # what `rotate` counts, made by default_path (or older, .tar)
 
 
 class BackupError(Exception):
@@ -171,9 +172,10 @@ def _pg_env(database: str | None = None) -> tuple[list[str], dict[str, str]]:
 
 def _run(command: list[str], env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
+        package = "gnupg" if command[0] == "gpg" else "postgresql-client"
         raise BackupError(
-            f"{command[0]} is not installed: install PostgreSQL's client tools "
-            "(Debian: postgresql-client) at the server's version or newer"
+            f"{command[0]} is not installed: install it (Debian: {package}; PostgreSQL's "
+            "client at the server's version or newer)"
         )
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
@@ -230,17 +232,39 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def default_path() -> Path:
+def default_path(*, encrypted: bool = False) -> Path:
     folder = Path(settings.VAR_DIR) / "backups"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"pathways-{timezone.localtime():%Y-%m-%d-%H%M%S}.tar"
+    suffix = ".tar.gz.gpg" if encrypted else ".tar.gz"
+    return folder / f"pathways-{timezone.localtime():%Y-%m-%d-%H%M%S}{suffix}"
 
 
-def make(to: Path | None = None) -> Outcome:
-    """Back up the database and the private files into one tar file (readable by its owner
-    only), with a manifest; then check the copy of the database it holds."""
+def _encrypt(plain: Path, target: Path, recipient: str) -> None:
+    """Encrypt to the public key of `recipient` (GnuPG): the server can make backups it
+    cannot read; restoring needs the private key, kept elsewhere."""
+    _run(
+        ["gpg", "--batch", "--yes", "--trust-model", "always", "--encrypt",
+         "--recipient", recipient, "--output", str(target), str(plain)],
+        dict(os.environ),
+    )  # fmt: skip
+    target.chmod(0o600)
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups in `folder` (by the time in their names)."""
+    backups = sorted(folder.glob(BACKUP_NAMES), key=lambda found: found.name, reverse=True)
+    old = backups[keep:]
+    for path in old:
+        path.unlink()
+    return old
+
+
+def make(to: Path | None = None, *, encrypt_to: str = "") -> Outcome:
+    """Back up the database and the private files into one compressed tar file (readable by
+    its owner only), with a manifest, encrypted when given a recipient; then check the copy of
+    the database it holds."""
     engine = _engine()
-    path = Path(to) if to else default_path()
+    path = Path(to) if to else default_path(encrypted=bool(encrypt_to))
     if path.exists():
         raise BackupError(f"{path} exists already: choose a new name")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -282,21 +306,29 @@ def make(to: Path | None = None) -> Outcome:
                     ],
                     env,
                 )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w") as tar:
+        # Encrypted: the plain archive is made in the private working folder, never beside.
+        plain = work_dir / "backup.tar.gz" if encrypt_to else path
+        fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as tar:
             tar.add(db_file, arcname=db_file.name)
             private = Path(settings.PRIVATE_FILES_DIR)
             if private.exists():
                 tar.add(private, arcname=FILES)
             _add(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+        if encrypt_to:
+            _encrypt(plain, path, encrypt_to)
     return Outcome(path, manifest, [])
 
 
 def _read(path: Path, work_dir: Path) -> dict[str, Any]:
     if not path.is_file():
         raise BackupError(f"There is no backup file at {path}")
+    archive = path
+    if path.suffix == ".gpg":  # needs the private key of the backups' recipient here
+        archive = work_dir / "backup.tar.gz"
+        _run(["gpg", "--batch", "--decrypt", "--output", str(archive), str(path)], dict(os.environ))
     try:
-        with tarfile.open(path) as tar:
+        with tarfile.open(archive) as tar:  # plain (older backups) or compressed
             tar.extractall(work_dir, filter="data")
     except tarfile.TarError as error:
         raise BackupError(f"{path} is not a Pathways backup ({error})") from None

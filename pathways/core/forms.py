@@ -78,7 +78,9 @@ class RecordsField(forms.ModelMultipleChoiceField):
         if self.to_field_name is None:
             for pk in value:
                 text = str(pk).strip()
-                if not (text.isascii() and text.isdigit() and 0 < int(text) < 2**63):
+                if not (
+                    text.isascii() and text.isdigit() and len(text) < 20 and 0 < int(text) < 2**63
+                ):
                     raise forms.ValidationError(
                         self.error_messages["invalid_pk_value"],
                         code="invalid_pk_value",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -154,3 +155,53 @@ def test_bad_backup_files_are_refused_and_nothing_changes(world: World, tmp_path
     with pytest.raises(CommandError, match=f"is a {other} backup"):
         run("restore", str(moved), yes=True)
     assert backup.snapshot() == before
+
+
+@pytest.fixture
+def backup_key(tmp_path: Path, monkeypatch) -> str:
+    """A throwaway GnuPG key pair in a keyring of the test's own."""
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    subprocess.run(  # noqa: S603, S607 - GnuPG from the PATH, as the backup uses it
+        ["gpg", "--batch", "--passphrase", "", "--quick-generate-key",
+         "backups@pathways.test", "rsa2048", "encr", "1d"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return "backups@pathways.test"
+
+
+def test_a_backup_is_compressed_and_can_be_encrypted_so_the_server_cannot_read_it(
+    world: World, money: Receipt, tmp_path: Path, backup_key: str, settings
+) -> None:
+    settings.VAR_DIR = tmp_path / "var"
+    out = run("backup", encrypt_to=backup_key)
+    [made] = (tmp_path / "var" / "backups").iterdir()
+    assert made.name.endswith(".tar.gz.gpg") and f"Backed up to {made}" in out
+    assert made.stat().st_mode & 0o077 == 0
+    data = made.read_bytes()
+    assert b"manifest" not in data and PDF not in data and not data.startswith(b"\x1f\x8b")
+    assert "restores cleanly" in run("backup", check=made)  # decrypted with the key here
+    plain = run("backup", to=tmp_path / "plain.tar.gz")
+    assert "plain.tar.gz" in plain and (tmp_path / "plain.tar.gz").read_bytes()[:2] == b"\x1f\x8b"
+    with pytest.raises(CommandError, match="gpg failed"):
+        run("backup", to=tmp_path / "x.tar.gz.gpg", encrypt_to="nobody@nowhere.test")
+    assert not (tmp_path / "x.tar.gz.gpg").exists()
+
+
+def test_keep_deletes_all_but_the_newest_backups(world: World, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for day in range(1, 6):
+        (folder / f"pathways-2026-11-0{day}-011500.tar.gz").write_text("old")
+    (folder / "notes.txt").write_text("not a backup")
+    out = run("backup", to=folder / "pathways-2026-12-04-011500.tar.gz", keep=3)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "notes.txt",
+        "pathways-2026-11-04-011500.tar.gz",
+        "pathways-2026-11-05-011500.tar.gz",
+        "pathways-2026-12-04-011500.tar.gz",
+    ]
+    assert out.count("Deleted the older backup") == 3
+    with pytest.raises(CommandError, match="--keep must be 1 or more"):
+        run("backup", to=folder / "another.tar.gz", keep=0)

@@ -132,3 +132,41 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+BAD_VALUES = {
+    "DEBUG": "maybe",
+    "DATABASE_URL": "mysql-ish://nowhere",
+    "PATHWAYS_TRUSTED_PROXIES": "10.0.0.0/8,the-load-balancer",
+    "PATHWAYS_BEHIND_PROXY": "true",
+    "PATHWAYS_BASE_URL": "pathways.example.gov.uk",
+    "PATHWAYS_LOG_FORMAT": "xml",
+    "LOG_LEVEL": "LOUD",
+    "SENTRY_DSN": "not-a-dsn",
+    "PATHWAYS_WORKER_SILENT_SECONDS": "2",
+    "PATHWAYS_TASK_BACKEND": "celery",
+    "PATHWAYS_LOCKOUT_MINUTES": "half an hour",
+    "PATHWAYS_WEB_PROCESSES": "many",
+}
+
+
+def test_a_bad_value_of_any_variable_is_one_line_naming_it(tmp_path: Path) -> None:
+    def start(item: tuple[str, str]) -> tuple[str, subprocess.CompletedProcess]:
+        name, value = item
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "pathways", "web"],
+            env=outside_env() | {"PATHWAYS_VAR_DIR": str(tmp_path), name: value},
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+            timeout=60,
+        )
+        return name, result
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(start, BAD_VALUES.items()))
+    for name, result in results:
+        assert result.returncode == 2, (name, result.stderr)
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"Pathways cannot start: {name} "), line

@@ -1,6 +1,9 @@
 """`pathways backup`: back up the database and private files into one file, and check it.
 
-    pathways backup [--to FILE]      make a backup (default var/backups/pathways-DATE-TIME.tar)
+    pathways backup [--to FILE] [--encrypt-to KEY] [--keep N]
+                                     make a compressed backup (default
+                                     var/backups/pathways-DATE-TIME.tar.gz), encrypted to a
+                                     GnuPG public key, keeping the newest N in its folder
     pathways backup --check FILE     the restore drill: restore FILE into a scratch database
                                      and compare it with its manifest; the live one is untouched
 
@@ -36,13 +39,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", type=Path, metavar="FILE", help="restore FILE aside and compare"
         )
+        parser.add_argument(
+            "--encrypt-to",
+            default="",
+            metavar="KEY",
+            help="encrypt to this GnuPG key (its id or e-mail; its public key in the keyring)",
+        )
+        parser.add_argument(
+            "--keep", type=int, metavar="N", help="then delete all but the newest N backups"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["check"]:
                 outcome = backup.check(options["check"])
             else:
-                outcome = backup.make(options["to"])
+                if options["keep"] is not None and options["keep"] < 1:
+                    raise CommandError("--keep must be 1 or more (the backup just made)")
+                outcome = backup.make(options["to"], encrypt_to=options["encrypt_to"])
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
         if options["check"]:
@@ -65,3 +79,6 @@ class Command(BaseCommand):
         audit.record(actor=None, verb="backup.made", target_label=str(outcome.path)[:200], data={})
         size = outcome.path.stat().st_size
         self.stdout.write(f"Backed up to {outcome.path} ({size:,} bytes): {describe(outcome)}")
+        if options["keep"]:
+            for old in backup.rotate(outcome.path.parent, options["keep"]):
+                self.stdout.write(f"Deleted the older backup {old.name}")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from gunicorn.app.base import BaseApplication
 
+from pathways.core.env import env_int, env_str
 from pathways.operations import health
 
 
@@ -58,18 +59,18 @@ class Command(BaseCommand):
     requires_system_checks = []  # `pathways check --deploy` is for that; start quickly
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--host", default=os.environ.get("PATHWAYS_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PATHWAYS_PORT", 8000)))
+        parser.add_argument("--host", default=env_str("PATHWAYS_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=env_int("PATHWAYS_PORT", 8000, minimum=1))
         parser.add_argument(
             "--processes",
             type=int,
-            default=int(os.environ.get("PATHWAYS_WEB_PROCESSES", 2)),
+            default=env_int("PATHWAYS_WEB_PROCESSES", 2, minimum=1),
             help="worker processes (about one per core)",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("PATHWAYS_WEB_THREADS", 8)),
+            default=env_int("PATHWAYS_WEB_THREADS", 8, minimum=1),
             help="threads per process",
         )
 
