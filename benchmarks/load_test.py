@@ -856,7 +856,9 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=180, help="seconds of the timed run")
     parser.add_argument("--think-min", type=float, default=2.0, help="seconds between pages, least")
     parser.add_argument("--think-max", type=float, default=8.0, help="seconds between pages, most")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per process (`pathways run`)")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="gunicorn threads per process (`pathways run`)"
+    )
     parser.add_argument("--no-worker", action="store_true", help="serve without the job worker")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for what users do")
     parser.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -163,8 +164,8 @@ def backup_key(tmp_path: Path, monkeypatch) -> str:
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))
-    subprocess.run(  # noqa: S603, S607 - GnuPG from the PATH, as the backup uses it
-        ["gpg", "--batch", "--passphrase", "", "--quick-generate-key",
+    subprocess.run(  # noqa: S603
+        [shutil.which("gpg") or "gpg", "--batch", "--passphrase", "", "--quick-generate-key",
          "backups@pathways.test", "rsa2048", "encr", "1d"],
         check=True, capture_output=True,
     )  # fmt: skip
