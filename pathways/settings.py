@@ -350,4 +350,23 @@ if SENTRY_DSN:
 # Uploaded files (budget receipts) live outside the web root and are served only by views that
 # check who may see them; never through a public URL.
 PRIVATE_FILES_DIR = Path(env_str("PATHWAYS_PRIVATE_FILES_DIR", str(VAR_DIR / "private"))).resolve()
+# Or in an S3 bucket every app machine reaches (pathways/core/files.py, docs/deploy.md):
+# credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
+# the machine's role).
+FILE_STORAGE = env_choice("PATHWAYS_FILE_STORAGE", ["local", "s3"], "local")
+S3_OPTIONS: dict = {}
+if FILE_STORAGE == "s3":
+    if not env_str("PATHWAYS_S3_BUCKET"):
+        raise ImproperlyConfigured(
+            "PATHWAYS_S3_BUCKET must name the bucket when PATHWAYS_FILE_STORAGE is s3"
+        )
+    encryption = env_choice("PATHWAYS_S3_ENCRYPTION", ["AES256", "aws:kms", "none"], "AES256")
+    S3_OPTIONS = {
+        "bucket_name": env_str("PATHWAYS_S3_BUCKET"),
+        "endpoint_url": env_url("PATHWAYS_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("PATHWAYS_S3_REGION") or None,
+        "default_acl": None,  # the bucket's own: private
+        "querystring_auth": True,
+        "object_parameters": {} if encryption == "none" else {"ServerSideEncryption": encryption},
+    }
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024

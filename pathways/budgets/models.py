@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pathways.core.files import PrivateFiles
+
 
 class LedgerIsAppendOnly(Exception):
     """Raised on any attempt to change or remove a ledger entry."""
@@ -137,9 +139,8 @@ class Entry(models.Model):
 
 
 def _private_storage():  # type: ignore[no-untyped-def]
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_FILES_DIR / "receipts", base_url=None)
+    """On disk or in the bucket, as configured when a file is saved or read."""
+    return PrivateFiles("receipts")
 
 
 class Receipt(models.Model):

@@ -32,8 +32,11 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
 from django.db import connection, connections, transaction
 from django.utils import timezone
+
+from pathways.core.files import private_storage
 
 MANIFEST = "manifest.json"
 SQLITE_NAME = "database.sqlite3"
@@ -232,6 +235,32 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
+def _add_receipts(tar: tarfile.TarFile, receipts: list[tuple[str, int]]) -> None:
+    """The receipt files the database names, from wherever they are kept (disk or bucket); one
+    that is missing is left out, and the restore drill names it."""
+    storage = private_storage("receipts")
+    for name, _ in receipts:
+        if not name or not storage.exists(name):
+            continue
+        info = tarfile.TarInfo(f"{FILES}/receipts/{name}")
+        info.size = storage.size(name)
+        info.mode = 0o600
+        info.mtime = int(timezone.now().timestamp())
+        with storage.open(name, "rb") as handle:
+            tar.addfile(info, handle)
+
+
+def _restore_receipts(folder: Path) -> None:
+    """Put the backup's receipt files back where receipts are kept, under their own names."""
+    if not folder.exists():
+        return
+    storage = private_storage("receipts", overwrite=True)
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            with file.open("rb") as handle:
+                storage.save(file.relative_to(folder).as_posix(), File(handle))
+
+
 def default_path(*, encrypted: bool = False) -> Path:
     folder = Path(settings.VAR_DIR) / "backups"
     folder.mkdir(parents=True, exist_ok=True)
@@ -284,6 +313,7 @@ def make(to: Path | None = None, *, encrypt_to: str = "") -> Outcome:
             # Counted from the copy itself: exactly what the backup holds.
             with _cursor_on(str(db_file)) as cursor:
                 manifest["snapshot"] = snapshot_of(cursor)
+                receipts = _receipts_of(cursor)
         else:
             db_file = work_dir / POSTGRES_NAME
             with transaction.atomic():
@@ -293,6 +323,8 @@ def make(to: Path | None = None, *, encrypt_to: str = "") -> Outcome:
                     cursor.execute("SELECT pg_export_snapshot()")
                     exported = cursor.fetchone()[0]
                 manifest["snapshot"] = snapshot()
+                with connection.cursor() as cursor:
+                    receipts = _receipts_of(cursor)
                 args, env = _pg_env()
                 _run(
                     [
@@ -311,9 +343,7 @@ def make(to: Path | None = None, *, encrypt_to: str = "") -> Outcome:
         fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as tar:
             tar.add(db_file, arcname=db_file.name)
-            private = Path(settings.PRIVATE_FILES_DIR)
-            if private.exists():
-                tar.add(private, arcname=FILES)
+            _add_receipts(tar, receipts)
             _add(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
         if encrypt_to:
             _encrypt(plain, path, encrypt_to)
@@ -413,11 +443,7 @@ def restore(path: Path) -> Outcome:
                 env,
             )
             differences = []
-        private = Path(settings.PRIVATE_FILES_DIR)
-        if (work_dir / FILES).exists():
-            if private.exists():
-                shutil.rmtree(private)
-            shutil.copytree(work_dir / FILES, private)
+        _restore_receipts(work_dir / FILES / "receipts")
         differences += compare(manifest["snapshot"], snapshot())
     return Outcome(path, manifest, differences)
 

@@ -3,9 +3,11 @@
 `start_import` keeps the uploaded bundle privately, records an ImportRun and queues the job once
 the request's transaction commits, so the page answers at once. `run_import` (the job) imports it
 as `pathways import` does, limited to the programmes the user manages, telling a small progress
-file how far it has got: the import writes in one transaction, which nobody else can see into
-until it ends, so its progress cannot live in the database. The bundle is deleted when the job
-has run.
+note how far it has got: the import writes in one transaction, which nobody else can see into
+until it ends, so its progress cannot live in the database. The bundle and the note are kept
+where private files are (on disk, or in the bucket every app machine shares: core/files.py),
+so any machine's worker can import what any machine's page received. The bundle is deleted
+when the job has run.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
 from pathways.audit import services as audit
+from pathways.core.files import local_copy, modified_at, private_storage, read_text
 from pathways.exchange.models import ImportRun
 from pathways.exchange.problems import ImportRefused
 from pathways.households.rules import RuleError
@@ -32,10 +36,15 @@ MAX_UPLOAD_BYTES = 2 * 1024**3
 PROGRESS_SECONDS = 1.0  # the progress file is written at most this often
 
 
-def imports_dir() -> Path:
-    folder = Path(settings.PRIVATE_FILES_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def uploads() -> Storage:
+    """Uploaded bundles waiting for or being imported: on disk, or in the bucket every app
+    machine shares (pathways/core/files.py), so a worker on another machine can import them."""
+    return private_storage("imports")
+
+
+def _notes() -> Storage:
+    """Progress notes, each replaced whole as the import goes on."""
+    return private_storage("imports", overwrite=True)
 
 
 def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
@@ -50,10 +59,7 @@ def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
     if not zipfile.is_zipfile(upload):
         raise RuleError({"bundle": "The file is not a .zip file"})
     upload.seek(0)
-    stored = f"{uuid.uuid4().hex}.zip"
-    with (imports_dir() / stored).open("wb") as handle:
-        for piece in upload.chunks():
-            handle.write(piece)
+    stored = uploads().save(f"{uuid.uuid4().hex}.zip", upload)
     with transaction.atomic():
         run = ImportRun.objects.create(
             started_by=actor,
@@ -74,23 +80,24 @@ def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
     return run
 
 
-def _progress_file(run: ImportRun) -> Path:
-    return imports_dir() / f"{run.pk}.progress.json"
+def _progress_note(run: ImportRun) -> str:
+    return f"{run.pk}.progress.json"
 
 
 def progress_of(run: ImportRun) -> dict[str, Any] | None:
     """How far a running import has got: {"stage", "file", "rows"}, or None before it starts."""
     try:
-        return json.loads(_progress_file(run).read_text())
-    except (OSError, ValueError):
+        return json.loads(read_text(_notes(), _progress_note(run)) or "")
+    except ValueError:
         return None
 
 
 class _Progress:
-    """Writes the progress file, at most once a PROGRESS_SECONDS (and whole, never half)."""
+    """Writes the progress note, at most once a PROGRESS_SECONDS (and whole, never half)."""
 
     def __init__(self, run: ImportRun) -> None:
-        self.path = _progress_file(run)
+        self.name = _progress_note(run)
+        self.notes = _notes()
         self.last = 0.0
 
     def __call__(self, stage: str, name: str, rows: int) -> None:
@@ -98,9 +105,8 @@ class _Progress:
         if now - self.last < PROGRESS_SECONDS and rows:
             return
         self.last = now
-        partial = self.path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"stage": stage, "file": name, "rows": rows}))
-        os.replace(partial, self.path)
+        note = json.dumps({"stage": stage, "file": name, "rows": rows})
+        self.notes.save(self.name, ContentFile(note.encode()))
 
 
 # A run on another machine whose progress file has not moved for this long is taken as dead.
@@ -130,10 +136,7 @@ def _alive(run: ImportRun, now: float) -> bool:
             return False
         except PermissionError:
             pass  # another user's process: it exists
-    try:
-        moved = _progress_file(run).stat().st_mtime
-    except OSError:
-        moved = run.started_at.timestamp()
+    moved = modified_at(_notes(), _progress_note(run)) or run.started_at.timestamp()
     return now - moved < STALE_SECONDS
 
 
@@ -162,8 +165,8 @@ def mark_interrupted() -> list[ImportRun]:
                 )
         if changed:
             if run.stored_as:
-                (imports_dir() / run.stored_as).unlink(missing_ok=True)
-            _progress_file(run).unlink(missing_ok=True)
+                uploads().delete(run.stored_as)
+            _notes().delete(_progress_note(run))
             run.refresh_from_db()
             failed.append(run)
     return failed
@@ -202,7 +205,7 @@ def carry_out(run: ImportRun, path: Path, programmes: set[str] | None) -> Any:
     finally:
         run.finished_at = timezone.now()
         run.save()
-        _progress_file(run).unlink(missing_ok=True)
+        _notes().delete(_progress_note(run))
     return summary
 
 
@@ -214,12 +217,12 @@ def run_import(run_id: int) -> ImportRun:
     run = ImportRun.objects.select_related("started_by").get(pk=run_id)
     if run.status != ImportRun.Status.QUEUED:
         return run  # run already (a job is never run twice)
-    path = imports_dir() / run.stored_as
     may = set(managed_programmes(run.started_by).values_list("code", flat=True))
     try:
-        carry_out(run, path, may)
+        with local_copy(uploads(), run.stored_as) as path:
+            carry_out(run, path, may)
     except ImportRefused:
         pass  # recorded on the run for the user
     finally:
-        path.unlink(missing_ok=True)
+        uploads().delete(run.stored_as)
     return run

@@ -147,6 +147,7 @@ BAD_VALUES = {
     "PATHWAYS_TASK_BACKEND": "celery",
     "PATHWAYS_LOCKOUT_MINUTES": "half an hour",
     "PATHWAYS_WEB_PROCESSES": "many",
+    "PATHWAYS_FILE_STORAGE": "ftp",
 }
 
 
@@ -170,3 +171,25 @@ def test_a_bad_value_of_any_variable_is_one_line_naming_it(tmp_path: Path) -> No
         assert result.returncode == 2, (name, result.stderr)
         [line] = result.stderr.splitlines()
         assert line.startswith(f"Pathways cannot start: {name} "), line
+
+
+def test_a_bucket_must_be_named_for_files_in_object_storage(tmp_path: Path) -> None:
+    env = {"PATHWAYS_VAR_DIR": str(tmp_path), "PATHWAYS_FILE_STORAGE": "s3"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "pathways", "check"],
+        env=outside_env() | env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Pathways cannot start: PATHWAYS_S3_BUCKET must name the bucket when "
+        "PATHWAYS_FILE_STORAGE is s3\n"
+    )
+    named = settings_in_subprocess(
+        env | {"PATHWAYS_S3_BUCKET": "council-pathways", "PATHWAYS_S3_ENCRYPTION": "none"},
+        "s.S3_OPTIONS['bucket_name'], s.S3_OPTIONS['object_parameters']",
+    )
+    assert named == "('council-pathways', {})"

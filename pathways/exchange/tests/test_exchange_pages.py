@@ -72,7 +72,7 @@ def test_an_uploaded_bundle_is_imported_in_the_background_and_the_page_says_what
     run.refresh_from_db()
     assert Household.objects.count() == before + 20
     assert run.summary["households.csv"]["created"] == 20
-    assert not (services.imports_dir() / run.stored_as).exists()  # the upload is not kept
+    assert not services.uploads().exists(run.stored_as)  # the upload is not kept
     page = client.get(response["Location"]).content.decode()
     assert "Imported" in page and "hx-trigger" not in page
     assert "households.csv" in page
