@@ -238,3 +238,18 @@ def test_the_first_administrator_signs_in_through_the_proxy(stack: Stack, chromi
     assert all(re.fullmatch(r"[0-9a-f]{32}", line["request_id"]) for line in access)
     assert PASSWORD not in stack.log("web") and "not-the-password" not in stack.log("web")
     assert re.search(r"/account/set-up/\[hidden\]/\[hidden\]/", stack.log("web"))
+
+
+def test_a_reload_for_new_code_drops_no_request(stack: Stack) -> None:
+    """The upgrade's restart step (`systemctl reload pathways-web`: SIGHUP to gunicorn) while
+    requests keep arriving: every one is answered, by old processes or new ones."""
+    stack.migrate()
+    url = f"http://127.0.0.1:{stack.web_port}/healthz"  # plain http: exempt from the redirect
+    assert get(url)[0] == 200
+    os.kill(stack.processes["web"].pid, signal.SIGHUP)
+    statuses = []
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        statuses.append(get(url)[0])
+    assert statuses and set(statuses) == {200}
+    assert "Hang up: Master" in stack.log("web")
