@@ -153,6 +153,31 @@ def totp_now(secret: str) -> str:
     return f"{TOTP(key).token():06d}"
 
 
+def sign_in_wrongly(port: int, *, source: str, claiming: str) -> int:
+    """A wrong password sent through nginx from the address `source`, claiming `claiming` in
+    X-Forwarded-For; the status of the answer."""
+    connection = http.client.HTTPSConnection(
+        PUBLIC, port, source_address=(source, 0), context=insecure()
+    )
+    connection.request("GET", "/account/sign-in/", headers={"X-Forwarded-For": claiming})
+    answer = connection.getresponse()
+    cookie = answer.getheader("Set-Cookie").split(";")[0]
+    form = answer.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    connection.request(
+        "POST",
+        "/account/sign-in/",
+        body=f"csrfmiddlewaretoken={token}&username=kay.admin&password=not-the-password",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Origin": f"https://{PUBLIC}:{port}",
+            "X-Forwarded-For": claiming,
+        },
+    )
+    return connection.getresponse().status
+
+
 @pytest.mark.browser
 def test_the_first_administrator_signs_in_through_the_proxy(stack: Stack, chromium: Any) -> None:
     stack.migrate()
@@ -198,27 +223,7 @@ def test_the_first_administrator_signs_in_through_the_proxy(stack: Stack, chromi
 
     # A client that claims another address, from an address of its own: the audit log keeps the
     # address nginx saw, never the claim and never the proxy's.
-    connection = http.client.HTTPSConnection(
-        PUBLIC, port, source_address=("127.0.0.5", 0), context=insecure()
-    )
-    connection.request("GET", "/account/sign-in/", headers={"X-Forwarded-For": "6.6.6.6"})
-    answer = connection.getresponse()
-    cookie = answer.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', answer.read().decode()).group(
-        1
-    )
-    connection.request(
-        "POST",
-        "/account/sign-in/",
-        body=f"csrfmiddlewaretoken={token}&username=kay.admin&password=not-the-password",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie,
-            "Origin": f"https://{PUBLIC}:{port}",
-            "X-Forwarded-For": "6.6.6.6",
-        },
-    )
-    assert connection.getresponse().status == 200  # the form again, with its error
+    assert sign_in_wrongly(port, source="127.0.0.5", claiming="6.6.6.6") == 200  # the form again
     addresses = stack.pathways(
         "shell", "-v", "0", "-c",
         "from pathways.audit.models import AuditEvent as E; "
