@@ -38,10 +38,10 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     if "exception" in kept:
         kept["exception"] = _frames_without_variables(kept["exception"])
     request = event.get("request") or {}
-    if request:
+    if request.get("url"):  # set by the WSGI handler: the method and the address, no query
         kept["request"] = {
             "method": request.get("method"),
-            "url": urlsplit(request.get("url") or "")._replace(query="", fragment="").geturl(),
+            "url": urlsplit(request["url"])._replace(query="", fragment="").geturl(),
         }
     current = current_request.get()
     user_id = user_id_of(current)

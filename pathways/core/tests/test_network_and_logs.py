@@ -11,6 +11,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -170,6 +171,7 @@ def test_a_set_up_links_token_is_not_logged(db, json_log: io.StringIO) -> None:
 
 
 @public
+@csrf_exempt  # so that a form can be posted to it in test_sentry.py
 def broken_view(request):
     raise RuntimeError("the service broke")
 
