@@ -60,6 +60,8 @@ def page(chromium: Any) -> Iterator[Any]:
 
 def assert_accessible(page: Any) -> None:
     """Run axe-core on the page as it stands; fail listing every WCAG 2.2 A/AA violation."""
+    # A click that navigates returns before the new document has loaded; axe needs all of it.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     results = page.evaluate(
