@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -195,6 +195,10 @@ SET_UP_LINK_DAYS = env_int("PATHWAYS_SET_UP_LINK_DAYS", 7)
 # Sensitive actions (approvals, bulk exports, two-factor changes) need an authenticator code
 # given within this many minutes (pathways/accounts/stepup.py).
 STEP_UP_MINUTES = env_int("PATHWAYS_STEP_UP_MINUTES", 10)
+# API tokens (`pathways api-token issue`) last this many days unless issued for fewer.
+API_TOKEN_DAYS = env_int("PATHWAYS_API_TOKEN_DAYS", 90, minimum=1)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
 
 LOGIN_URL = "accounts:sign-in"
@@ -287,7 +291,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "pathways.accounts.api_auth.ApiTokenAuthentication",
         "pathways.accounts.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pathways.core.access.RolePermission"],

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp.models import Device
+from knox.models import AbstractAuthToken
 
 
 class Role(models.TextChoices):
@@ -112,3 +113,17 @@ class RecoveryCode(models.Model):
 
     def matches(self, code: str) -> bool:
         return hmac.compare_digest(self.digest, _digest(self.salt, code))
+
+
+class ApiToken(AbstractAuthToken):
+    """A token a partner's system signs in with: only a hash of it is kept (knox), it expires,
+    it can be revoked, and it works only while its user keeps the role it was issued for."""
+
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'Knowsley CRM sync'")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user", "-created"]
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… ({self.name or 'unnamed'}) of {self.user}"

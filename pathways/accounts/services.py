@@ -148,9 +148,47 @@ def create_user(
     return user
 
 
+class AccountRefused(Exception):
+    """A change to an account that is not allowed: {field: why}."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+# What decides the records an account reaches: nobody changes these on their own account.
+ACCESS_FIELDS = {"role": "role", "organisation": "organisation", "team": "team"}
+
+
+def _refuse_own_access_change(
+    *, actor: Any, user: User, programmes: Iterable[Any], fields: dict[str, Any]
+) -> None:
+    """An administrator cannot widen their own access (give themselves a casework role, move
+    organisation, take on programmes): another administrator has to make that change, so no
+    one person can open case records to themselves."""
+    if actor is None or actor.pk != user.pk:
+        return
+    changed = [
+        name for name in ACCESS_FIELDS if name in fields and fields[name] != getattr(user, name)
+    ]
+    wanted = {getattr(p, "pk", p) for p in programmes}
+    if wanted != set(user.programmes.values_list("pk", flat=True)):
+        changed.append("programmes")
+    if changed:
+        raise AccountRefused(
+            {
+                name: f"You cannot change your own {name}: ask another administrator to do it"
+                for name in changed
+            }
+        )
+
+
 @transaction.atomic
 def update_user(*, actor: Any, user: User, programmes: Iterable[Any], **fields: Any) -> User:
-    """Change an account's details, role, organisation or programmes (audited before/after)."""
+    """Change an account's details, role, organisation or programmes (audited before/after).
+    Nobody changes what their own account may reach (`AccountRefused`)."""
+    programmes = list(programmes)
+    _refuse_own_access_change(actor=actor, user=user, programmes=programmes, fields=fields)
     before = _user_snapshot(user)
     for field, value in fields.items():
         setattr(user, field, value)

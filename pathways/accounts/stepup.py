@@ -5,6 +5,11 @@ two-factor settings need the user to have proved, within the last few minutes, t
 hold their authenticator (ASVS 4.0 V4.3 / 3.7.1). Signing in counts; after that the window runs
 out and the user is asked for a new code before going on. A stolen, unlocked session alone can
 then neither take a bulk export nor approve money.
+
+One decorator, `needs_step_up`, guards a page view and an API action alike. The API takes the
+same fresh session, or a current code from the user's authenticator app in the
+`X-Pathways-OTP` header; a request with only an API token must send that header, so a token
+on its own never performs a step-up action.
 """
 
 from __future__ import annotations
@@ -20,8 +25,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pathways.accounts import services
 
 STEPPED_UP_AT = "pathways.stepped_up_at"
+CODE_HEADER = "X-Pathways-OTP"
 
 
 def window_seconds() -> int:
@@ -34,8 +45,40 @@ def stamp(request: HttpRequest) -> None:
 
 
 def is_fresh(request: HttpRequest) -> bool:
+    """Whether this browser session gave an authenticator code within the window. A request
+    authenticated by an API token has no such session, whatever cookie came with it."""
+    if getattr(request, "auth", None) is not None:
+        return False
     at = request.session.get(STEPPED_UP_AT)
     return at is not None and time.time() - at <= window_seconds()
+
+
+def code_in_header_is_right(request: Request) -> bool:
+    """Whether the request carries a current code from its user's authenticator app (each
+    code works once; django-otp slows down a run of wrong ones)."""
+    code = request.headers.get(CODE_HEADER, "").strip()
+    device = services.confirmed_totp_device(request.user) if code else None
+    if device is None:
+        return False
+    allowed, _ = device.verify_is_allowed()
+    if allowed and device.verify_token(code):
+        services.record_step_up(user=request.user)
+        return True
+    services.record_two_factor_failure(user=request.user, method=f"{CODE_HEADER} header")
+    return False
+
+
+def _api_refusal() -> Response:
+    return Response(
+        {
+            "detail": (
+                "This action needs a fresh code from your authenticator app: send the code "
+                f"your app shows now in the {CODE_HEADER} header."
+            ),
+            "code": "step_up_required",
+        },
+        status=status.HTTP_403_FORBIDDEN,
+    )
 
 
 def _back_to(request: HttpRequest) -> str:
@@ -56,15 +99,21 @@ def ask(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('accounts:confirm')}?{urlencode({'next': _back_to(request)})}")
 
 
-def needs_step_up(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def needs_step_up(view: Callable[..., Any]) -> Callable[..., Any]:
     """Ask for a fresh authenticator code first, unless one was given in the last few minutes.
-    Nothing the request asked for is done until then."""
+    Nothing the request asked for is done until then. On a page view the user is sent for the
+    code; on an API action (a method of a DRF view) the answer is 403 `step_up_required`."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_fresh(request):
-            return ask(request)
-        return view(request, *args, **kwargs)
+    def wrapped(first: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(first, HttpRequest):
+            return view(first, *args, **kwargs) if is_fresh(first) else ask(first)
+        request = args[0]
+        if not isinstance(request, Request):
+            raise TypeError("needs_step_up decorates a view function or an API view's method")
+        if is_fresh(request) or code_in_header_is_right(request):
+            return view(first, *args, **kwargs)
+        return _api_refusal()
 
     wrapped.pathways_step_up = True  # type: ignore[attr-defined]
     return wrapped

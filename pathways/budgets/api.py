@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pathways.accounts.stepup import needs_step_up
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry, SpendRequest
 from pathways.core.access import CASEWORK_ROLES, roles_access
@@ -163,6 +164,7 @@ class SpendRequestViewSet(
 
     @extend_schema(request=DecisionSerializer, responses=SpendRequestSerializer)
     @action(detail=True, methods=["post"])
+    @needs_step_up
     def decide(self, request: Request, pk: str | None = None) -> Response:
         spend = self.get_object()
         serializer = DecisionSerializer(data=request.data)
@@ -180,6 +182,7 @@ class SpendRequestViewSet(
 
     @extend_schema(request=None, responses=SpendRequestSerializer)
     @action(detail=True, methods=["post"])
+    @needs_step_up
     def pay(self, request: Request, pk: str | None = None) -> Response:
         spend = self.get_object()
         try:

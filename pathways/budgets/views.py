@@ -102,6 +102,7 @@ def _spend_request(budget: Budget, request_pk: int) -> SpendRequest:
 
 
 @roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+@needs_step_up
 def decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     household, budget = _budget(request, pk)
     spend = _spend_request(budget, request_pk)
@@ -122,6 +123,7 @@ def decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
 
 
 @roles(*CASEWORK_ROLES)
+@needs_step_up
 def mark_paid(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     household, budget = _budget(request, pk)
     spend = _spend_request(budget, request_pk)

@@ -55,9 +55,14 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     form = UserForm(request.POST or None, user=account, initial=UserForm.initial_for(account))
     if request.method == "POST" and form.is_valid():
-        accounts.update_user(actor=request.user, user=account, **form.cleaned_data)
-        messages.success(request, f"{account.username} has been updated.")
-        return redirect("organisations:users")
+        try:
+            accounts.update_user(actor=request.user, user=account, **form.cleaned_data)
+        except accounts.AccountRefused as refusal:
+            for field, problem in refusal.problems.items():
+                form.add_error(field, problem)
+        else:
+            messages.success(request, f"{account.username} has been updated.")
+            return redirect("organisations:users")
     return render(request, "organisations/user_form.html", {"form": form, "account": account})
 
 

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pathways.accounts.stepup import needs_step_up
 from pathways.core.access import CASEWORK_ROLES, roles_access
 from pathways.core.api import RefusesUnknownFields
 from pathways.households.api import refused
@@ -160,6 +161,7 @@ class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=OutcomeSerializer)
     @action(detail=True, methods=["post"])
+    @needs_step_up
     def verify(self, request: Request, pk: str | None = None) -> Response:
         outcome = self.get_object()
         try:

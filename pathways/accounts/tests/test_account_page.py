@@ -50,23 +50,3 @@ def test_new_recovery_codes_replace_the_old_ones(world: World, signed_in) -> Non
     assert RecoveryCode.objects.filter(device__user=world.advocate_k).count() == 10
     page = client.get(reverse("accounts:account"))
     assert 'id="recovery-remaining">10<' in page.content.decode()
-
-
-def test_an_api_token_is_issued_once_and_rotated_on_request(world: World, capsys) -> None:
-    from django.core.management import call_command
-
-    call_command("api_token", "advocate-k")
-    first = capsys.readouterr().out.strip()
-    call_command("api_token", "advocate-k")
-    assert capsys.readouterr().out.strip() == first
-    call_command("api_token", "advocate-k", "--rotate")
-    assert capsys.readouterr().out.strip() != first
-    assert AuditEvent.objects.filter(verb="api_token.issued").count() == 2
-
-
-def test_no_token_for_a_user_without_a_role(world: World) -> None:
-    import pytest
-    from django.core.management import CommandError, call_command
-
-    with pytest.raises(CommandError, match="has no role"):
-        call_command("api_token", "no-role")

@@ -14,6 +14,8 @@ from django.urls import resolve, reverse
 from pathways.accounts.services import current_totp_code
 from pathways.accounts.stepup import STEPPED_UP_AT
 from pathways.audit.models import AuditEvent
+from pathways.budgets import services as budgets
+from pathways.budgets.models import SpendRequest
 from pathways.conftest import World, sign_in
 from pathways.households.rules import RuleError
 from pathways.outcomes import services as outcomes
@@ -33,6 +35,16 @@ def signed_in_long_ago(user) -> Client:
     return stale(sign_in(Client(), user))
 
 
+def money_asked(world: World) -> SpendRequest:
+    return budgets.request_spend(
+        actor=world.advocate_k,
+        household=world.household_k,
+        category="childcare",
+        amount_pence=30_000,
+        supplier="Little Stars Nursery",
+    )
+
+
 def sensitive(world: World) -> list[tuple[str, str, str]]:
     """(who, method, url) for every action that needs a fresh code."""
     outcome = verified(world, world.household_k, world.advocate_k, world.manager_k)[0]
@@ -43,8 +55,11 @@ def sensitive(world: World) -> list[tuple[str, str, str]]:
         period_end=START,
         made_by=world.programme_manager,
     )
+    spend = money_asked(world)
     return [
         ("manager_k", "post", reverse("outcomes:verify", args=[world.household_k.pk, outcome.pk])),
+        ("manager_k", "post", reverse("budgets:decide", args=[world.household_k.pk, spend.pk])),
+        ("manager_k", "post", reverse("budgets:paid", args=[world.household_k.pk, spend.pk])),
         ("programme_manager", "get", reverse("outcomes:new-claim")),
         ("programme_manager", "post", reverse("outcomes:new-claim")),
         ("programme_manager", "post", reverse("outcomes:paid", args=[outcome.pk])),

@@ -35,7 +35,6 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -43,6 +42,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from werkzeug import Client
 
+from pathways.accounts import tokens
 from pathways.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def served_schema(token: str) -> Any:
 
 
 def token_for(user: Any) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    return tokens.issue(user=user, name="fuzzing")
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from pathways.accounts import tokens
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
 from pathways.exchange.models import ImportRun
@@ -292,10 +293,8 @@ def test_anonymous_api_caller_is_refused(world: World, client) -> None:
 
 
 def test_token_holder_reaches_the_api_with_their_own_scope(world: World, client) -> None:
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.create(user=world.advocate_l)
-    response = client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = tokens.issue(user=world.advocate_l, name="partner system")
+    response = client.get("/api/households/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert {row["id"] for row in response.json()["results"]} == {world.household_l.pk}
 

@@ -149,3 +149,56 @@ def test_only_administrators_can_add_users(world: World, signed_in) -> None:
     response = client.post(reverse("organisations:user-create"), new_user_form(world))
     assert response.status_code == 403
     assert not User.objects.filter(username="new.advocate").exists()
+
+
+def own_account_form(world: World, **changes: object) -> dict:
+    admin = world.administrator
+    data = {
+        "first_name": "Ada",
+        "last_name": admin.last_name,
+        "email": admin.email,
+        "role": admin.role,
+        "organisation": admin.organisation_id,
+        "team": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_administrator_cannot_give_their_own_account_case_access(
+    world: World, signed_in
+) -> None:
+    admin = signed_in(world.administrator)
+    url = reverse("organisations:user-edit", args=[world.administrator.pk])
+    for change in (
+        {"role": Role.PROGRAMME_MANAGER, "programmes": [world.hiw.pk]},
+        {"organisation": world.knowsley.pk},
+    ):
+        response = admin.post(url, own_account_form(world, **change))
+        assert response.status_code == 200
+        assert "ask another administrator to do it" in response.content.decode()
+        world.administrator.refresh_from_db()
+        assert world.administrator.role == Role.ADMINISTRATOR
+        assert world.administrator.organisation != world.knowsley
+        assert not world.administrator.programmes.exists()
+    assert admin.get("/households/").status_code == 403
+    assert not AuditEvent.objects.filter(verb="user.changed").exists()
+    # Their own name is theirs to change.
+    assert admin.post(url, own_account_form(world)).status_code == 302
+    world.administrator.refresh_from_db()
+    assert world.administrator.first_name == "Ada"
+
+
+def test_a_second_administrator_can_grant_an_administrator_case_access(
+    world: World, signed_in
+) -> None:
+    second = User.objects.create(
+        username="admin-2", role=Role.ADMINISTRATOR, organisation=world.administrator.organisation
+    )
+    url = reverse("organisations:user-edit", args=[world.administrator.pk])
+    change = own_account_form(world, role=Role.PROGRAMME_MANAGER, programmes=[world.hiw.pk])
+    assert signed_in(second).post(url, change).status_code == 302
+    world.administrator.refresh_from_db()
+    assert world.administrator.role == Role.PROGRAMME_MANAGER
+    event = AuditEvent.objects.get(verb="user.changed")
+    assert event.actor == second
