@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "pathways.core.access.AccessMiddleware",
     "pathways.core.middleware.NoStoreMiddleware",
+    "pathways.households.read_audit.ReadAuditMiddleware",
 ]
 
 ROOT_URLCONF = "pathways.urls"
@@ -296,7 +297,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pathways.core.access.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "pathways.core.pagination.ApiPages",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "pathways.core.errors.api_exception",

@@ -8,6 +8,7 @@ from django.db import models
 
 from pathways.audit.context import current_ip
 from pathways.audit.models import AuditEvent
+from pathways.core import reads
 
 
 def record(
@@ -21,6 +22,7 @@ def record(
 ) -> AuditEvent:
     """Append one event: who (`actor`), what (`verb`, `data`), to which record (`target`)."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    reads.note_audited()
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "system"),

@@ -1,0 +1,95 @@
+"""Every read of case records is audited, pages and API alike, lists included.
+
+One middleware does it for every view, so a new page cannot forget: when a caseworker's GET
+succeeds, one event says which page or endpoint it was, the records in its address (the
+household, person, outcome …) and the ids on the page of a list (noted by core.pagination).
+The event goes to each programme the households belong to, so the programme manager who
+oversees them can find it. A view that wrote its own, more particular read event (such as
+household.viewed with the people it showed) is not recorded twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+
+from pathways.audit import services as audit
+from pathways.core import reads
+from pathways.core.access import CASEWORK_ROLES, access_of
+from pathways.households.models import Household
+
+# Pages of one's own account and the API's description show no case record.
+NOT_CASE_DATA = {"accounts", "me", "schema", "docs"}
+
+
+def _should_record(request: HttpRequest, response: HttpResponse, shown: reads.Shown) -> bool:
+    view = getattr(request, "pathways_view", None)
+    access = access_of(view) if view is not None else None
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    return bool(
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not shown.audited_by_view
+        and access is not None
+        and not access.public
+        and not access.before_two_factor
+        and user is not None
+        and user.is_authenticated
+        and user.role in CASEWORK_ROLES
+        and match is not None
+        and not (set(match.namespaces) | {match.url_name}) & NOT_CASE_DATA
+    )
+
+
+def households_by_programme(
+    households: set[int], people: set[int], budgets: set[int]
+) -> dict[Any, set[int]]:
+    """The households the records belong to, by programme (one query)."""
+    if not (households or people or budgets):
+        return {}
+    found = Household.objects.filter(
+        Q(pk__in=households) | Q(members__in=people) | Q(budget__in=budgets)
+    ).select_related("programme")
+    by_programme: dict[Any, set[int]] = {}
+    for household in found.distinct():
+        by_programme.setdefault(household.programme, set()).add(household.pk)
+    return by_programme
+
+
+def record_read(request: HttpRequest, shown: reads.Shown) -> None:
+    match = request.resolver_match
+    name = ":".join([*match.namespaces, match.url_name or ""])
+    in_address = {key: str(value) for key, value in match.kwargs.items()}
+    if match.route.startswith("households/<int:pk>/"):
+        shown.households.add(int(match.kwargs["pk"]))
+    by_programme = households_by_programme(shown.households, shown.people, shown.budgets)
+    data = {"view": name, "in_address": in_address, "shown": shown.records}
+    for programme, households in by_programme.items() or {None: []}.items():
+        audit.record(
+            actor=request.user,
+            verb="records.read",
+            programme=programme,
+            target_label=request.path[:200],
+            data=data | {"households": sorted(households)},
+        )
+
+
+class ReadAuditMiddleware:
+    """Audit each successful read of case records (see the module's docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with reads.collecting() as shown:
+            response = self.get_response(request)
+            if _should_record(request, response, shown):
+                record_read(request, shown)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
+        request.pathways_view = view_func  # type: ignore[attr-defined]
