@@ -22,6 +22,7 @@ from pathways.accounts.stepup import STEPPED_UP_AT
 from pathways.accounts.tests.factories import UserFactory, give_authenticator
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
+from pathways.audit.locking import unlocked_for_emptying
 from pathways.budgets.services import allocate
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
@@ -167,3 +168,10 @@ def _test_overrides(settings: Any) -> None:
 
 # The browser (one Chromium for the whole session) for every app's end-to-end tests.
 from pathways.core.tests.browser import chromium, page  # noqa: E402, F401
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    """Emptying the test database between tests is the one time the audit log's rows go."""
+    with unlocked_for_emptying():
+        return (yield)

@@ -166,6 +166,19 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # running it; Pathways' statements are short and many.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # The role that owns the tables, for `pathways migrate` only: the app itself connects as
+    # DATABASE_URL's role, which may read and write rows but not TRUNCATE, ALTER or DISABLE
+    # TRIGGER, and only add to the audit log (core/database_roles.py, docs/deploy.md).
+    MIGRATE_DATABASE_URL = env_str("PATHWAYS_MIGRATE_DATABASE_URL", "")
+    if MIGRATE_DATABASE_URL:
+        DATABASES["owner"] = dj_database_url.parse(MIGRATE_DATABASE_URL) | {
+            "OPTIONS": options,
+            "TEST": {"MIRROR": "default"},
+        }
+        if DATABASES["owner"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+            raise ImproperlyConfigured(
+                "PATHWAYS_MIGRATE_DATABASE_URL must be a postgresql:// URL, like DATABASE_URL"
+            )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -198,7 +211,9 @@ SET_UP_LINK_DAYS = env_int("PATHWAYS_SET_UP_LINK_DAYS", 7)
 STEP_UP_MINUTES = env_int("PATHWAYS_STEP_UP_MINUTES", 10)
 # API tokens (`pathways api-token issue`) last this many days unless issued for fewer.
 API_TOKEN_DAYS = env_int("PATHWAYS_API_TOKEN_DAYS", 90, minimum=1)
-KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would make its default token table, which Pathways does not use.
+MIGRATION_MODULES = {"knox": None}  # noqa: S105 (a model name, not a secret)
 REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
 

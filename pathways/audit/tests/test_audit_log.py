@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+
+import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from pathways.audit.models import AuditEvent, AuditLogIsAppendOnly
 from pathways.conftest import World
+from pathways.core.database_roles import app_role_owns_tables, grant_to_app_role
 
 
 def test_opening_a_household_records_who_when_what_and_from_where(world: World, signed_in) -> None:
@@ -54,10 +61,7 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_models(world: Wor
     assert AuditEvent.objects.get(pk=event.pk).verb == "test.event"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's"
-)
-def test_postgresql_itself_refuses_to_change_the_audit_log(world: World) -> None:
+def test_the_database_itself_refuses_to_change_the_audit_log(world: World) -> None:
     event = AuditEvent.objects.create(verb="test.event")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET verb = 'tampered' WHERE id = %s", [event.pk])
@@ -107,3 +111,65 @@ def test_a_bad_date_in_the_search_is_explained(world: World, signed_in) -> None:
         reverse("audit:search"), {"date_from": "31/02/2026"}
     )
     assert "Enter the from date as a date" in page.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite prompt is SQLite's")
+@pytest.mark.django_db(transaction=True)
+def test_a_sqlite_prompt_cannot_change_the_audit_log_either() -> None:
+    event = AuditEvent.objects.create(verb="test.event")
+    with closing(sqlite3.connect(connection.settings_dict["NAME"])) as prompt:
+        for statement in (
+            "UPDATE audit_auditevent SET verb = 'tampered'",
+            "DELETE FROM audit_auditevent",
+        ):
+            with pytest.raises(sqlite3.OperationalError, match="pathways_audit_unlocked"):
+                prompt.execute(statement)
+    assert AuditEvent.objects.get(pk=event.pk).verb == "test.event"
+
+
+@pytest.fixture
+def app_role() -> Iterator[str]:
+    """A login role like the app's in production: not the owner of any table."""
+    role = f"pathways_app_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" LOGIN')  # noqa: S608 (a name made above)
+    try:
+        yield role
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')  # noqa: S608
+            cursor.execute(f'DROP ROLE "{role}"')  # noqa: S608
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_apps_role_adds_to_the_audit_log_but_cannot_truncate_or_disable_its_trigger(
+    app_role: str,
+) -> None:
+    event = AuditEvent.objects.create(verb="test.event")
+    grant_to_app_role(role=app_role, using="default")
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=app_role,
+        autocommit=True,
+    ) as app:
+        app.execute(
+            "INSERT INTO audit_auditevent (at, actor_label, verb, target_type, target_id, "
+            "target_label, data) VALUES (now(), 'app', 'test.added', '', '', '', '{}')"
+        )
+        assert app.execute("SELECT count(*) FROM accounts_user").fetchone() is not None
+        for statement in (
+            "TRUNCATE audit_auditevent",
+            "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL",
+            "UPDATE audit_auditevent SET verb = 'tampered'",
+            "DELETE FROM audit_auditevent",
+            "DROP TABLE audit_auditevent",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
+    assert AuditEvent.objects.get(pk=event.pk).verb == "test.event"
+    assert AuditEvent.objects.filter(verb="test.added").exists()
+    assert app_role_owns_tables()  # the test suite itself connects as the owner
