@@ -211,9 +211,9 @@ SET_UP_LINK_DAYS = env_int("PATHWAYS_SET_UP_LINK_DAYS", 7)
 STEP_UP_MINUTES = env_int("PATHWAYS_STEP_UP_MINUTES", 10)
 # API tokens (`pathways api-token issue`) last this many days unless issued for fewer.
 API_TOKEN_DAYS = env_int("PATHWAYS_API_TOKEN_DAYS", 90, minimum=1)
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
 # knox's own migrations would make its default token table, which Pathways does not use.
-MIGRATION_MODULES = {"knox": None}  # noqa: S105 (a model name, not a secret)
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": "Token"}
 PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
 
