@@ -10,6 +10,22 @@ from pathways.audit.context import current_ip
 from pathways.audit.models import AuditEvent
 from pathways.core import reads
 
+# Records whose names are staff's, organisations' or programmes': their own words are a fine label.
+NAMED_BY_THEMSELVES = {"accounts", "organisations", "programmes", "areas"}
+
+
+def label_of(target: models.Model) -> str:
+    """What the log calls a record. A participant's record is called by its kind and number
+    (and household reference), never by what it says: the log outlives retention, which
+    anonymises names and notes, so it must not hold them."""
+    if target._meta.app_label in NAMED_BY_THEMSELVES:
+        return str(target)[:200]
+    household = getattr(target, "household", None) if hasattr(target, "household_id") else None
+    label = f"{target._meta.verbose_name} {target.pk}"
+    if target._meta.label_lower == "households.household":
+        return target.reference
+    return f"{label} of {household.reference}" if household is not None else label
+
 
 def record(
     *,
@@ -29,7 +45,9 @@ def record(
         verb=verb,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label=target_label if target_label is not None else (str(target) if target else ""),
+        target_label=target_label
+        if target_label is not None
+        else (label_of(target) if target else ""),
         programme=programme,
         data=data or {},
         ip_address=current_ip.get(),

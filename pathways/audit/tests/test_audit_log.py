@@ -173,3 +173,18 @@ def test_the_apps_role_adds_to_the_audit_log_but_cannot_truncate_or_disable_its_
     assert AuditEvent.objects.get(pk=event.pk).verb == "test.event"
     assert AuditEvent.objects.filter(verb="test.added").exists()
     assert app_role_owns_tables()  # the test suite itself connects as the owner
+
+
+def test_the_log_names_a_participants_record_by_kind_and_number_never_by_name(
+    world: World, signed_in
+) -> None:
+    person = world.household_k.members.get()
+    person.given_name, person.family_name = "Unmistakable", "Givenname"
+    person.save()
+    signed_in(world.manager_k).get(
+        reverse("households:edit-person", args=[world.household_k.pk, person.pk])
+    )
+    event = AuditEvent.objects.get(verb="person.viewed")
+    assert event.target_label == f"person {person.pk} of {world.household_k.reference}"
+    everything = " ".join(e.target_label + str(e.data) for e in AuditEvent.objects.all())
+    assert "Unmistakable" not in everything and "Givenname" not in everything
