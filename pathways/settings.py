@@ -202,14 +202,25 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:start"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
-# Lock an account for 30 minutes after 5 failed sign-ins (django-axes' default never unlocks).
-AXES_FAILURE_LIMIT = env_int("PATHWAYS_LOCKOUT_ATTEMPTS", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("PATHWAYS_LOCKOUT_MINUTES", 30))
-# Lock the account, not the address: a council office shares one address, and one person's
-# typos must not lock out their colleagues. Rotating cookies or user agents cannot get round a
-# lock on the username, which is what axes.W006 warns about.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lock an account for 30 minutes after 5 failed sign-ins (django-axes' default never unlocks)
+# from one address: a stranger elsewhere cannot lock the owner out, and a council office's
+# shared address is not locked for everyone by one person's typos. Rotating cookies or user
+# agents does not get round it (axes counts neither). An administrator can unlock an account
+# from its page, and a set-up link's new password lifts every lock on it.
+AXES_FAILURE_LIMIT = env_int("PATHWAYS_LOCKOUT_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PATHWAYS_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And across all usernames (password spraying): after this many failed sign-ins from one
+# address within the minutes below, further sign-ins from it are refused until the oldest
+# fall out of the window (pathways/accounts/throttle.py).
+SIGN_IN_ADDRESS_ATTEMPTS = env_int("PATHWAYS_SIGN_IN_ADDRESS_ATTEMPTS", 30, minimum=1)
+SIGN_IN_ADDRESS_MINUTES = env_int("PATHWAYS_SIGN_IN_ADDRESS_MINUTES", 60, minimum=1)
+# Wrong two-factor codes (authenticator, recovery or step-up): after this many for one
+# account, or (higher, as an office shares an address) from one address, within the minutes
+# below, codes are refused until the window has passed.
+CODE_ATTEMPTS = env_int("PATHWAYS_CODE_ATTEMPTS", 5, minimum=1)
+CODE_ADDRESS_ATTEMPTS = env_int("PATHWAYS_CODE_ADDRESS_ATTEMPTS", 20, minimum=1)
+CODE_WAIT_MINUTES = env_int("PATHWAYS_CODE_WAIT_MINUTES", 15, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 # Exactly 30 minutes from the fifth failure, as the locked page says; trying again while
 # locked does not restart the clock.
