@@ -180,8 +180,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# NCSC / NIST 800-63B: length and a deny-list, no composition rules.
+# NCSC / NIST 800-63B: length and a deny-list, no composition rules. At most this many
+# characters (ASVS 2.1.2: at least 64 allowed), refused at sign-in before any hashing.
+PASSWORD_MAX_LENGTH = env_int("PATHWAYS_PASSWORD_MAX_LENGTH", 128, minimum=64)
+# A Have I Been Pwned range API (https://api.pwnedpasswords.com, or an in-house copy) to refuse
+# breached passwords by; unset, only Django's offline list of common passwords is used.
+PWNED_PASSWORDS_URL = env_url("PATHWAYS_PWNED_PASSWORDS_URL", "")
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "pathways.accounts.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -189,6 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pathways.accounts.passwords.BreachedPasswordValidator"},
 ]
 
 # A set-up link (a new user's, or after a forgotten password) works once, for this many days.
