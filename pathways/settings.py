@@ -25,6 +25,7 @@ from pathways.core.env import (
     env_url,
     secret_key,
 )
+from pathways.core.filemodes import keep_private
 from pathways.core.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -402,3 +403,11 @@ if FILE_STORAGE == "s3":
         "object_parameters": {} if encryption == "none" else {"ServerSideEncryption": encryption},
     }
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+# Uploads, like everything else Pathways writes, are its own user's only; and what var/ and the
+# private files' folder hold already is tightened to that at every start (core/filemodes.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+keep_private(
+    [VAR_DIR, PRIVATE_FILES_DIR] if FILE_STORAGE == "local" else [VAR_DIR],
+    except_for=[STATIC_ROOT],
+)
