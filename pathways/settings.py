@@ -25,6 +25,7 @@ from pathways.core.env import (
     env_url,
     secret_key,
 )
+from pathways.core.filemodes import keep_private
 from pathways.core.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "pathways.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "pathways.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -193,8 +195,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# NCSC / NIST 800-63B: length and a deny-list, no composition rules.
+# NCSC / NIST 800-63B: length and a deny-list, no composition rules. At most this many
+# characters (ASVS 2.1.2: at least 64 allowed), refused at sign-in before any hashing.
+PASSWORD_MAX_LENGTH = env_int("PATHWAYS_PASSWORD_MAX_LENGTH", 128, minimum=64)
+# A Have I Been Pwned range API (https://api.pwnedpasswords.com, or an in-house copy) to refuse
+# breached passwords by; unset, only Django's offline list of common passwords is used.
+PWNED_PASSWORDS_URL = env_url("PATHWAYS_PWNED_PASSWORDS_URL", "")
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "pathways.accounts.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -202,6 +210,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pathways.accounts.passwords.BreachedPasswordValidator"},
 ]
 
 # A set-up link (a new user's, or after a forgotten password) works once, for this many days.
@@ -221,14 +230,25 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:start"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
-# Lock an account for 30 minutes after 5 failed sign-ins (django-axes' default never unlocks).
-AXES_FAILURE_LIMIT = env_int("PATHWAYS_LOCKOUT_ATTEMPTS", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("PATHWAYS_LOCKOUT_MINUTES", 30))
-# Lock the account, not the address: a council office shares one address, and one person's
-# typos must not lock out their colleagues. Rotating cookies or user agents cannot get round a
-# lock on the username, which is what axes.W006 warns about.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lock an account for 30 minutes after 5 failed sign-ins (django-axes' default never unlocks)
+# from one address: a stranger elsewhere cannot lock the owner out, and a council office's
+# shared address is not locked for everyone by one person's typos. Rotating cookies or user
+# agents does not get round it (axes counts neither). An administrator can unlock an account
+# from its page, and a set-up link's new password lifts every lock on it.
+AXES_FAILURE_LIMIT = env_int("PATHWAYS_LOCKOUT_ATTEMPTS", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PATHWAYS_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And across all usernames (password spraying): after this many failed sign-ins from one
+# address within the minutes below, further sign-ins from it are refused until the oldest
+# fall out of the window (pathways/accounts/throttle.py).
+SIGN_IN_ADDRESS_ATTEMPTS = env_int("PATHWAYS_SIGN_IN_ADDRESS_ATTEMPTS", 30, minimum=1)
+SIGN_IN_ADDRESS_MINUTES = env_int("PATHWAYS_SIGN_IN_ADDRESS_MINUTES", 60, minimum=1)
+# Wrong two-factor codes (authenticator, recovery or step-up): after this many for one
+# account, or (higher, as an office shares an address) from one address, within the minutes
+# below, codes are refused until the window has passed.
+CODE_ATTEMPTS = env_int("PATHWAYS_CODE_ATTEMPTS", 5, minimum=1)
+CODE_ADDRESS_ATTEMPTS = env_int("PATHWAYS_CODE_ADDRESS_ATTEMPTS", 20, minimum=1)
+CODE_WAIT_MINUTES = env_int("PATHWAYS_CODE_WAIT_MINUTES", 15, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 # Exactly 30 minutes from the fifth failure, as the locked page says; trying again while
 # locked does not restart the clock.
@@ -264,6 +284,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Browser features Pathways does not use, allowed to no page (PermissionsPolicyMiddleware).
+# interest-cohort and browsing-topics keep pages out of the browsers' advertising interest groups.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "interest-cohort", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+        "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -390,3 +423,11 @@ if FILE_STORAGE == "s3":
         "object_parameters": {} if encryption == "none" else {"ServerSideEncryption": encryption},
     }
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+# Uploads, like everything else Pathways writes, are its own user's only; and what var/ and the
+# private files' folder hold already is tightened to that at every start (core/filemodes.py).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+keep_private(
+    [VAR_DIR, PRIVATE_FILES_DIR] if FILE_STORAGE == "local" else [VAR_DIR],
+    except_for=[STATIC_ROOT],
+)

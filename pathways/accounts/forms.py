@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+
+from pathways.accounts.passwords import too_long
 
 
 class SignInForm(AuthenticationForm):
@@ -27,6 +30,17 @@ class SignInForm(AuthenticationForm):
         if len(username) > self.username_field.max_length:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         return username
+
+    def clean_password(self) -> str:
+        """Nor is any password longer than the maximum: refused before it is hashed."""
+        password = self.cleaned_data["password"]
+        if too_long(password):
+            raise forms.ValidationError(
+                f"Passwords are {settings.PASSWORD_MAX_LENGTH} characters or fewer. "
+                "Check what you entered",
+                code="password_too_long",
+            )
+        return password
 
 
 class CodeForm(forms.Form):

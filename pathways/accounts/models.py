@@ -127,3 +127,30 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.token_key}… ({self.name or 'unnamed'}) of {self.user}"
+
+
+class FailedAttempt(models.Model):
+    """A wrong password or two-factor code, kept only as long as a limit looks back
+    (pathways/accounts/throttle.py): when, from which address, for which account. Never what
+    was typed."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Sign-in"
+        CODE = "code", "Two-factor code"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="failed_attempts"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            # "How many from this address lately", "how many for this account lately".
+            models.Index(fields=["kind", "ip_address", "at"], name="failed_by_address"),
+            models.Index(fields=["kind", "user", "at"], name="failed_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} failed at {self.at:%Y-%m-%d %H:%M}"

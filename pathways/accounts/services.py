@@ -13,6 +13,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pathways.accounts import throttle
 from pathways.accounts.models import RecoveryCode, RecoveryDevice, User, new_recovery_code
 from pathways.audit import services as audit
 
@@ -52,8 +53,9 @@ def issue_recovery_codes(*, user: User) -> list[str]:
     return codes
 
 
-def record_two_factor_failure(*, user: User, method: str) -> None:
-    """A wrong code at the two-factor step: audited (never the code typed)."""
+def record_two_factor_failure(*, user: User, method: str, address: str | None) -> None:
+    """A wrong code at the two-factor step: audited (never the code typed) and counted."""
+    throttle.record_code_failure(user=user, address=address)
     audit.record(
         actor=user,
         verb="two_factor.failed",
@@ -211,6 +213,7 @@ def reset_two_factor(*, actor: Any, user: User) -> None:
     """Remove a user's authenticator and recovery codes; they set up again at next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryDevice.objects.filter(user=user).delete()
+    throttle.forget_code_failures(user)
     audit.record(actor=actor, verb="two_factor.reset", target=user, target_label=user.username)
 
 
@@ -227,8 +230,19 @@ def issue_set_up_link(*, actor: Any, user: User) -> str:
 
 @transaction.atomic
 def set_password(*, user: User, password: str, verb: str = "user.password_set") -> User:
-    """Save a new password (already validated) and audit it."""
+    """Save a new password (already validated) and audit it. Any lock on the account goes:
+    the owner has just proved themselves (a set-up link from an administrator, or the old
+    password)."""
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=user, verb=verb, target=user, target_label=user.username)
+    throttle.clear_lockouts(user)
     return user
+
+
+@transaction.atomic
+def unlock(*, actor: Any, user: User) -> None:
+    """An administrator lifts the locks on an account (wrong passwords or codes), from every
+    address."""
+    throttle.clear_lockouts(user)
+    audit.record(actor=actor, verb="user.unlocked", target=user, target_label=user.username)

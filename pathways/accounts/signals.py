@@ -13,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from pathways.accounts import throttle
 from pathways.accounts.middleware import SIGNED_IN_AT
 from pathways.audit import services as audit
+from pathways.core.network import client_address
 
 
 @receiver(user_logged_in)
@@ -47,6 +49,8 @@ def audit_failed_sign_in(
         target=account,
         target_label=account.username if account else "(no such account)",
     )
+    if request is not None:  # counted against the address, whatever the username
+        throttle.record_sign_in_failure(address=client_address(request), user=account)
 
 
 @receiver(user_locked_out)

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 
-from pathways.accounts import services, stepup
+from pathways.accounts import services, stepup, throttle
 from pathways.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
 from pathways.core.access import any_role, before_two_factor, public
+from pathways.core.network import client_address
+
+WRONG_APP_CODE = "The code is not right, or has expired. Enter the code your app shows now"
 
 
 @public
@@ -27,6 +35,14 @@ class SignInView(LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Too many wrong passwords from this address, whatever the usernames: refused before
+        # any password is looked at.
+        if throttle.address_is_throttled(client_address(request)):
+            context = {"minutes": settings.SIGN_IN_ADDRESS_MINUTES}
+            return render(request, "accounts/throttled.html", context, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 sign_in = SignInView.as_view()
@@ -63,6 +79,40 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:two-factor-verify")
 
 
+def _check_code(
+    request: HttpRequest, form: Any, verify: Callable[[str], bool], *, method: str, wrong: str
+) -> tuple[bool, int]:
+    """Whether the form's code is right; if not, the form says why, with the status to answer
+    (429 while this user's or address's wrong codes have codes refused: even a right one)."""
+    address = client_address(request)
+    if throttle.codes_refused(user=request.user, address=address):
+        form.add_error(
+            "code",
+            "There have been too many wrong codes. "
+            f"Wait {settings.CODE_WAIT_MINUTES} minutes, then try again",
+        )
+        return False, 429
+    if verify(form.cleaned_data["code"]):
+        return True, 200
+    services.record_two_factor_failure(user=request.user, method=method, address=address)
+    form.add_error("code", wrong)
+    return False, 200
+
+
+def _app_code(device: Device) -> Callable[[str], bool]:
+    return lambda code: device.verify_is_allowed()[0] and device.verify_token(code)
+
+
+def _two_factor_passed(request: HttpRequest, device: Device) -> None:
+    """Signed in with both factors: under a new session id and CSRF token, so that one seen
+    or planted before the code was given is worth nothing now."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
+    stepup.stamp(request)
+    throttle.forget_code_failures(request.user)
+
+
 @require_http_methods(["GET", "POST"])
 @before_two_factor
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
@@ -70,17 +120,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("accounts:two-factor-setup")
     form = CodeForm(request.POST or None)
+    status = 200
     if form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["code"]):
-            otp_login(request, device)
-            stepup.stamp(request)
-            return redirect(_next_url(request))
-        services.record_two_factor_failure(user=request.user, method="authenticator app")
-        form.add_error(
-            "code", "The code is not right, or has expired. Enter the code your app shows now"
+        right, status = _check_code(
+            request, form, _app_code(device), method="authenticator app", wrong=WRONG_APP_CODE
         )
-    return render(request, "accounts/two_factor_verify.html", {"form": form})
+        if right:
+            _two_factor_passed(request, device)
+            return redirect(_next_url(request))
+    return render(request, "accounts/two_factor_verify.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,14 +136,19 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 def two_factor_recovery(request: HttpRequest) -> HttpResponse:
     device = services.recovery_device(request.user)
     form = RecoveryCodeForm(request.POST or None)
+    status = 200
     if form.is_valid():
-        if device is not None and device.verify_token(form.cleaned_data["code"]):
-            otp_login(request, device)
-            stepup.stamp(request)
+        right, status = _check_code(
+            request,
+            form,
+            lambda code: device is not None and device.verify_token(code),
+            method="recovery code",
+            wrong="That recovery code is not right, or has been used already",
+        )
+        if right and device is not None:
+            _two_factor_passed(request, device)
             return render(request, "accounts/recovery_used.html", {"remaining": device.remaining()})
-        services.record_two_factor_failure(user=request.user, method="recovery code")
-        form.add_error("code", "That recovery code is not right, or has been used already")
-    return render(request, "accounts/two_factor_recovery.html", {"form": form})
+    return render(request, "accounts/two_factor_recovery.html", {"form": form}, status=status)
 
 
 def _qr_data_uri(uri: str) -> str:
@@ -120,8 +173,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             codes = services.confirm_totp_device(user=request.user, device=device)
-            otp_login(request, device)
-            stepup.stamp(request)
+            _two_factor_passed(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
         form.add_error("code", "The code is not right. Enter the code your app shows now")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")  # what apps ask for
@@ -179,20 +231,20 @@ def confirm(request: HttpRequest) -> HttpResponse:
     """Step-up: a fresh code from the authenticator before a sensitive action."""
     device = services.confirmed_totp_device(request.user)
     form = CodeForm(request.POST or None)
+    status = 200
     if device is not None and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["code"]):
+        right, status = _check_code(
+            request, form, _app_code(device), method="step-up", wrong=WRONG_APP_CODE
+        )
+        if right:
             stepup.stamp(request)
             services.record_step_up(user=request.user)
             return redirect(_next_url(request))
-        services.record_two_factor_failure(user=request.user, method="step-up")
-        form.add_error(
-            "code", "The code is not right, or has expired. Enter the code your app shows now"
-        )
     return render(
         request,
         "accounts/confirm.html",
         {"form": form, "next": _next_url(request), "minutes": stepup.window_seconds() // 60},
+        status=status,
     )
 
 

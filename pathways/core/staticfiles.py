@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+from pathways.core.filemodes import make_public
 
 
 class HashedStaticFiles(CompressedManifestStaticFilesStorage):
@@ -16,3 +21,10 @@ class HashedStaticFiles(CompressedManifestStaticFilesStorage):
         *CompressedManifestStaticFilesStorage.patterns,
         ("*.mjs", _module_patterns[1]),
     )
+
+    def post_process(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        """Collected, then readable by all: files made while Pathways' umask keeps them private
+        (core/filemodes.py) would otherwise be unreadable to the container's own user, as the
+        image collects them as root."""
+        yield from super().post_process(*args, **kwargs)
+        make_public(self.location)

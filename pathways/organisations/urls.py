@@ -17,5 +17,6 @@ urlpatterns = [
         views.user_reset_two_factor,
         name="user-reset-two-factor",
     ),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
     path("users/<int:pk>/set-up-link/", views.user_set_up_link, name="user-set-up-link"),
 ]

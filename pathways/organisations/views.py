@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.accounts import services as accounts
+from pathways.accounts import throttle
 from pathways.accounts.models import Role, User
 from pathways.accounts.stepup import needs_step_up
 from pathways.core.access import roles
@@ -63,7 +64,17 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{account.username} has been updated.")
             return redirect("organisations:users")
-    return render(request, "organisations/user_form.html", {"form": form, "account": account})
+    context = {"form": form, "account": account, "locked": throttle.is_locked_out(account)}
+    return render(request, "organisations/user_form.html", context)
+
+
+@require_POST
+@administrators
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    accounts.unlock(actor=request.user, user=account)
+    messages.success(request, f"{account.username} can sign in again.")
+    return redirect("organisations:user-edit", pk=account.pk)
 
 
 @require_POST

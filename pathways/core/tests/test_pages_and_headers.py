@@ -69,3 +69,24 @@ def test_the_api_schema_and_docs_are_served(world: World, signed_in) -> None:
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_pages_the_api_errors_and_static_files_turn_off_unused_browser_features(
+    world: World, signed_in, client
+) -> None:
+    advocate = signed_in(world.advocate_k)
+    responses = {
+        "page": advocate.get("/"),
+        "api": advocate.get("/api/me/"),
+        "missing page": advocate.get("/households/999999/"),
+        "sign-in page": client.get(reverse("accounts:sign-in")),
+        "static file": client.get("/static/pathways/js-enabled.js"),
+    }
+    assert responses["api"].status_code == 200
+    assert responses["missing page"].status_code == 404
+    for name, response in responses.items():
+        policy = response.get("Permissions-Policy", "")
+        features = dict(item.split("=", 1) for item in policy.split(", ") if item)
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert features.get(feature) == "()", (name, feature)
+        assert features.get("interest-cohort") == "()", name

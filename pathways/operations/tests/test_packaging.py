@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 import zipfile
@@ -86,3 +87,8 @@ def test_installed_away_from_the_source_it_finds_its_front_end_and_collects_it(
     init = (tmp_path / "static" / manifest["pathways/init.mjs"]).read_text()
     assert f'from "/static/{manifest["govuk/govuk-frontend.min.js"]}"' in init
     assert (tmp_path / "static" / f"{manifest['pathways.css']}.gz").exists()  # compressed
+    # Readable by all, although Pathways keeps its other files private: the image collects
+    # them as root, for its own user to serve.
+    for name in (manifest["pathways.css"], f"{manifest['pathways.css']}.gz", "staticfiles.json"):
+        assert stat.S_IMODE((tmp_path / "static" / name).stat().st_mode) == 0o644, name
+    assert stat.S_IMODE((tmp_path / "static" / "govuk").stat().st_mode) == 0o755
