@@ -29,7 +29,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pathways.accounts import services
+from pathways.accounts import services, throttle
+from pathways.core.network import client_address
 
 STEPPED_UP_AT = "pathways.stepped_up_at"
 CODE_HEADER = "X-Pathways-OTP"
@@ -55,16 +56,21 @@ def is_fresh(request: HttpRequest) -> bool:
 
 def code_in_header_is_right(request: Request) -> bool:
     """Whether the request carries a current code from its user's authenticator app (each
-    code works once; django-otp slows down a run of wrong ones)."""
+    code works once; wrong ones count towards the same wait as at the two-factor page)."""
     code = request.headers.get(CODE_HEADER, "").strip()
     device = services.confirmed_totp_device(request.user) if code else None
     if device is None:
+        return False
+    address = client_address(request)
+    if throttle.codes_refused(user=request.user, address=address):
         return False
     allowed, _ = device.verify_is_allowed()
     if allowed and device.verify_token(code):
         services.record_step_up(user=request.user)
         return True
-    services.record_two_factor_failure(user=request.user, method=f"{CODE_HEADER} header")
+    services.record_two_factor_failure(
+        user=request.user, method=f"{CODE_HEADER} header", address=address
+    )
     return False
 
 
