@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from pathways.accounts import throttle
 from pathways.accounts.models import RecoveryCode, RecoveryDevice, User, new_recovery_code
@@ -81,7 +87,8 @@ def current_totp_code(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def set_user_active(*, user: User, active: bool, actor: Any) -> User:
-    """Disable or re-enable an account; a disabled user's sessions stop at their next request."""
+    """Disable or re-enable an account. Disabling signs the user out everywhere at once, so
+    enabling the account again later brings back no session or API token."""
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -91,7 +98,35 @@ def set_user_active(*, user: User, active: bool, actor: Any) -> User:
             target=user,
             target_label=user.username,
         )
+    if not active:
+        end_sessions(user=user, actor=actor)
     return user
+
+
+def _session_keys_of(user: User) -> list[str]:
+    """The keys of the user's unexpired sessions. Sessions are rows in the database (the db
+    or cached_db SESSION_ENGINE; a test holds it) whose data is encoded, so each is read; with
+    a 12-hour limit on a session there are only as many as people signed in today."""
+    pk = str(user.pk)
+    sessions = Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+    return [s.session_key for s in sessions if s.get_decoded().get(SESSION_KEY) == pk]
+
+
+@transaction.atomic
+def end_sessions(*, user: User, actor: Any = None) -> None:
+    """Sign a user out everywhere: every browser session and every API token ends now."""
+    keys = _session_keys_of(user)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()  # the row, and with cached_db its cached copy too
+    tokens, _ = Token.objects.filter(user=user).delete()
+    audit.record(
+        actor=actor,
+        verb="user.sessions_ended",
+        target=user,
+        target_label=user.username,
+        data={"sessions": len(keys), "api_tokens": tokens},
+    )
 
 
 class SetUpTokenGenerator(PasswordResetTokenGenerator):

@@ -20,15 +20,21 @@ from pathways.households.selectors import households_visible_to, people_visible_
 
 class _ScopedPerson(RefusesUnknownFields, serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
+    # What a PATCH may change; anything else sent to one is refused, not silently dropped.
+    changeable: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "person" in self.fields:
             self.fields["person"].queryset = people_visible_to(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            for name, field in self.fields.items():
+                field.read_only = field.read_only or name not in self.changeable
 
 
 class ActivitySerializer(_ScopedPerson):
+    changeable = ("status", "completed_date")
     activity_type = serializers.ChoiceField(choices=Activity.Type.choices)
     status = serializers.ChoiceField(choices=Activity.Status.choices, required=False)
 
@@ -86,13 +92,14 @@ class ActivityViewSet(
                 actor=self.request.user,
                 activity=serializer.instance,
                 status=data.get("status", serializer.instance.status),
-                completed_date=data.get("completed_date"),
+                completed_date=data.get("completed_date", serializer.instance.completed_date),
             )
         except RuleError as error:
             raise refused(error) from None
 
 
 class OnwardReferralSerializer(_ScopedPerson):
+    changeable = ("status",)
     service = serializers.PrimaryKeyRelatedField(
         queryset=Service.objects.filter(is_active=True), required=False, allow_null=True
     )

@@ -37,7 +37,7 @@ from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
 from pathways.households import rules
 from pathways.households.models import Consent, Household, Person, TimelineEntry
-from pathways.households.services import place_in_lsoa
+from pathways.households.places import locate
 from pathways.organisations.models import Organisation
 from pathways.outcomes.models import EmploymentSpell
 from pathways.privacy.models import ProcessingRecord
@@ -349,12 +349,7 @@ class _Writer:
         if changed is None or "local_authority_id" in changed:
             council = self.councils.get(household.local_authority_id)
             household.organisation_id = council.pk if council else None
-        household.postcode_key = rules.postcode_key(household.postcode)
-        place_in_lsoa(
-            household,
-            moved=changed is not None and "postcode" in changed and "lsoa" not in changed,
-            places=self.places,
-        )
+        locate(household, lsoa_given=changed is not None and "lsoa" in changed, places=self.places)
         if changed is not None and not {"start_date", "end_date"} & changed:
             return
         if household.end_date:

@@ -37,12 +37,16 @@ EXIT_PLANNING_WEEKS = 8
 
 
 def households_visible_to(user: Any) -> QuerySet[Household]:
-    """The households a user may see; none unless their role grants some (deny by default)."""
+    """The households a user may see; none unless their role grants some (deny by default).
+
+    Advocates and team managers see only households of their own organisation: an advocate
+    moved to another council keeps none of the old council's caseload (it waits, still
+    assigned, on the old team manager's page for reassigning)."""
     households = Household.objects.all()
     if not (user.is_authenticated and user.is_active):
         return households.none()
-    if user.role == Role.ADVOCATE:
-        return households.filter(advocate=user)
+    if user.role == Role.ADVOCATE and user.organisation_id:
+        return households.filter(advocate=user, organisation_id=user.organisation_id)
     if user.role == Role.TEAM_MANAGER and user.organisation_id:
         return households.filter(organisation_id=user.organisation_id)
     if user.role == Role.PROGRAMME_MANAGER:

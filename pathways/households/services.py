@@ -29,6 +29,7 @@ from pathways.households.models import (
     Referral,
     TimelineEntry,
 )
+from pathways.households.places import clean_address, locate
 from pathways.households.rules import RuleError
 from pathways.organisations.models import Organisation
 from pathways.programmes.models import Programme
@@ -135,21 +136,6 @@ def _check_members(members: Sequence[Mapping[str, Any]], today: dt.date) -> None
         problems["members"] = whole
     if problems:
         raise RuleError(problems)
-
-
-def _clean_address(fields: dict[str, Any]) -> dict[str, Any]:
-    problems = {}
-    try:
-        fields["postcode"] = rules.clean_postcode(fields.get("postcode", ""))
-    except ValueError as error:
-        problems["postcode"] = str(error)
-    lsoa = (fields.get("lsoa") or "").strip().upper()
-    if lsoa and not rules.LSOA_PATTERN.match(lsoa):
-        problems["lsoa"] = "Enter an LSOA code like E01006512, or leave it empty"
-    fields["lsoa"] = lsoa
-    if problems:
-        raise RuleError(problems)
-    return fields
 
 
 # --- eligibility -------------------------------------------------------------------------
@@ -316,7 +302,7 @@ def record_referral(
     other referral waits for the delivery team (or, with none, the programme team) to triage.
     """
     today = _today()
-    fields = _clean_address(dict(household))
+    fields = clean_address(dict(household))
     problems = rules.check_dates_in_order(referral.get("date"), None, today=today)
     if problems:
         raise RuleError({f"referral.{k.removeprefix('referral_')}": v for k, v in problems.items()})
@@ -341,8 +327,7 @@ def record_referral(
         referral_date=referral["date"],
         **{k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS},
     )
-    new.postcode_key = rules.postcode_key(new.postcode)
-    place_in_lsoa(new)
+    locate(new)
     new.save()
     if not reference:
         new.reference = f"{reference_prefix(programme)}-{new.pk:06d}"
@@ -627,22 +612,6 @@ def _describe(changes: dict[str, Any], labels: Mapping[str, str]) -> str:
 
 
 @transaction.atomic
-def place_in_lsoa(
-    household: Household, *, moved: bool = False, places: Mapping[str, str] | None = None
-) -> None:
-    """Put the household in the LSOA its postcode lies in (the loaded postcode directory), if
-    no LSOA was given; after a move (`moved`: the postcode changed, the LSOA was not given),
-    in the new one, or in none if the directory does not know the new postcode — the old LSOA
-    is no longer where the household lives. `places`: postcode keys already looked up."""
-    if household.lsoa and not moved:
-        return
-    key = household.postcode_key
-    if places is None:
-        places = lsoas_for_postcodes([key]) if key else {}
-    household.lsoa = places.get(key, "" if moved else household.lsoa)
-
-
-@transaction.atomic
 def place_unplaced_households(*, actor: Any = None) -> int:
     """Every household with no LSOA whose postcode the postcode directory now knows, placed
     (after loading a directory). Returns how many; audited as one event."""
@@ -700,16 +669,14 @@ def update_household(
     """Change the household's own facts (address, bands, tenure…); re-check eligibility if
     where it lives changed. `version` is the one the user's form was opened at."""
     _lock_for_edit(household, version, changes)
-    fields = _clean_address(dict(changes))
+    fields = clean_address(dict(changes))
     before = _snapshot(household, HOUSEHOLD_FIELDS)
     # The form sends the LSOA back as it was: only a different one counts as given.
     lsoa_given = "lsoa" in fields and (fields["lsoa"] or "") != household.lsoa
     for name, value in fields.items():
         if name in HOUSEHOLD_FIELDS:
             setattr(household, name, value)
-    moved = rules.postcode_key(household.postcode) != household.postcode_key
-    household.postcode_key = rules.postcode_key(household.postcode)
-    place_in_lsoa(household, moved=moved and not lsoa_given)
+    locate(household, lsoa_given=lsoa_given)
     after = _snapshot(household, HOUSEHOLD_FIELDS)
     diff = audit.changes(before, after)
     if not diff:
@@ -994,10 +961,9 @@ def record_household_viewed(*, actor: Any, household: Household) -> None:
 def create_household(*, actor: Any, members: list[dict[str, Any]], **fields: Any) -> Household:
     """Create a household with its members as they stand (tests and fixtures; the demo and
     importer call the referral and enrolment functions instead)."""
-    household = Household.objects.create(**fields)
-    household.postcode_key = rules.postcode_key(household.postcode)
-    place_in_lsoa(household)
-    household.save(update_fields=["postcode_key", "lsoa"])
+    household = Household(**fields)
+    locate(household)
+    household.save()
     _create_people(household, members)
     audit.record(
         actor=actor,

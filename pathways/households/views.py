@@ -26,6 +26,7 @@ from pathways.casework import services as casework
 from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.core.pagination import paginate
 from pathways.households import forms, selectors, services
+from pathways.households.handover import needs_reassigning
 from pathways.households.models import Household, Person
 from pathways.households.permissions import get_household_for_user
 from pathways.households.rules import RuleError
@@ -64,7 +65,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @roles(Role.TEAM_MANAGER)
 def team(request: HttpRequest) -> HttpResponse:
     """A team manager's view of each advocate's caseload."""
-    return render(request, "households/team.html", {"rows": selectors.team_caseloads(request.user)})
+    rows, stranded = selectors.team_caseloads(request.user), needs_reassigning(request.user)
+    return render(request, "households/team.html", {"rows": rows, "stranded": stranded})
 
 
 @roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)

@@ -23,6 +23,22 @@ from pathways.households.tests.helpers import refer
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def generated(tmp_path: Path, **settings: int) -> tuple[Path, Path, list[dict[str, str]]]:
+    """A made-up bundle: its folder, its households.csv and that file's rows."""
+    load_programmes()
+    folder = tmp_path / "bundle"
+    generate(folder, Settings(**settings))
+    path = folder / "households.csv"
+    return folder, path, list(csv.DictReader(path.open(newline="")))
+
+
+def rewrite_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @pytest.fixture
 def directory(db: object) -> None:
     loaders.load_shipped()
@@ -87,20 +103,27 @@ def test_a_move_places_the_household_again(world: World, directory: None) -> Non
 
 
 def test_an_import_places_households_without_an_lsoa(tmp_path: Path, directory: None) -> None:
-    load_programmes()
-    folder = tmp_path / "bundle"
-    generate(folder, Settings(households=6, seed=3))
-    path = folder / "households.csv"
-    rows = list(csv.DictReader(path.open(newline="")))
+    folder, path, rows = generated(tmp_path, households=6, seed=3)
     rows[0].update(postcode="L24 1AB", lsoa="")
     rows[1].update(postcode="WA10 1AA", lsoa="E01006412")  # given: kept
     rows[2].update(postcode="EH1 1ZZ", lsoa="")  # Scotland: not placed
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    rewrite_rows(path, rows)
     import_bundle(folder)
     placed = dict(Household.objects.values_list("reference", "lsoa"))
     assert placed[rows[0]["household_ref"]] == "E01006547"
     assert placed[rows[1]["household_ref"]] == "E01006412"
     assert placed[rows[2]["household_ref"]] == ""
+
+
+def test_an_import_that_moves_a_household_places_it_again(tmp_path: Path, directory: None) -> None:
+    folder, path, rows = generated(tmp_path, households=3, seed=5)
+    rows[0].update(postcode="L36 9GE", lsoa="")
+    rewrite_rows(path, rows)
+    import_bundle(folder)
+    reference = rows[0]["household_ref"]
+    assert Household.objects.get(reference=reference).lsoa == "E01006413"
+    rows[0].update(postcode="L24 1AA")  # the same bundle again, the household moved
+    rewrite_rows(path, rows)
+    import_bundle(folder)
+    moved = Household.objects.get(reference=reference)
+    assert (moved.postcode, moved.postcode_key, moved.lsoa) == ("L24 1AA", "L241AA", "E01006547")

@@ -1,8 +1,10 @@
-"""`pathways users add|import`: users from the command line, each with a one-time set-up link.
+"""`pathways users add|import|disable|enable`: users from the command line, each with a one-time set-up link.
 
     pathways users add USERNAME --role ROLE --organisation NAME --first-name F --last-name L \\
         --email E [--team NAME] [--programme CODE …] [--organisation-type TYPE]
     pathways users import users.csv
+    pathways users disable USERNAME    (signs them out everywhere and ends their API tokens)
+    pathways users enable USERNAME
 
 On an empty database, `add` with --organisation-type makes the first administrator and their
 organisation. `import` adds every row of the file or none, naming each problem by line.
@@ -15,13 +17,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pathways.accounts import services as accounts
 from pathways.accounts.models import Role, User
 from pathways.organisations import staff
 from pathways.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Add users and print their set-up links: `pathways users add|import …`."
+    help = "Add users and print their set-up links, or disable or enable one: `pathways users …`."
 
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -43,8 +46,16 @@ class Command(BaseCommand):
         add.add_argument("--programme", action="append", default=[], help="a programme's code")
         upload = actions.add_parser("import", help="add every user in a CSV file, or none")
         upload.add_argument("file", help=f"a CSV with the columns {', '.join(staff.COLUMNS)}")
+        for action, what in (
+            ("disable", "disable a user, signing them out everywhere"),
+            ("enable", "enable a disabled user again"),
+        ):
+            actions.add_parser(action, help=what).add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] in ("disable", "enable"):
+            self._set_active(options["username"], active=options["action"] == "enable")
+            return
         try:
             if options["action"] == "add":
                 added = [self._add(options)]
@@ -60,6 +71,16 @@ class Command(BaseCommand):
             f"Added {len(added)} user{'s' if len(added) != 1 else ''}. Each link works once, for "
             "the days PATHWAYS_SET_UP_LINK_DAYS says; give it to its user by a safe route."
         )
+
+    def _set_active(self, username: str, *, active: bool) -> None:
+        user = User.objects.filter(username__iexact=username.strip()).first()
+        if user is None:
+            raise CommandError(f"There is no user called {username!r}; nothing was changed.")
+        accounts.set_user_active(user=user, active=active, actor=None)
+        if active:
+            self.stdout.write(f"{user.username} is enabled; they sign in again to continue.")
+        else:
+            self.stdout.write(f"{user.username} is disabled and signed out everywhere.")
 
     def _add(self, options: dict[str, Any]) -> staff.NewUser:
         row = {
