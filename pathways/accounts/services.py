@@ -17,10 +17,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from pathways.accounts import throttle
-from pathways.accounts.models import RecoveryCode, RecoveryDevice, User, new_recovery_code
+from pathways.accounts.models import ApiToken, RecoveryCode, RecoveryDevice, User, new_recovery_code
 from pathways.audit import services as audit
 
 RECOVERY_CODE_COUNT = 10
@@ -119,7 +118,7 @@ def end_sessions(*, user: User, actor: Any = None) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for key in keys:
         store(session_key=key).delete()  # the row, and with cached_db its cached copy too
-    tokens, _ = Token.objects.filter(user=user).delete()
+    tokens, _ = ApiToken.objects.filter(user=user).delete()
     audit.record(
         actor=actor,
         verb="user.sessions_ended",

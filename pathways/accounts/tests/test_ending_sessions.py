@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from pathways.accounts.models import User
+from pathways.accounts import tokens
+from pathways.accounts.models import ApiToken, User
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World, sign_in
 
@@ -46,7 +46,7 @@ def test_a_user_disabled_and_enabled_again_is_signed_out_and_their_api_token_end
 ) -> None:
     set_active = how(world)
     advocate, bystander = sign_in(Client(), world.advocate_k), sign_in(Client(), world.manager_k)
-    token = Token.objects.create(user=world.advocate_k)
+    token = tokens.issue(user=world.advocate_k, name="partner system")
     assert still_signed_in(advocate) and still_signed_in(bystander)
 
     set_active(world.advocate_k, False)
@@ -56,9 +56,9 @@ def test_a_user_disabled_and_enabled_again_is_signed_out_and_their_api_token_end
     assert page.status_code == 302
     assert page["Location"].startswith(reverse("accounts:sign-in"))
     assert advocate.get("/api/households/").status_code in (401, 403)
-    api = Client().get("/api/households/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = Client().get("/api/households/", HTTP_AUTHORIZATION=f"Token {token}")
     assert api.status_code == 401
-    assert not Token.objects.filter(user=world.advocate_k).exists()
+    assert not ApiToken.objects.filter(user=world.advocate_k).exists()
     assert still_signed_in(bystander)
     ended = AuditEvent.objects.get(verb="user.sessions_ended", target_id=str(world.advocate_k.pk))
     assert ended.data == {"sessions": 1, "api_tokens": 1}
