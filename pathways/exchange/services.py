@@ -104,8 +104,10 @@ class _Progress:
         self.name = _progress_note(run)
         self.notes = _notes()
         self.last = 0.0
+        self.stage = ""
 
     def __call__(self, stage: str, name: str, rows: int) -> None:
+        self.stage = stage
         now = time.monotonic()
         if now - self.last < PROGRESS_SECONDS and rows:
             return
@@ -202,6 +204,17 @@ def carry_out(run: ImportRun, path: Path, programmes: set[str] | None) -> Any:
     except Exception as error:  # recorded for the user; the worker logs the traceback
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(error).__name__}: {error}"[:500]
+        raise
+    except BaseException:  # the process is being stopped (SIGTERM to the worker, Ctrl+C)
+        run.status = ImportRun.Status.FAILED
+        in_outcomes = progress.stage == "Working out outcomes"
+        run.error = INTERRUPTED_IN_OUTCOMES if in_outcomes else INTERRUPTED
+        audit.record(
+            actor=None,
+            verb="exchange.import_interrupted",
+            target=run,
+            data={"file": run.original_name, "stage": progress.stage},
+        )
         raise
     else:
         run.status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.DONE
