@@ -431,3 +431,15 @@ keep_private(
     [VAR_DIR, PRIVATE_FILES_DIR] if FILE_STORAGE == "local" else [VAR_DIR],
     except_for=[STATIC_ROOT],
 )
+
+# How much an import reads at most (the upload page, `pathways import`, `pathways budgets
+# import`): pathways/exchange/limits.py. Far above a real programme's bundle (10,000 households
+# are about 6 MB of CSV); what is over them is refused, with the limit named, before it is read.
+MB = 1024 * 1024
+IMPORT_MAX_UPLOAD_BYTES = env_int("PATHWAYS_IMPORT_MAX_UPLOAD_MB", 200, minimum=1) * MB
+IMPORT_MAX_FILE_BYTES = env_int("PATHWAYS_IMPORT_MAX_FILE_MB", 1024, minimum=1) * MB
+IMPORT_MAX_TOTAL_BYTES = env_int("PATHWAYS_IMPORT_MAX_TOTAL_MB", 2048, minimum=1) * MB
+IMPORT_MAX_LINE_CHARS = env_int("PATHWAYS_IMPORT_MAX_LINE_CHARS", 1_000_000, minimum=10_000)
+IMPORT_MAX_LINES = env_int("PATHWAYS_IMPORT_MAX_LINES", 5_000_000, minimum=1)
+# A CSV file packs to a sixth or an eighth of its size; one packed a hundred times is a bomb.
+IMPORT_MAX_ZIP_RATIO = env_int("PATHWAYS_IMPORT_MAX_ZIP_RATIO", 100, minimum=2)

@@ -9,6 +9,7 @@ ascending (1 is the most deprived), scores, rates and counts descending; ties by
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,7 @@ from pathways.areas.models import (
     Neighbourhood,
     Ward,
 )
+from pathways.core.tabular import csv_writer
 
 
 class AreaError(ValueError):
@@ -262,11 +264,8 @@ def as_json(ranking: Ranking) -> str:
 
 
 def as_csv(ranking: Ranking) -> str:
-    import csv
-    import io
-
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for spot in ranking.hotspots:
         row = spot.as_dict()

@@ -14,7 +14,6 @@ cost (its spends less its refunds), so re-importing an export changes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -31,6 +30,7 @@ from pathways.assessments.models import Instrument, Reading, Score
 from pathways.budgets.models import Entry
 from pathways.casework.models import Activity, OnwardReferral
 from pathways.core.money import amount_text
+from pathways.core.tabular import csv_writer
 from pathways.exchange import schema
 from pathways.households.models import Consent, Household, Person
 from pathways.outcomes.models import EmploymentSpell
@@ -98,7 +98,7 @@ class _Files:
             handle = (self.out / name).open("w", encoding="utf-8", newline="")
         count = 0
         with handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle, lineterminator="\n")
             writer.writerow(header)
             for row in rows:
                 writer.writerow([_cell(v) for v in row])

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pathways.core.tabular import csv_writer
 from pathways.exchange import cohort, schema
 
 FILES = schema.HEADERS
@@ -213,7 +214,7 @@ class _Writer:
         self.rows = dict.fromkeys(FILES, 0)
         for name, columns in FILES.items():
             handle = stack.enter_context((out / name).open("w", newline="", encoding="utf-8"))
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle, lineterminator="\n")
             writer.writerow(columns)
             self.writers[name] = writer
 

@@ -28,11 +28,12 @@ from django.utils import timezone
 
 from pathways.audit import services as audit
 from pathways.core.files import local_copy, modified_at, private_storage, read_text
+from pathways.exchange.bundle import check_zip
+from pathways.exchange.limits import upload_refusal
 from pathways.exchange.models import ImportRun
 from pathways.exchange.problems import ImportRefused
 from pathways.households.rules import RuleError
 
-MAX_UPLOAD_BYTES = 2 * 1024**3
 PROGRESS_SECONDS = 1.0  # the progress file is written at most this often
 
 
@@ -48,17 +49,21 @@ def _notes() -> Storage:
 
 
 def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
-    """Keep the uploaded .zip and queue its import; refused (RuleError) if it is not a bundle."""
+    """Keep the uploaded .zip and queue its import; refused (RuleError), with nothing kept or
+    queued, if it is not a .zip or it or its files are over the import's limits."""
     name = Path(upload.name or "").name
     if not name.lower().endswith(".zip"):
         raise RuleError({"bundle": "Choose a .zip file of the bundle's CSV files"})
     if upload.size == 0:
         raise RuleError({"bundle": "The file is empty"})
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise RuleError({"bundle": "The file must be smaller than 2 GB"})
+    if too_big := upload_refusal(upload.size):
+        raise RuleError({"bundle": too_big})
     if not zipfile.is_zipfile(upload):
         raise RuleError({"bundle": "The file is not a .zip file"})
-    upload.seek(0)
+    try:
+        check_zip(upload, name)  # its files' sizes, from its directory: nothing is unpacked
+    except ImportRefused as refused:
+        raise RuleError({"bundle": "; ".join(str(p) for p in refused.problems)}) from None
     stored = uploads().save(f"{uuid.uuid4().hex}.zip", upload)
     with transaction.atomic():
         run = ImportRun.objects.create(
@@ -99,8 +104,10 @@ class _Progress:
         self.name = _progress_note(run)
         self.notes = _notes()
         self.last = 0.0
+        self.stage = ""
 
     def __call__(self, stage: str, name: str, rows: int) -> None:
+        self.stage = stage
         now = time.monotonic()
         if now - self.last < PROGRESS_SECONDS and rows:
             return
@@ -197,6 +204,17 @@ def carry_out(run: ImportRun, path: Path, programmes: set[str] | None) -> Any:
     except Exception as error:  # recorded for the user; the worker logs the traceback
         run.status = ImportRun.Status.FAILED
         run.error = f"{type(error).__name__}: {error}"[:500]
+        raise
+    except BaseException:  # the process is being stopped (SIGTERM to the worker, Ctrl+C)
+        run.status = ImportRun.Status.FAILED
+        in_outcomes = progress.stage == "Working out outcomes"
+        run.error = INTERRUPTED_IN_OUTCOMES if in_outcomes else INTERRUPTED
+        audit.record(
+            actor=None,
+            verb="exchange.import_interrupted",
+            target=run,
+            data={"file": run.original_name, "stage": progress.stage},
+        )
         raise
     else:
         run.status = ImportRun.Status.CHECKED if run.dry_run else ImportRun.Status.DONE

@@ -45,6 +45,7 @@ class Heartbeat:
 
     def stop(self) -> None:
         self._stopping.set()
-        self._thread.join(timeout=self.every + 5)
+        if self._thread.ident is not None:  # started (a stop can come before it is)
+            self._thread.join(timeout=self.every + 5)
         with contextlib.suppress(DatabaseError):  # else it will be seen as silent instead
             services.stopped(name=self.name)

@@ -1,11 +1,21 @@
 """`pathways run` on a laptop: the web server, the job worker and the scheduler as three child
 processes, each started again if it dies (after a pause that grows while it keeps dying), all
 stopped together on Ctrl+C or SIGTERM. In production a service manager (systemd, compose) does
-this instead, one unit per process: docs/deploy.md."""
+this instead, one unit per process: docs/deploy.md.
+
+Each child runs in a process group of its own, and is stopped as a group: SIGTERM to the child
+and whatever it started (gunicorn's workers, a second process of the outcomes recompute), then,
+for any still there after STOP_GRACE seconds, SIGKILL. On Linux a child is also sent SIGTERM by
+the kernel if the supervisor itself dies without stopping it (killed outright by a service
+manager that would not wait). So stopping `pathways run` leaves no process behind."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -22,6 +32,18 @@ HEALTHY_AFTER = 60.0
 # The web server dying this many times running, each within HEALTHY_AFTER (its port is taken,
 # say), stops everything: starting it again would not help.
 WEB_GIVES_UP_AFTER = 5
+# How long a stopped child (and its own children) may take to end before they are killed:
+# shorter than the 10 seconds `docker stop` gives the supervisor itself.
+STOP_GRACE = 8.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _end_with_parent() -> None:
+    """In the child, before it runs: SIGTERM to it when the supervisor dies (Linux only)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 PATHWAYS = [sys.executable, "-m", "pathways"]
@@ -39,16 +61,25 @@ class Child:
     restart_at: float | None = field(default=None)
 
     def start(self) -> None:
-        self.process = subprocess.Popen([*self.command, *self.args])  # noqa: S603 - our own
+        self.process = subprocess.Popen(  # noqa: S603 - our own command
+            [*self.command, *self.args], start_new_session=True, preexec_fn=_end_with_parent
+        )
         self.started = time.monotonic()
         self.restart_at = None
         logger.info("Started the %s (process %s)", self.label, self.process.pid)
 
 
 class Supervisor:
-    def __init__(self, children: Sequence[Child], *, first_pause: float = FIRST_PAUSE) -> None:
+    def __init__(
+        self,
+        children: Sequence[Child],
+        *,
+        first_pause: float = FIRST_PAUSE,
+        grace: float = STOP_GRACE,
+    ) -> None:
         self.children = list(children)
         self.stopping = False
+        self.grace = grace
         for child in self.children:
             child.pause = first_pause
         self.first_pause = first_pause
@@ -57,7 +88,7 @@ class Supervisor:
         self.stopping = True
 
     def run(self) -> int:
-        previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        previous = {s: signal.signal(s, self._stop) for s in STOP_SIGNALS}
         status = 0
         try:
             for child in self.children:
@@ -83,6 +114,7 @@ class Supervisor:
         code = child.process.poll() if child.process else None
         if code is None:
             return False
+        _signal_group(child.process.pid, signal.SIGKILL)  # what it started and left behind
         lived = now - child.started
         if lived >= HEALTHY_AFTER:
             child.pause, child.quick_deaths = self.first_pause, 0
@@ -103,12 +135,33 @@ class Supervisor:
         return False
 
     def _stop_all(self) -> None:
-        running = [c.process for c in self.children if c.process and c.process.poll() is None]
-        for process in running:
-            process.terminate()
-        deadline = time.monotonic() + 20
-        for process in running:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
+        groups = [c.process.pid for c in self.children if c.process]
+        for group in groups:
+            _signal_group(group, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        for child in self.children:
+            if child.process and child.process.poll() is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        while time.monotonic() < deadline and any(_group_alive(g) for g in groups):
+            time.sleep(0.05)  # a child's own children, ending after it
+        for group in groups:
+            _signal_group(group, signal.SIGKILL)  # whatever is left, however it got there
+        for child in self.children:
+            if child.process:
+                child.process.wait()
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

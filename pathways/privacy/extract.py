@@ -15,7 +15,6 @@ Three CSV files in a zip: people.csv, readings.csv and outcomes.csv.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -32,6 +31,7 @@ from django.utils import timezone
 
 from pathways.assessments.models import Score
 from pathways.core.env import kept_key
+from pathways.core.tabular import csv_writer
 from pathways.households.models import Household, Person
 from pathways.outcomes.models import Outcome
 from pathways.privacy.models import Purpose
@@ -162,7 +162,7 @@ def _outcome_rows(people: QuerySet[Person], key: bytes) -> Iterable[list[Any]]:
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode()

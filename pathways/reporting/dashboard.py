@@ -5,7 +5,6 @@ dashboard and the pack never disagree.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from pathways.accounts.models import User
+from pathways.core.tabular import csv_writer
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
 from pathways.reporting.charts import Bar, Chart, figure
@@ -195,7 +195,7 @@ def monthly_trend(scope: Scope, date_from: dt.date) -> dict[str, Any]:
 
 def trend_as_csv(trend: dict[str, Any]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["month", *[key for key, _ in trend["columns"]]])
     for row in trend["rows"]:
         cells = ["[c]" if row[key] is None else row[key] for key, _ in trend["columns"]]

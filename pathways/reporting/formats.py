@@ -5,7 +5,6 @@ exact or published — so a number never differs between the screen, a file and 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pathways.core.tabular import csv_writer, escaped
 from pathways.outcomes.rules import Measures
 from pathways.reporting import charts, reach
 from pathways.reporting.scope import Scope
@@ -169,7 +169,7 @@ def as_csv(shown: Shown) -> bytes:
     """Machine-readable: a header row, one row per table row, then the base; `[c]` where a
     figure is withheld."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     columns = shown.table.columns
     writer.writerow(["key", "label", *[c.key for c in columns]])
     for row in shown.figures["rows"]:
@@ -186,7 +186,7 @@ def as_csv(shown: Shown) -> bytes:
 
 def _sheet_rows(shown: Shown) -> list[list[Any]]:
     """The cells of a table's sheet: title, where and when, status, a blank line, the header,
-    the rows, the base and the notes."""
+    the rows, the base and the notes (text escaped: pathways/core/tabular.py)."""
     table = shown.table
     rows: list[list[Any]] = [
         [table.title],
@@ -200,7 +200,7 @@ def _sheet_rows(shown: Shown) -> list[list[Any]]:
     base = shown.figures["base"]
     rows.append(["base", f"Base: {table.base_label}", SUPPRESSED if base is None else base])
     rows += [[], *[["", note] for note in table.notes]]
-    return rows
+    return [[escaped(value) for value in row] for row in rows]  # no text runs as a formula
 
 
 HEADER_ROW = 5  # the 1-based row of a sheet's column headings

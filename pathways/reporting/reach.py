@@ -20,7 +20,6 @@ counts, as in the tables; an LSOA's need is public data, never suppressed.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,6 +29,7 @@ from django.db.models import Count, Q
 
 from pathways.areas.hotspots import Area, latest_date
 from pathways.areas.models import Indicator, IndicatorValue
+from pathways.core.tabular import csv_writer
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
 from pathways.reporting.scope import Scope
@@ -184,7 +184,7 @@ COLUMNS = [
 
 def as_csv(found: NeedAndReach, top: int | None = None) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in found.rows[:top]:
         values = asdict(row)
