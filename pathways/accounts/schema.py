@@ -17,6 +17,5 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> Any:
-        return build_bearer_security_scheme_object(
-            header_name="Authorization", token_prefix="Token"
-        )
+        prefix = "Token"  # the word before the token in the header, not a secret
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=prefix)
