@@ -43,6 +43,8 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug import Client
 
 from pathways.accounts import tokens
+from pathways.accounts.services import confirmed_totp_device, current_totp_code
+from pathways.accounts.tests.factories import give_authenticator
 from pathways.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,22 @@ def served_schema(token: str) -> Any:
                 "/api/schema/?format=json", APPLICATION, headers={"Authorization": f"Token {token}"}
             )
     return _served["schema"]
+
+
+# Step-up actions: a client sends a current authenticator code with them (X-Pathways-OTP).
+STEP_UP_OPERATIONS = {
+    "POST /api/outcomes/{id}/verify/",
+    "POST /api/spend-requests/{id}/decide/",
+    "POST /api/spend-requests/{id}/pay/",
+}
+
+
+def fresh_code(world: World, operation: str, role: str) -> dict[str, str]:
+    if operation not in STEP_UP_OPERATIONS:
+        return {}
+    user = world.by_name(role)
+    device = confirmed_totp_device(user) or give_authenticator(user)
+    return {"X-Pathways-OTP": current_totp_code(device)}
 
 
 def token_for(user: Any) -> str:
@@ -367,9 +385,9 @@ def test_operation_never_fails_and_answers_as_the_schema_says(world: World, oper
     api_operation = served_schema(token_for(world.programme_manager))[path][method]
     statuses: dict[str, set[int]] = {role: set() for role in ROLES}
 
-    def send(case: Any, role: str) -> Any:
+    def send(case: Any, role: str, extra: dict[str, str] | None = None) -> Any:
         with in_process() as caught:
-            response = case.call(headers=headers[role])
+            response = case.call(headers=headers[role] | (extra or {}))
         if caught:
             pytest.fail(
                 f"{operation} as {role} raised on the server:\n"
@@ -389,7 +407,7 @@ def test_operation_never_fails_and_answers_as_the_schema_says(world: World, oper
         good = good_request(world, operation, 2 * n + 1, role)
         if good is not None:
             # The request a client would make: it succeeds, and its answer is as documented.
-            made = send(good.case(api_operation), role)
+            made = send(good.case(api_operation), role, fresh_code(world, operation, role))
             if role in good.roles:
                 assert 200 <= made.status_code < 300, (role, made.status_code, made.text)
 
