@@ -62,3 +62,34 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+
+class AuditSeal(models.Model):
+    """One link of the chain that seals the log (audit/sealing.py): the digest of an event's
+    contents and the previous link's digest. Changing, removing or inserting an event after it
+    was sealed breaks the chain, which `pathways audit verify` finds. Append-only too."""
+
+    # Not a foreign key: a sealed event that someone removes must leave its seal behind.
+    event_id = models.BigIntegerField(unique=True)
+    # The link before (none for the first): unique, so two sealers cannot fork the chain.
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
+    )
+    digest = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Seal {self.pk} of event {self.event_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("seals cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AuditLogIsAppendOnly("seals cannot be deleted")

@@ -10,7 +10,7 @@ from django.db import connections
 from psycopg import sql
 
 OWNER = "owner"
-APPEND_ONLY_TABLES = ("audit_auditevent",)
+APPEND_ONLY_TABLES = ("audit_auditevent", "audit_auditseal")
 
 
 def grant_to_app_role(*, role: str, using: str = OWNER) -> None:

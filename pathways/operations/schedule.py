@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from pathways.audit import sealing
 from pathways.operations import services
 from pathways.operations.models import ScheduledRun
 from pathways.outcomes.tasks import queue_daily_recomputes
@@ -40,9 +41,15 @@ def _apply_retention() -> str:
     return f"anonymised {len(applied.households)} households"
 
 
+def _seal_audit_log() -> str:
+    """Seal the day's audit events into the log's hash chain (audit/sealing.py)."""
+    return f"sealed {sealing.seal_all()} audit events"
+
+
 JOBS = (
     Job("outcomes.daily_recompute", dt.time(2, 0), _recompute_outcomes),
     Job("privacy.retention", dt.time(2, 30), _apply_retention),
+    Job("audit.seal", dt.time(2, 45), _seal_audit_log),
 )
 
 

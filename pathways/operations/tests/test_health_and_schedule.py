@@ -15,6 +15,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from pathways.audit.models import AuditSeal
 from pathways.operations import health, schedule, services
 from pathways.operations.heartbeat import Heartbeat
 from pathways.operations.models import ProcessBeat, ScheduledRun
@@ -163,11 +164,15 @@ def test_a_failing_job_is_recorded_and_does_not_stop_the_others() -> None:
 
 
 @time_machine.travel(dt.datetime(2026, 12, 5, 3, 0, tzinfo=LONDON), tick=False)
-def test_the_shipped_jobs_queue_the_recompute_and_apply_retention(world) -> None:
+def test_the_shipped_jobs_queue_the_recompute_apply_retention_and_seal_the_audit_log(
+    world,
+) -> None:
     runs = schedule.run_due()
-    assert [r.job for r in runs] == ["outcomes.daily_recompute", "privacy.retention"]
+    assert [r.job for r in runs] == ["outcomes.daily_recompute", "privacy.retention", "audit.seal"]
     assert runs[0].outcome == "queued the recompute of 3 programmes"
     assert runs[1].outcome == "anonymised 0 households"
+    sealed = AuditSeal.objects.count()
+    assert sealed > 0 and runs[2].outcome == f"sealed {sealed} audit events"
 
 
 def test_run_starts_a_dead_process_again_and_gives_up_on_a_web_server_that_cannot_start(
