@@ -19,6 +19,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset as reset_axes
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from pathways.accounts.models import FailedAttempt, User
@@ -101,11 +102,15 @@ def forget_code_failures(user: User) -> None:
 def is_locked_out(user: User) -> bool:
     """Whether the user cannot sign in just now: locked by wrong passwords from some address,
     or made to wait after wrong codes."""
-    locked = AccessAttempt.objects.filter(
-        username=user.username,
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-    ).exists()
+    locked = (  # axes adds up an address's rows (one per browser) as it decides
+        AccessAttempt.objects.filter(
+            username=user.username, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .exists()
+    )
     attempts, minutes = _limit(Kind.CODE, by_user=True)
     return locked or _failures(Kind.CODE, minutes, user=user) >= attempts
 
