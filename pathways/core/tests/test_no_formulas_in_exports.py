@@ -28,8 +28,7 @@ from pathways.casework import services as casework
 from pathways.conftest import World
 from pathways.core.tabular import escaped, unescaped
 from pathways.households.models import Household, Person
-from pathways.outcomes import services as outcomes
-from pathways.outcomes.tests.test_outcome_pages import START, verified
+from pathways.outcomes.tests.test_outcome_pages import dwp_claim, verified
 from pathways.reporting.formats import FORMATS
 from pathways.reporting.tables import TABLES
 
@@ -140,13 +139,7 @@ def hostile(shipped_areas: None, world: World) -> World:
 def every_export(world: World) -> list[tuple[str, str, str, dict, str]]:
     """(who, method, url, data, kind) for every spreadsheet download Pathways offers."""
     hiw = world.hiw.code
-    claim = outcomes.make_claim(
-        actor=world.programme_manager,
-        programme=world.hiw,
-        funder="DWP",
-        start=START,
-        end=START + dt.timedelta(days=120),
-    )
+    claim = dwp_claim(world)
     household = world.household_k.pk
     manager = "programme_manager"
     exports = [
