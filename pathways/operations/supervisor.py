@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,9 @@ class Supervisor:
         for child in self.children:
             if child.process:
                 child.process.wait()
+        deadline = time.monotonic() + 5  # SIGKILL is not instant: gone before this returns
+        while time.monotonic() < deadline and any(_group_alive(g) for g in groups):
+            time.sleep(0.05)
 
 
 def _signal_group(group: int, signum: int) -> None:
@@ -158,10 +162,21 @@ def _signal_group(group: int, signum: int) -> None:
 
 
 def _group_alive(group: int) -> bool:
+    """A process of the group is still running (a zombie, dead but not yet reaped, is not)."""
     try:
         os.killpg(group, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: any member counts
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            state, _parent, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue  # gone while we looked
+        if int(pgrp) == group and state != "Z":
+            return True
+    return False

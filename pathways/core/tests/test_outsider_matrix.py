@@ -32,7 +32,7 @@ from pathways.households.models import Household
 from pathways.households.rules import name_key
 from pathways.outcomes import services as outcomes
 from pathways.outcomes.models import EmploymentSpell, Outcome
-from pathways.outcomes.tests.test_outcome_pages import START, verified
+from pathways.outcomes.tests.test_outcome_pages import START, dwp_claim, verified
 from pathways.privacy import services as privacy
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -48,13 +48,7 @@ def everything(world: World) -> dict[str, int]:
     person.save()
     today = timezone.localdate()
     verified(world, household, world.advocate_k, world.manager_k)
-    claim = outcomes.make_claim(
-        actor=world.programme_manager,
-        programme=world.hiw,
-        funder="DWP",
-        start=START,
-        end=START + dt.timedelta(days=120),
-    )
+    claim = dwp_claim(world)
     reading = assessments.record_reading(
         actor=world.advocate_k, person=person, instrument=star(), date=today, scores=all_points()
     )

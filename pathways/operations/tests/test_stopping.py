@@ -93,7 +93,7 @@ def test_an_idle_worker_stops_on_sigterm_and_says_so(worker: subprocess.Popen) -
 
 
 @pytest.fixture
-def queued_import(world: World, tmp_path: Path) -> ImportRun:
+def queued_import(world: World, tmp_path: Path) -> Iterator[ImportRun]:
     """An import of 3,000 households (a minute's work) waiting for a worker."""
     bundle = tmp_path / "bundle"
     generate(bundle, Settings(households=3000, seed=5))
@@ -106,7 +106,9 @@ def queued_import(world: World, tmp_path: Path) -> ImportRun:
         started_by=world.programme_manager, original_name="bundle.zip", stored_as=stored, size=1
     )
     import_uploaded_bundle.enqueue(run.pk)
-    return run
+    yield run
+    if services.uploads().exists(stored):  # a failed test's: the job deletes it
+        services.uploads().delete(stored)
 
 
 def wait_until_importing(run: ImportRun, process: subprocess.Popen) -> None:
@@ -126,6 +128,7 @@ def abandoned(run: ImportRun) -> None:
     assert Household.objects.count() == 4  # the world's own: the import rolled back
     assert DBTaskResult.objects.get().status == "FAILED"
     assert worker_beats() == []
+    assert not services.uploads().exists(run.stored_as)  # the upload is not left behind
 
 
 def test_sigterm_abandons_an_import_at_once_keeping_nothing_of_it(
@@ -194,6 +197,8 @@ def test_a_child_that_ignores_sigterm_and_its_own_child_are_killed_after_the_gra
 
     watcher = threading.Thread(target=stop_once_started)
     watcher.start()
+    started = time.monotonic()
     assert supervisor.run() == 0
     watcher.join()
     assert [alive(int(pid)) for pid in pids.read_text().split()] == [False, False]
+    assert time.monotonic() - started < 30  # the grace, not the ten minutes they would sleep

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from pathways.conftest import World
 from pathways.outcomes import services
-from pathways.outcomes.models import ClaimLine, EmploymentSpell, Outcome, ParticipantPayment
+from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome, ParticipantPayment
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,17 @@ def verified(world: World, household, advocate, manager, days: int = 100) -> lis
         services.record_evidence(actor=advocate, outcome=outcome, evidence="payslip")
         services.verify(actor=manager, outcome=outcome)
     return outcomes
+
+
+def dwp_claim(world: World) -> Claim:
+    """The programme manager's claim to DWP of the first 120 days' verified outcomes."""
+    return services.make_claim(
+        actor=world.programme_manager,
+        programme=world.hiw,
+        funder="DWP",
+        start=START,
+        end=START + dt.timedelta(days=120),
+    )
 
 
 def test_a_programme_manager_builds_a_claim_and_downloads_it(world: World, signed_in) -> None:

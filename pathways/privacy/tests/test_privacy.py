@@ -20,9 +20,8 @@ from pathways.core.tests.test_field_level import BORN_SHOWN, SECRETS, plant_pers
 from pathways.households import services as households
 from pathways.households.rules import RuleError
 from pathways.households.tests.factories import PersonFactory
-from pathways.outcomes import services as outcomes
 from pathways.outcomes.models import Claim
-from pathways.outcomes.tests.test_outcome_pages import START, verified
+from pathways.outcomes.tests.test_outcome_pages import dwp_claim, verified
 from pathways.privacy import extract, services
 from pathways.privacy.models import ProcessingRecord, Purpose
 
@@ -134,13 +133,7 @@ def test_the_data_protection_page_records_and_withdraws(world: World, signed_in)
 def test_a_claim_download_leaves_out_people_without_a_funder_basis(world: World, signed_in) -> None:
     verified(world, world.household_k, world.advocate_k, world.manager_k)
     verified(world, world.household_k2, world.advocate_k, world.manager_k)
-    claim = outcomes.make_claim(
-        actor=world.programme_manager,
-        programme=world.hiw,
-        funder="DWP",
-        start=START,
-        end=START + dt.timedelta(days=120),
-    )
+    claim = dwp_claim(world)
     assert claim.lines.count() == 4
     withdrawn = world.household_k2.members.get()
     services.withdraw(
