@@ -17,6 +17,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from pathways.core.database_roles import app_role_owns_tables
 from pathways.operations.models import ProcessBeat
 
 
@@ -103,6 +104,21 @@ def scheduler() -> Check:
     silent = (timezone.now() - latest.seen_at).total_seconds()
     ok = silent <= max(settings.WORKER_SILENT_SECONDS, 180)
     return Check("scheduler", ok, f"{latest.name} reported {silent:.0f} seconds ago")
+
+
+def audit_log_protection() -> Check:
+    """Not part of readiness either: whether the app's database role could rewrite the audit
+    log (it owns the tables: PATHWAYS_MIGRATE_DATABASE_URL not in use, docs/deploy.md)."""
+    if connection.vendor != "postgresql":
+        return Check("audit log", True, "append-only by trigger (SQLite has no roles)")
+    if app_role_owns_tables():
+        return Check(
+            "audit log",
+            False,
+            "the app's database role owns the tables, so it could rewrite the audit log: "
+            "give migrations their own role (PATHWAYS_MIGRATE_DATABASE_URL, docs/deploy.md)",
+        )
+    return Check("audit log", True, "the app's role may only add to it")
 
 
 def readiness() -> list[Check]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -44,7 +46,10 @@ def test_ready_when_the_database_is_migrated_and_a_worker_reported_lately() -> N
     worker_seen(seconds_ago=5)
     status, body = readyz()
     assert status == 200 and body["status"] == "ready" and body["reasons"] == []
-    assert body["checks"]["job worker"]["detail"] == "app-1:4242 reported 5 seconds ago"
+    # The request itself takes time: 5 seconds, or a little more on a busy machine.
+    assert re.fullmatch(
+        r"app-1:4242 reported [5-9] seconds ago", body["checks"]["job worker"]["detail"]
+    )
 
 
 def test_not_ready_without_a_worker_or_with_a_silent_one(settings) -> None:
@@ -192,3 +197,14 @@ def test_run_starts_a_dead_process_again_and_gives_up_on_a_web_server_that_canno
     assert len(starts.read_text()) >= 3  # started again after each death
     assert steady.process.poll() is not None  # and stopped with the rest
     assert time.monotonic() - started < 30
+
+
+def test_status_says_whether_the_apps_role_could_rewrite_the_audit_log(capsys) -> None:
+    worker_seen(seconds_ago=1)
+    call_command("status")  # ready: the scheduler and the audit log are said, not required
+    said = capsys.readouterr().out
+    if connection.vendor == "postgresql":
+        # The suite connects as the tables' owner, as a deployment without two roles would.
+        assert "NOT audit log: the app's database role owns the tables" in said
+    else:
+        assert "ok  audit log: append-only by trigger" in said

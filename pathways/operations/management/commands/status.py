@@ -18,7 +18,7 @@ class Command(BaseCommand):
         ready = all(check.ok for check in checks)
         migrated = len(checks) > 1 and checks[1].ok
         if migrated:
-            checks.append(health.scheduler())
+            checks += [health.scheduler(), health.audit_log_protection()]
         for check in checks:
             self.stdout.write(f"{'ok ' if check.ok else 'NOT'} {check.name}: {check.detail}")
         if migrated:
