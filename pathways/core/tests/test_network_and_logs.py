@@ -82,7 +82,8 @@ def test_whatever_a_client_sends_it_is_known_by_the_address_the_proxy_saw(
         return
     # The proxy saw another of our proxies (10.x), whose own entry is believed in turn; but
     # nothing to the left of the first entry that is not one of ours can be the answer.
-    hops = [hop.strip() for hop in spoofed]
+    # The hops as written in the header (empty ones are no hop; a comma in the text splits).
+    hops = [hop.strip() for hop in header.split(",") if hop.strip()][:-1]
     outside = [i for i, hop in enumerate(hops) if not hop.startswith("10.")]
     if outside:
         k = outside[-1]
