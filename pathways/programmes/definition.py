@@ -51,6 +51,7 @@ MEASURE_DEFAULTS: dict[str, int] = {
     "sustained_long_days": 182,
     "course_min_hours": 5,
     "star_reading_interval_weeks": 12,
+    "progress_measure_min_days": 28,
 }
 MEASURE_LABELS: dict[str, str] = {
     "significant_improvement_min_days": "Days between first and latest reading for a significant improvement",
@@ -63,6 +64,7 @@ MEASURE_LABELS: dict[str, str] = {
     "sustained_long_days": "Days in work for the second sustained outcome (26 weeks)",
     "course_min_hours": "Hours a course needs to count as a course",
     "star_reading_interval_weeks": "Weeks between star readings",
+    "progress_measure_min_days": "Days between first and latest reading for a claimable progress measure",
 }
 
 TARGET_MEASURES = {
@@ -87,6 +89,12 @@ DISCLOSURE_SETTINGS = {
     "smallest_count": (1, 100),
     "round_to": (1, 100),
     "fewest_for_average": (1, 100),
+    # Published money is rounded to this many pounds (and withheld under `fewest_for_average`
+    # households).
+    "money_round_to": (1, 100_000),
+    # The evaluation extract's k-anonymity guard: every combination of quasi-identifiers is
+    # shared by at least this many people.
+    "extract_k": (2, 100),
 }
 # Household Support Budget categories (budget.csv).
 BUDGET_CATEGORIES = (
