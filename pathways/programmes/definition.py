@@ -95,6 +95,8 @@ DISCLOSURE_SETTINGS = {
     # The evaluation extract's k-anonymity guard: every combination of quasi-identifiers is
     # shared by at least this many people.
     "extract_k": (2, 100),
+    # Published figures are as at the end of a period of this many months (1, 2, 3, 4, 6 or 12).
+    "publish_every_months": (1, 12),
 }
 # Household Support Budget categories (budget.csv).
 BUDGET_CATEGORIES = (
@@ -301,7 +303,7 @@ def _clean_rows(
 
 def _clean_disclosure(check: Any, value: Any) -> dict:
     """Disclosure control for published figures: the ONS 10-5 rule by default; a programme may
-    tighten or loosen its thresholds (`smallest_count`, `round_to`, `fewest_for_average`)."""
+    tighten or loosen its thresholds (DISCLOSURE_SETTINGS)."""
     disclosure = value or {"rule": "ons-10-5"}
     if not isinstance(disclosure, dict) or disclosure.get("rule") not in DISCLOSURE_RULES:
         check.fail("disclosure.rule", f"must be one of {', '.join(sorted(DISCLOSURE_RULES))}")
@@ -315,6 +317,12 @@ def _clean_disclosure(check: Any, value: Any) -> dict:
             )
             if number is not None:
                 cleaned[name] = number
+    every = cleaned.get("publish_every_months", 1)
+    if 12 % every:
+        check.fail(
+            "disclosure.publish_every_months",
+            f"must divide the year into whole periods (1, 2, 3, 4, 6 or 12), not {every}",
+        )
     return cleaned
 
 

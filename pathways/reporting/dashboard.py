@@ -39,6 +39,7 @@ ON_TRACK, AT_RISK, OFF_TRACK, MET, MISSED = (
     "met",
     "missed",
 )
+NO_FIGURE = "no figure yet"
 # Below the trajectory but within this share of it is "at risk"; further below is "off track".
 AT_RISK_SHARE = 0.9
 PERCENT_MEASURES = {"job_outcome_rate"}
@@ -53,6 +54,7 @@ class TargetStatus:
     current: float | None  # a count, or a rate for percent measures; None: withheld
     expected: float | None  # where the trajectory says we should be by now
     status: str
+    withheld: bool = False  # current is None because the disclosure rule withholds it
 
     @property
     def unit(self) -> str:
@@ -98,6 +100,7 @@ def target_statuses(scope: Scope, shown: dict[str, Any]) -> list[TargetStatus]:
             continue
         rate = row["key"] in PERCENT_MEASURES
         current = row["percent"] if rate else row["count"]
+        withheld = bool(row.get("suppressed")) or (rate and "percent" in row.get("withheld", ()))
         by = dt.date.fromisoformat(str(target["by"]))
         status, expected = status_of(
             current,
@@ -107,9 +110,18 @@ def target_statuses(scope: Scope, shown: dict[str, Any]) -> list[TargetStatus]:
             on=scope.date_to,
             rate=rate,
         )
+        if current is None and not withheld:
+            status = NO_FIGURE  # a rate with no households started yet
         out.append(
             TargetStatus(
-                row["key"], row["label"], int(target["value"]), by, current, expected, status
+                row["key"],
+                row["label"],
+                int(target["value"]),
+                by,
+                current,
+                expected,
+                status,
+                withheld,
             )
         )
     return out
@@ -193,9 +205,10 @@ def monthly_trend(scope: Scope, date_from: dt.date) -> dict[str, Any]:
     return {"columns": TREND, "rows": rows}
 
 
-def trend_as_csv(trend: dict[str, Any]) -> bytes:
+def trend_as_csv(trend: dict[str, Any], *, published: bool) -> bytes:
     out = io.StringIO()
     writer = csv_writer(out)
+    writer.writerow([disclosure.marking(published)])
     writer.writerow(["month", *[key for key, _ in trend["columns"]]])
     for row in trend["rows"]:
         cells = ["[c]" if row[key] is None else row[key] for key, _ in trend["columns"]]
@@ -317,5 +330,8 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
         trend_charts=trend_charts(trend),
         areas=areas_side_by_side(area_shown),
         area_chart=table_figure(area_table, area_shown),
-        advocates=advocates_view(rollup(grid, 1)) if with_advocates else None,
+        # A manager's advocates, by name with exact counts: never in published figures.
+        advocates=advocates_view(rollup(grid, 1))
+        if with_advocates and not scope.published
+        else None,
     )

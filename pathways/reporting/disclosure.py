@@ -4,8 +4,12 @@ By default the ONS "10-5 rule" used for Census 2021 outputs: a count from 1 to 9
 every other count is rounded to the nearest 5, a total is rounded on its own from the unrounded
 sum (so published rows need not add up to the published total, and the total gives nothing away),
 a percentage is worked out from the published figures (see `percent` for why not the unrounded
-ones) and hidden wherever its count is suppressed, and an average is hidden where fewer than 10 people stand behind it. The thresholds
-are a programme setting (`DisclosureRule.of(programme.disclosure)`).
+ones) and hidden wherever its count is suppressed, and an average is hidden where fewer than 10
+people stand behind it. Money is published as the published count of households times their
+exact average, rounded to £100, and withheld where fewer than 10 households stand behind it
+(`money`); a "per" figure is worked out from published parts (`money_per`). Published figures
+are as at the end of a month (`publication_date`), so two report dates a day apart cannot be
+differenced. The thresholds are a programme setting (`DisclosureRule.of(programme.disclosure)`).
 
 Every function here is pure: it takes exact figures and returns what may be published, so the
 screen, the files and the API publish the same thing.
@@ -13,6 +17,7 @@ screen, the files and the API publish the same thing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,6 +30,8 @@ class DisclosureRule:
     smallest: int = 10
     round_to: int = 5
     fewest_for_average: int = 10
+    money_round_to: int = 100  # pounds
+    publish_every_months: int = 1
 
     @classmethod
     def of(cls, settings: Mapping[str, int]) -> DisclosureRule:
@@ -33,10 +40,24 @@ class DisclosureRule:
             smallest=int(settings.get("smallest_count", defaults.smallest)),
             round_to=int(settings.get("round_to", defaults.round_to)),
             fewest_for_average=int(settings.get("fewest_for_average", defaults.fewest_for_average)),
+            money_round_to=int(settings.get("money_round_to", defaults.money_round_to)),
+            publish_every_months=int(
+                settings.get("publish_every_months", defaults.publish_every_months)
+            ),
         )
 
 
 ONS_10_5 = DisclosureRule()
+
+# The Government Security Classifications marking that every file of exact figures carries in
+# itself (a first row, a first line, a banner on every page, a JSON field), so that a file
+# forwarded on its own still says what it is. Published figures are marked as such.
+NOT_FOR_PUBLICATION = "OFFICIAL-SENSITIVE — not for publication"
+PUBLISHED = "OFFICIAL — published figures, under disclosure control"
+
+
+def marking(published: bool) -> str:
+    return PUBLISHED if published else NOT_FOR_PUBLICATION
 
 
 def count(value: int, rule: DisclosureRule = ONS_10_5) -> int | None:
@@ -52,6 +73,50 @@ def count(value: int, rule: DisclosureRule = ONS_10_5) -> int | None:
     rounded = int((Decimal(value) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
     # Rounding never brings a published count below the smallest one shown.
     return max(rounded, -(-rule.smallest // rule.round_to) * rule.round_to)
+
+
+def _to_nearest(value: Decimal, step: int) -> int:
+    """`value` to the nearest multiple of `step`, halves away from zero."""
+    return int((value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * step
+
+
+def money(pence: int, households: int, rule: DisclosureRule = ONS_10_5) -> int | None:
+    """Published money (pence) that `households` stand behind: withheld (None) where fewer than
+    `fewest_for_average` do; otherwise their exact average times their *published* count,
+    rounded to `money_round_to` pounds.
+
+    Rounding the exact sum alone is not enough: where every household is allocated £1,000, a
+    rounded £64,000 is the exact count, 64, beside a published 65; and one more household's
+    spending moves a rounded sum where the published count stays put. Scaled to the published
+    count, the money says only what the published count and an average of 10 or more do."""
+    if pence == 0:
+        return 0
+    if households < rule.fewest_for_average:
+        return None
+    shown = count(households, rule) or 0
+    return _to_nearest(Decimal(pence) * shown / households, 100 * rule.money_round_to)
+
+
+def money_per(pence: int | None, per: int | None) -> int | None:
+    """A published "per" figure (e.g. spent per job outcome), in pence to the whole pound: the
+    published money over the published count, never from the exact parts (spent over spent per
+    job would otherwise give the exact number of jobs); withheld where either part is."""
+    if pence is None or not per:
+        return None
+    return _to_nearest(Decimal(pence) / per, 100)
+
+
+def publication_date(asked: dt.date, rule: DisclosureRule = ONS_10_5) -> dt.date:
+    """The date published figures are as at: the last end of a publication period on or before
+    `asked` (month ends by default; every `publish_every_months` months, counted from January,
+    so 3 gives the ends of March, June, September and December)."""
+    every = rule.publish_every_months
+    end = asked
+    if (asked + dt.timedelta(days=1)).day != 1:  # not a month end: the last one before it
+        end = asked.replace(day=1) - dt.timedelta(days=1)
+    while end.month % every:
+        end = end.replace(day=1) - dt.timedelta(days=1)
+    return end
 
 
 def exact_percent(part: int, whole: int) -> float | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pathways.core.tabular import csv_writer, escaped
 from pathways.outcomes.rules import Measures
-from pathways.reporting import charts, reach
+from pathways.reporting import charts, disclosure, reach
 from pathways.reporting.scope import Scope
 from pathways.reporting.tables import TABLES, Column, Table, build, figures
 
@@ -31,6 +31,8 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
 }
 SUPPRESSED = "[c]"  # the ONS marker for a figure withheld to protect confidentiality
+NOT_FOR_PUBLICATION = disclosure.NOT_FOR_PUBLICATION
+marking = disclosure.marking
 
 
 @dataclass(frozen=True)
@@ -107,15 +109,30 @@ def heading(scope: Scope) -> str:
     return f"{scope.programme.name}: {where}, as at {scope.date_to:%-d %B %Y}"
 
 
+def as_at(scope: Scope) -> str:
+    """Why a published report is as at an earlier date than the one asked for."""
+    if scope.asked_to is None:
+        return ""
+    every = scope.rule.publish_every_months
+    period = "a month" if every == 1 else f"a period of {every} months"
+    return (
+        f" Published figures are as at the end of {period}: {scope.date_to:%-d %B %Y}, the last "
+        f"before the {scope.asked_to:%-d %B %Y} asked for."
+    )
+
+
 def status_line(shown: Shown) -> str:
     if shown.published:
-        rule = shown.table.scope.rule
+        scope = shown.table.scope
+        rule = scope.rule
         return (
             f"Published figures: counts of 1 to {rule.smallest - 1} are withheld ({SUPPRESSED}), "
             f"others rounded to the nearest {rule.round_to}; percentages from the rounded "
-            f"figures; averages of fewer than {rule.fewest_for_average} people withheld."
+            f"figures; averages and money of fewer than {rule.fewest_for_average} people or "
+            f"households withheld, other money to the nearest £{rule.money_round_to:,}."
+            + as_at(scope)
         )
-    return "Exact figures, not for publication."
+    return f"{NOT_FOR_PUBLICATION}: exact figures."
 
 
 # --- one table ----------------------------------------------------------------------------------
@@ -134,6 +151,8 @@ def as_json(shown: Shown) -> dict[str, Any]:
         "base": shown.figures["base"],
         "base_label": shown.table.base_label,
         "published": shown.published,
+        "marking": marking(shown.published),
+        "asked_to": None if scope.asked_to is None else scope.asked_to.isoformat(),
     }
 
 
@@ -144,6 +163,7 @@ def as_text(shown: Shown) -> str:
     body = [[row["label"], *[text(row, c) for c in columns]] for row in shown.figures["rows"]]
     widths = [max(len(str(line[i])) for line in [header, *body]) for i in range(len(header))]
     lines = [
+        marking(shown.published),
         table.title,
         heading(table.scope),
         status_line(shown),
@@ -166,11 +186,12 @@ def as_text(shown: Shown) -> str:
 
 
 def as_csv(shown: Shown) -> bytes:
-    """Machine-readable: a header row, one row per table row, then the base; `[c]` where a
-    figure is withheld."""
+    """Machine-readable after its first row, the marking: a header row, one row per table row,
+    then the base; `[c]` where a figure is withheld."""
     out = io.StringIO()
     writer = csv_writer(out)
     columns = shown.table.columns
+    writer.writerow([marking(shown.published)])
     writer.writerow(["key", "label", *[c.key for c in columns]])
     for row in shown.figures["rows"]:
         writer.writerow(
@@ -185,10 +206,11 @@ def as_csv(shown: Shown) -> bytes:
 
 
 def _sheet_rows(shown: Shown) -> list[list[Any]]:
-    """The cells of a table's sheet: title, where and when, status, a blank line, the header,
-    the rows, the base and the notes (text escaped: pathways/core/tabular.py)."""
+    """The cells of a table's sheet: the marking, title, where and when, status, a blank line,
+    the header, the rows, the base and the notes (text escaped: pathways/core/tabular.py)."""
     table = shown.table
     rows: list[list[Any]] = [
+        [marking(shown.published)],
         [table.title],
         [heading(table.scope)],
         [status_line(shown)],
@@ -203,7 +225,7 @@ def _sheet_rows(shown: Shown) -> list[list[Any]]:
     return [[escaped(value) for value in row] for row in rows]  # no text runs as a formula
 
 
-HEADER_ROW = 5  # the 1-based row of a sheet's column headings
+HEADER_ROW = 6  # the 1-based row of a sheet's column headings
 
 
 def as_xlsx(shown_list: list[Shown]) -> bytes:
@@ -216,7 +238,8 @@ def as_xlsx(shown_list: list[Shown]) -> bytes:
         sheet = book.create_sheet(shown.table.name[:31])
         for line in _sheet_rows(shown):
             sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
-        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A1"].font = Font(bold=True)
+        sheet["A2"].font = Font(bold=True, size=14)
         for cell in sheet[HEADER_ROW]:
             cell.font = Font(bold=True)
         sheet.column_dimensions["A"].width = 24
@@ -336,6 +359,7 @@ def as_pdf(shown_list: list[Shown], *, pack: bool) -> bytes:
             "definitions": definitions(scope),
             "made": timezone.localtime(),
             "published": scope.published,
+            "marking": marking(scope.published),
             "suppressed": SUPPRESSED,
             "neighbourhoods": reach.pack_section(scope) if pack else None,
         },

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Concat
 from pathways.households.codes import AgeBand, MemberRole
 from pathways.households.models import Household, Person
 from pathways.programmes.models import Programme
-from pathways.reporting.disclosure import DisclosureRule
+from pathways.reporting.disclosure import DisclosureRule, publication_date
 
 NOT_KNOWN = "not_known"
 
@@ -71,6 +71,7 @@ class Scope:
     subgroup: Subgroup = field(default_factory=Subgroup)
     published: bool = False
     neighbourhood: Any = None  # an areas.Neighbourhood: households living in its LSOAs
+    asked_to: dt.date | None = None  # the date asked for, where published figures moved it
 
     @property
     def part(self) -> bool:
@@ -99,7 +100,18 @@ def make_scope(
     published: bool = False,
     neighbourhood: Any = None,
 ) -> Scope:
-    date_from = date_from or programme.start_date
+    asked_to = None
+    if published:  # as at the end of a publication period (disclosure.publication_date)
+        shown_to = publication_date(date_to, DisclosureRule.of(programme.disclosure or {}))
+        if shown_to != date_to:
+            asked_to, date_to = date_to, shown_to
+            if date_from is not None and date_from > date_to:
+                raise ReportError(
+                    f"Published figures are as at the end of a month, and the period from "
+                    f"{date_from:%-d %B %Y} to {asked_to:%-d %B %Y} holds no month end"
+                )
+    if date_from is None:  # the programme's start (or the month end, if that came first)
+        date_from = programme.start_date if asked_to is None else min(programme.start_date, date_to)
     if date_from > date_to:
         raise ReportError(
             f"The period starts ({date_from:%-d %B %Y}) after it ends ({date_to:%-d %B %Y})"
@@ -124,6 +136,7 @@ def make_scope(
         subgroup=subgroup or Subgroup(),
         published=published,
         neighbourhood=neighbourhood,
+        asked_to=asked_to,
     )
 
 

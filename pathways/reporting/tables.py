@@ -70,7 +70,8 @@ percent = disclosure.exact_percent
 @dataclass
 class Row:
     """One row's exact figures. `share` is the (part, whole) of its percentage; `shares`,
-    `averages` ((sum, people)) and `money` ((pence, households)) are further columns."""
+    `averages` ((sum, people)), `money` ((pence, households)) and `money_per` ((pence,
+    households, per): money per something counted, e.g. per job outcome) are further columns."""
 
     key: str
     label: str
@@ -81,6 +82,7 @@ class Row:
     shares: dict[str, tuple[int, int]] = field(default_factory=dict)
     averages: dict[str, tuple[int, int]] = field(default_factory=dict)
     money: dict[str, tuple[int, int]] = field(default_factory=dict)
+    money_per: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ class Table:
     # Rows are parts of the base and add up to it (a person is in one row only).
     adds_up: bool = False
     notes: list[str] = field(default_factory=list)
+    # Rows whose "amount" adds up to another row's (spending by category): where one alone is
+    # withheld, the smallest other is withheld beside it, so that no difference gives it back.
+    money_parts: list[str] = field(default_factory=list)
 
 
 # --- figures as a reader sees them -------------------------------------------------------------
@@ -119,55 +124,81 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
     out from the published part and whole and hidden where the part is suppressed: worked out
     from the exact figures, a percentage to one decimal place would give the exact count back
     (and a suppressed cell could then be differenced out of its total, or across areas).
-    An average is hidden where fewer than the rule's minimum stand behind it; so is money
-    spent by fewer households than that.
+    An average is hidden where fewer than the rule's minimum stand behind it; money likewise,
+    and otherwise published as `disclosure.money` has it; a "per" figure from published parts.
     """
-    rule = table.scope.rule
+    rows = [_row_figures(row, table.scope.rule, published) for row in table.rows]
+    if published and table.money_parts:
+        _withhold_a_second_part(rows, table.money_parts)
+    return {
+        "rows": rows,
+        "base": disclosure.count(table.base, table.scope.rule) if published else table.base,
+        "published": published,
+    }
 
+
+def _row_figures(row: Row, rule: disclosure.DisclosureRule, published: bool) -> dict[str, Any]:
     def shown_count(value: int) -> int | None:
         return disclosure.count(value, rule) if published else value
 
     def shown_percent(part: int, whole: int) -> float | None:
         return disclosure.percent(part, whole, rule) if published else percent(part, whole)
 
-    rows = []
-    for row in table.rows:
-        out: dict[str, Any] = {"key": row.key, "label": row.label}
-        withheld: list[str] = []
-        out["count"] = None if row.count is None else shown_count(row.count)
-        out["percent"] = None if row.share is None else shown_percent(*row.share)
-        out["target"] = row.target
-        for name, value in row.counts.items():
-            out[name] = shown_count(value)
-        for name, (part, whole) in row.shares.items():
-            out[name] = shown_percent(part, whole)
-            if published and out[name] is None and part:
-                withheld.append(name)
-        for name, (total, people) in row.averages.items():
-            if published:
-                shown = disclosure.average(total, people, rule)
-            else:
-                shown = disclosure.exact_average(total, people)
-            out[name] = None if shown is None else float(shown)
-            if shown is None and people:
-                withheld.append(name)
-        for name, (pence, households) in row.money.items():
-            hidden = published and households < rule.fewest_for_average and pence != 0
-            out[name] = None if hidden else _pounds(pence)
-            if hidden:
-                withheld.append(name)
+    out: dict[str, Any] = {"key": row.key, "label": row.label}
+    withheld: list[str] = []
+    out["count"] = None if row.count is None else shown_count(row.count)
+    out["percent"] = None if row.share is None else shown_percent(*row.share)
+    out["target"] = row.target
+    for name, value in row.counts.items():
+        out[name] = shown_count(value)
+    for name, (part, whole) in row.shares.items():
+        out[name] = shown_percent(part, whole)
+        if published and out[name] is None and part:
+            withheld.append(name)
+    for name, (total, people) in row.averages.items():
         if published:
-            out["suppressed"] = row.count is not None and out["count"] is None
-            if row.share is not None and out["percent"] is None and row.share[0]:
-                withheld.append("percent")
-            if withheld:
-                out["withheld"] = withheld
-        rows.append(out)
-    return {
-        "rows": rows,
-        "base": shown_count(table.base),
-        "published": published,
-    }
+            shown = disclosure.average(total, people, rule)
+        else:
+            shown = disclosure.exact_average(total, people)
+        out[name] = None if shown is None else float(shown)
+        if shown is None and people:
+            withheld.append(name)
+    for name, (pence, households) in row.money.items():
+        money = disclosure.money(pence, households, rule) if published else pence
+        out[name] = None if money is None else _pounds(money)
+        if money is None:
+            withheld.append(name)
+    for name, (pence, households, per) in row.money_per.items():
+        if published:
+            money = disclosure.money_per(
+                disclosure.money(pence, households, rule), disclosure.count(per, rule)
+            )
+        else:
+            money = _per(pence, per) if per else None
+        out[name] = None if money is None else _pounds(money)
+        if money is None and per:
+            withheld.append(name)
+    if published:
+        out["suppressed"] = row.count is not None and out["count"] is None
+        if row.share is not None and out["percent"] is None and row.share[0]:
+            withheld.append("percent")
+        if withheld:
+            out["withheld"] = withheld
+    return out
+
+
+def _withhold_a_second_part(rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """Secondary suppression: parts of a published total (amounts by category, adding up to
+    the amount spent) where exactly one is withheld lose their smallest other non-zero amount
+    too, so the total less the others gives only the sum of two."""
+    parts = [row for row in rows if row["key"] in keys]
+    if sum("amount" in row.get("withheld", ()) for row in parts) != 1:
+        return
+    shown = [row for row in parts if row.get("amount") not in (None, "0.00")]
+    if shown:
+        smallest = min(shown, key=lambda row: abs(Decimal(row["amount"])))
+        smallest["amount"] = None
+        smallest.setdefault("withheld", []).append("amount")
 
 
 # --- targets ------------------------------------------------------------------------------------
@@ -654,13 +685,12 @@ def budget(scope: Scope) -> Table:
             )
         )
     jobs = outcomes_by(scope, [Outcome.Kind.JOB_OUTCOME]).count()
-    spent = totals["net_spent"]
     rows.append(
         Row(
             "per_job_outcome",
             "Spent per job outcome",
             jobs,
-            money={"amount": (_per(spent, jobs), jobs)} if jobs else {},
+            money_per={"amount": (totals["net_spent"], households, jobs)},
         )
     )
     return Table(
@@ -672,6 +702,7 @@ def budget(scope: Scope) -> Table:
         base_label="households with a budget",
         columns=[Column("count", "Households or outcomes"), Column("amount", "£", "money")],
         notes=["Money in pounds; spending is net of refunds, by the entries' own dates."],
+        money_parts=[row.key for row in rows if row.key.startswith("category:")],
     )
 
 

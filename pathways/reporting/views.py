@@ -93,7 +93,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["board"] = dashboards.dashboard(
             scope,
             trend_from=form.cleaned_data.get("date_from"),
-            with_advocates=request.user.role in EXACT_READERS and scope.advocate is None,
+            with_advocates=request.user.role in EXACT_READERS
+            and scope.advocate is None
+            and not scope.published,
         )
         context["pack_downloads"] = _downloads(request, "pack", scope)
         context["query"] = request.GET.urlencode()
@@ -157,7 +159,7 @@ def trend_csv(request: HttpRequest) -> HttpResponse:
     trend = dashboards.monthly_trend(
         scope, dashboards.trend_start(scope, filters.cleaned_data.get("date_from"))
     )
-    content = dashboards.trend_as_csv(trend)
+    content = dashboards.trend_as_csv(trend, published=scope.published)
     services.record_download(request.user, scope, "trend", "csv", via="web")
     response = HttpResponse(content, content_type=formats.MEDIA_TYPES["csv"])
     response["Content-Disposition"] = (

@@ -70,8 +70,9 @@ def sheet_rows(rows: list[list[Any]]) -> dict[str, list[Any]]:
 @pytest.mark.django_db
 def test_csv_has_a_row_per_table_row_and_the_base(tiny: Tiny, tmp_path: Path) -> None:
     lines = list(csv.reader(io.StringIO(write(tmp_path, "age-profile", "csv").read_text())))
-    assert lines[0] == ["key", "label", "count", "percent"]
-    by_key = {line[0]: line[2:] for line in lines[1:]}
+    assert lines[0] == ["OFFICIAL-SENSITIVE — not for publication"]  # exact figures, marked
+    assert lines[1] == ["key", "label", "count", "percent"]
+    by_key = {line[0]: line[2:] for line in lines[2:]}
     assert by_key["26-35"] == ["2", "50.0"]
     assert by_key["66+"] == ["0", "0.0"]
     assert by_key["base"] == ["4"]
@@ -82,8 +83,9 @@ def test_xlsx_cells_hold_numbers_under_their_headings(tiny: Tiny, tmp_path: Path
     book = load_workbook(write(tmp_path, "performance", "xlsx"))
     assert book.sheetnames == ["performance"]
     rows = [list(r) for r in book["performance"].iter_rows(values_only=True)]
-    assert rows[0][0] == "Targets and current position"
-    assert rows[1][0] == "Households into Work: all local authorities, as at 31 December 2018"
+    assert rows[0][0] == "OFFICIAL-SENSITIVE — not for publication"
+    assert rows[1][0] == "Targets and current position"
+    assert rows[2][0] == "Households into Work: all local authorities, as at 31 December 2018"
     assert rows[HEADER_ROW - 1][:5] == [
         "Key",
         "Measure",
@@ -123,7 +125,8 @@ def test_published_files_mark_withheld_figures(tiny: Tiny, tmp_path: Path) -> No
     lines = list(
         csv.reader(io.StringIO(write(tmp_path, "age-profile", "csv", "--publish").read_text()))
     )
-    assert {line[0]: line[2] for line in lines[1:]}["16-25"] == "[c]"
+    assert lines[0] == ["OFFICIAL — published figures, under disclosure control"]
+    assert {line[0]: line[2] for line in lines[2:]}["16-25"] == "[c]"
 
 
 @pytest.mark.django_db
@@ -169,7 +172,9 @@ def test_the_pdf_pack_is_a_board_paper(tiny: Tiny, tmp_path: Path) -> None:
     assert "Base: 4 households started." in text
     assert "at least 28 days after their first" in text  # a definition, with the programme's days
     # Every table comes with its chart, whose description gives the numbers.
-    assert text.count("Exact figures, not for publication") >= 1
+    # The marking on every page, and in the text before the title.
+    assert text.count("OFFICIAL-SENSITIVE — not for publication") >= 14
+    assert text.startswith("OFFICIAL-SENSITIVE — not for publication\nReport pack")
     # No area data loaded here: no neighbourhood page.
     assert "need against reach" not in text
 
@@ -179,6 +184,8 @@ def test_a_table_as_text_prints_to_the_terminal(tiny: Tiny) -> None:
     out = io.StringIO()
     call_command("report", "age-profile", "--programme", HIW, "--to", str(REPORT_DATE), stdout=out)
     text = out.getvalue()
-    assert text.startswith("Age profile of participants at start\n")
+    assert text.startswith(
+        "OFFICIAL-SENSITIVE — not for publication\nAge profile of participants at start\n"
+    )
     line = next(line for line in text.splitlines() if line.startswith("26 to 35"))
     assert line.split()[-2:] == ["2", "50.0"]

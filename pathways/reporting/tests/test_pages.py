@@ -31,7 +31,7 @@ def test_a_programme_manager_sees_exact_figures_targets_and_advocates(
 ) -> None:
     client = signed_in(tiny.world.programme_manager)
     page = client.get(f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}").content.decode()
-    assert "Exact figures: not for publication" in page
+    assert "OFFICIAL-SENSITIVE — exact figures, not for publication" in page
     assert "Households started" in page and "Off track" in page  # 4 of 800 by March 2019
     advocate = tiny.world.advocate_k
     assert 'id="advocates"' in page
@@ -251,8 +251,9 @@ def test_the_monthly_trend_downloads_by_each_records_own_month(tiny: Tiny, signe
         + f"?programme={HIW}&{AS_AT}&date_from_0=1&date_from_1=4&date_from_2=2018"
     )
     lines = response.content.decode().splitlines()
-    assert lines[0] == "month,starts,activities,improvements,job_outcomes"
-    by_month = {line.split(",")[0]: line.split(",")[1:] for line in lines[1:]}
+    assert lines[0] == "OFFICIAL-SENSITIVE — not for publication"
+    assert lines[1] == "month,starts,activities,improvements,job_outcomes"
+    by_month = {line.split(",")[0]: line.split(",")[1:] for line in lines[2:]}
     assert len(by_month) == 9  # April to December 2018
     # H1-H3 started in April, the back-dated H6 in May; Cal's activities in May; Ann's job
     # outcome on 17 May and her improvement on 19 June.
