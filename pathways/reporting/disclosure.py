@@ -169,3 +169,60 @@ def table(
     needs do)."""
     exact_total = sum(counts) if total is None else total
     return PublishedTable([count(c, rule) for c in counts], count(exact_total, rule))
+
+
+def _could_be(shown: int | None, rule: DisclosureRule) -> tuple[int, int]:
+    """The lowest and highest exact counts a reader who knows the rule can take `shown` for
+    (a withheld cell: 1 to `smallest - 1`)."""
+    if shown is None:
+        return (1, rule.smallest - 1)
+    if shown == 0:
+        return (0, 0)
+    below = [v for v in range(max(shown - rule.round_to, 1), shown + 1) if count(v, rule) == shown]
+    above = [v for v in range(shown, shown + rule.round_to + 1) if count(v, rule) == shown]
+    return (min(below), max(above))
+
+
+def worked_out(shown: Sequence[int | None], total: int | None, rule: DisclosureRule) -> list[int]:
+    """The withheld parts (by index) a reader can work out as the published total less every
+    other published part: where that, and "1 to 9", leave a single value."""
+    if total is None:
+        return []
+    whole = _could_be(total, rule)
+    ranges = [_could_be(s, rule) for s in shown]
+    low_sum, high_sum = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+    found = []
+    for index, part in enumerate(shown):
+        if part is not None:
+            continue
+        own = ranges[index]
+        low = max(own[0], whole[0] - (high_sum - own[1]))
+        high = min(own[1], whole[1] - (low_sum - own[0]))
+        if low >= high:  # one value (or, against the rule's own figures, none)
+            found.append(index)
+    return found
+
+
+def protect_parts(
+    parts: Sequence[int], total: int, rule: DisclosureRule = ONS_10_5
+) -> tuple[list[int | None], set[int]]:
+    """Published parts of a total (rows of a table that add up to its base, areas that add up
+    to the programme), and the indexes withheld only to protect others.
+
+    Each part is published on its own and the total is rounded on its own (`table`). That is
+    almost always enough: rounding leaves a reader of the total less the other parts a range
+    of several values. But not always: two parts of 9 and 9 publish as [c] and [c] beside a
+    total of 18 published as 20, which can only be 18 to 22 — and the two withheld parts can
+    then only be 9 each. Where a withheld part could be worked out so, the smallest published
+    part (a zero first) is withheld beside it (secondary suppression), until none can."""
+    shown: list[int | None] = [count(p, rule) for p in parts]
+    published_total = count(total, rule)
+    secondary: set[int] = set()
+    while worked_out(shown, published_total, rule):
+        candidates = [i for i, s in enumerate(shown) if s is not None]
+        if not candidates:
+            break  # every part already withheld: nothing more a part can hide (docs/reports.md)
+        pick = min(candidates, key=lambda i: (shown[i], i))
+        shown[pick] = None
+        secondary.add(pick)
+    return shown, secondary

@@ -107,6 +107,14 @@ class Table:
     # Rows whose "amount" adds up to another row's (spending by category): where one alone is
     # withheld, the smallest other is withheld beside it, so that no difference gives it back.
     money_parts: list[str] = field(default_factory=list)
+    # Counts that add up to an exact total published somewhere ((column, total, row keys)):
+    # protected together (`disclosure.protect_parts`). A table whose rows add up to its base
+    # is one such group without saying so.
+    parts: list[tuple[str, int, list[str]]] = field(default_factory=list)
+
+    def groups(self) -> list[tuple[str, int, list[str]]]:
+        whole = [("count", self.base, [row.key for row in self.rows])] if self.adds_up else []
+        return whole + self.parts
 
 
 # --- figures as a reader sees them -------------------------------------------------------------
@@ -128,6 +136,8 @@ def figures(table: Table, published: bool) -> dict[str, Any]:
     and otherwise published as `disclosure.money` has it; a "per" figure from published parts.
     """
     rows = [_row_figures(row, table.scope.rule, published) for row in table.rows]
+    if published:
+        _protect_groups(table, rows)
     if published and table.money_parts:
         _withhold_a_second_part(rows, table.money_parts)
     return {
@@ -185,6 +195,25 @@ def _row_figures(row: Row, rule: disclosure.DisclosureRule, published: bool) -> 
         if withheld:
             out["withheld"] = withheld
     return out
+
+
+def _protect_groups(table: Table, rows: list[dict[str, Any]]) -> None:
+    """Secondary suppression of counts that add up to a total (`Table.groups`)."""
+    by_key = {row.key: (row, shown) for row, shown in zip(table.rows, rows, strict=True)}
+    for column, total, keys in table.groups():
+        members = [by_key[key] for key in keys]
+        exact = [row.count if column == "count" else row.counts[column] for row, _ in members]
+        _, secondary = disclosure.protect_parts(exact, total, table.scope.rule)
+        for index in secondary:
+            shown = members[index][1]
+            shown[column] = None
+            shown["percent"] = None  # worked out from the part now withheld
+            withheld = shown.setdefault("withheld", [])
+            withheld.append("percent")
+            if column == "count":
+                shown["suppressed"] = True
+            else:
+                withheld.append(column)
 
 
 def _withhold_a_second_part(rows: list[dict[str, Any]], keys: list[str]) -> None:
@@ -378,6 +407,11 @@ def by_area(scope: Scope, found: dict[Any, dict[str, int]] | None = None) -> Tab
             row.key = f"{area.code}:{row.key}"
             row.label = f"{area.name}: {row.label}"
             rows.append(row)
+    # Each measure's areas add up to the programme's figure (Table 1): protected together.
+    parts = []
+    for measure in PERFORMANCE:
+        members = [row for row in rows if row.key.endswith(f":{measure}")]
+        parts.append(("count", sum(row.count or 0 for row in members), [r.key for r in members]))
     return Table(
         "by-area",
         TITLES["by-area"],
@@ -386,6 +420,7 @@ def by_area(scope: Scope, found: dict[Any, dict[str, int]] | None = None) -> Tab
         base=sum(f["started"] for f in found.values()),
         base_label="households started",
         columns=[COUNT, Column("percent", "% of households started", "percent")],
+        parts=parts,
     )
 
 
@@ -473,6 +508,16 @@ def long_term_by_age(scope: Scope) -> Table:
                     counts={"group_total": whole},
                 )
             )
+    # Each group's bands add up to the group, and each band of both to its two groups' bands.
+    groups = [*LONG_TERM, "all"]
+    parts = [
+        ("count", rows[i * len(AGE_BANDS)].counts["group_total"], [f"{g}:{b}" for b in AGE_BANDS])
+        for i, g in enumerate(groups)
+    ]
+    parts += [
+        ("count", sum(counts.get((s, b), 0) for s in LONG_TERM), [f"{s}:{b}" for s in LONG_TERM])
+        for b in AGE_BANDS
+    ]
     return Table(
         "long-term-by-age",
         TITLES["long-term-by-age"],
@@ -482,6 +527,7 @@ def long_term_by_age(scope: Scope) -> Table:
         base_label="participants out of work 3+ years or never employed",
         columns=[COUNT, Column("percent", "% of the group", "percent")],
         notes=["Each group's rows add up to the group: the percentages are of the group."],
+        parts=parts,
     )
 
 
@@ -652,6 +698,8 @@ def referral_sources(scope: Scope) -> Table:
             Column("percent", "% started (conversion)", "percent"),
         ],
         adds_up=True,
+        # The started column adds up to the households started of Table 1.
+        parts=[("started", sum(b for _, b in counts.values()), [row.key for row in rows])],
     )
 
 
