@@ -179,3 +179,20 @@ def test_the_published_pack_ranks_only_gaps_a_funder_may_see(knowsley: World) ->
     assert len(ranked) == 10
     assert all(row.gap is not None for row in ranked)
     assert [r.gap for r in ranked] == sorted((r.gap for r in ranked), reverse=True)
+
+
+def test_another_teams_manager_counts_none_of_these_households_in_any_total(
+    knowsley: World, signed_in
+) -> None:
+    # Liverpool's team manager may open Knowsley's pages (open data) but counts only their own
+    # team's households: none live here, so every total and ward sum is an exact 0.
+    client = signed_in(knowsley.manager_l)
+    page = client.get(reverse("areas:profile", args=[KNOWSLEY])).content.decode()
+    assert _cell(page, "Households started") == "0"
+    query = f"?programme=households-into-work&area={KNOWSLEY}"
+    page = client.get(reverse("areas:reach") + query).content.decode()
+    stockbridge = re.search(rf'href="/areas/{STOCKBRIDGE}/".*?</tr>', page, re.S).group(0)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", stockbridge)[2] == "0"
+    # A programme manager of another programme is refused this programme's figures.
+    win = signed_in(knowsley.win_manager)
+    assert win.get(reverse("areas:reach") + query).status_code == 404
