@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from pathways.reporting.services import scope_for_user
 
 KNOWSLEY, STOCKBRIDGE = "E08000011", "E05010946"
 X, Y, Z = "E01006412", "E01006413", "E01006414"  # Knowsley 006A, 006B, 006C: Stockbridge
+KNOWSLEY_REACH = f"?programme=households-into-work&area={KNOWSLEY}"
 STOCKBRIDGE_LSOAS = [X, Y, Z, "E01006440", "E01006441", "E01006445"]
 
 
@@ -56,6 +58,16 @@ def _cell(page: str, heading: str) -> str:
     return re.search(rf"{heading}</th><td[^>]*>([^<]*)</td>", page).group(1)
 
 
+def _profile(client: Client, code: str) -> str:
+    return client.get(reverse("areas:profile", args=[code])).content.decode()
+
+
+def _ward_cells(page: str, code: str) -> list[str]:
+    """The cells after the name in the ward league's row of `code`: need, referred, started…"""
+    row = re.search(rf'href="/areas/{code}/".*?</tr>', page, re.S).group(0)
+    return re.findall(r"<td[^>]*>([^<]*)</td>", row)
+
+
 def _league(page: str, kind: str) -> list[tuple[str, str]]:
     """(code, gap) of each row of the page's 'most under-served' table of `kind`, in order."""
     table = re.search(rf"most under-served {kind}</caption>(.*?)</table>", page, re.S).group(1)
@@ -77,35 +89,33 @@ def test_a_local_authority_profile_publishes_the_exact_sum_not_a_sum_of_cells(
     cells = [disclosure.count(_exact("started", [code])) for code in lsoas]
     # The issue's false total: withheld LSOAs dropped. The published total is not that.
     assert disclosure.count(started) != sum(c for c in cells if c is not None)
-    page = signed_in(knowsley.funder).get(reverse("areas:profile", args=[KNOWSLEY])).content
-    page = page.decode()
+    page = _profile(signed_in(knowsley.funder), KNOWSLEY)
     assert _cell(page, "Households started") == str(disclosure.count(started))
     assert _cell(page, "Households referred") == str(disclosure.count(_exact("referred", lsoas)))
     assert "[c] confidential: fewer than 10" in page
     # A manager sees the exact sum.
-    page = signed_in(knowsley.programme_manager).get(reverse("areas:profile", args=[KNOWSLEY]))
-    assert _cell(page.content.decode(), "Households started") == str(started)
+    page = _profile(signed_in(knowsley.programme_manager), KNOWSLEY)
+    assert _cell(page, "Households started") == str(started)
 
 
 def test_an_lsoa_with_one_household_shows_c_not_0_on_its_page_map_and_csv(
     knowsley: World, signed_in
 ) -> None:
     client = signed_in(knowsley.funder)
-    page = client.get(reverse("areas:profile", args=[Z])).content.decode()
+    page = _profile(client, Z)
     assert _cell(page, "Households started") == "[c]"
     assert _cell(page, "Households referred") == "[c]"
-    query = f"?programme=households-into-work&area={KNOWSLEY}"
     rows = {
         r["code"]: r
         for r in csv.DictReader(
-            io.StringIO(client.get(reverse("areas:reach-csv") + query).content.decode())
+            io.StringIO(client.get(reverse("areas:reach-csv") + KNOWSLEY_REACH).content.decode())
         )
     }
     assert rows[Z]["started"] == "[c]"
     assert rows[Z]["gap"] == "[c]"  # worked out from a withheld count: withheld too
     assert rows[Z]["need"] != "[c]"  # public data
     assert rows[X]["started"] == str(disclosure.count(12))
-    page = client.get(reverse("areas:reach") + query + "&measure=started").content.decode()
+    page = client.get(reverse("areas:reach") + KNOWSLEY_REACH + "&measure=started").content.decode()
     assert f'data-code="{Z}" data-value="[c]"' in page  # hatched, and labelled
     assert re.search(rf"\({Z}\)</th><td[^>]*>\[c\]</td>", page)  # the table beside the map
 
@@ -113,8 +123,7 @@ def test_an_lsoa_with_one_household_shows_c_not_0_on_its_page_map_and_csv(
 def test_the_under_served_list_ranks_only_the_gaps_a_funder_may_see(
     knowsley: World, signed_in
 ) -> None:
-    query = f"?programme=households-into-work&area={KNOWSLEY}"
-    page = signed_in(knowsley.funder).get(reverse("areas:reach") + query).content.decode()
+    page = signed_in(knowsley.funder).get(reverse("areas:reach") + KNOWSLEY_REACH).content.decode()
     league = _league(page, "LSOAs")
     codes, gaps = [code for code, _ in league], [gap for _, gap in league]
     assert league and all(gaps)  # no row whose gap is withheld
@@ -124,9 +133,9 @@ def test_the_under_served_list_ranks_only_the_gaps_a_funder_may_see(
     assert "LSOAs are not ranked: their gap is withheld" in page
     # The wards add up their LSOAs' exact counts before anything is withheld.
     wards = dict(_league(page, "wards"))
-    stockbridge = re.search(rf'href="/areas/{STOCKBRIDGE}/".*?</tr>', page, re.S).group(0)
-    _need, _referred, started, *_ = re.findall(r"<td[^>]*>([^<]*)</td>", stockbridge)
-    assert started == str(disclosure.count(_exact("started", STOCKBRIDGE_LSOAS)))  # 17: 15
+    assert _ward_cells(page, STOCKBRIDGE)[2] == str(
+        disclosure.count(_exact("started", STOCKBRIDGE_LSOAS))
+    )  # 17: 15
     assert STOCKBRIDGE in wards
 
 
@@ -187,12 +196,9 @@ def test_another_teams_manager_counts_none_of_these_households_in_any_total(
     # Liverpool's team manager may open Knowsley's pages (open data) but counts only their own
     # team's households: none live here, so every total and ward sum is an exact 0.
     client = signed_in(knowsley.manager_l)
-    page = client.get(reverse("areas:profile", args=[KNOWSLEY])).content.decode()
-    assert _cell(page, "Households started") == "0"
-    query = f"?programme=households-into-work&area={KNOWSLEY}"
-    page = client.get(reverse("areas:reach") + query).content.decode()
-    stockbridge = re.search(rf'href="/areas/{STOCKBRIDGE}/".*?</tr>', page, re.S).group(0)
-    assert re.findall(r"<td[^>]*>([^<]*)</td>", stockbridge)[2] == "0"
+    assert _cell(_profile(client, KNOWSLEY), "Households started") == "0"
+    page = client.get(reverse("areas:reach") + KNOWSLEY_REACH).content.decode()
+    assert _ward_cells(page, STOCKBRIDGE)[2] == "0"
     # A programme manager of another programme is refused this programme's figures.
     win = signed_in(knowsley.win_manager)
-    assert win.get(reverse("areas:reach") + query).status_code == 404
+    assert win.get(reverse("areas:reach") + KNOWSLEY_REACH).status_code == 404
