@@ -191,6 +191,8 @@ def _most_under_served_first(rows: list[LsoaReach]) -> list[LsoaReach]:
 
 
 def need_and_reach(scope: Scope, area: Area) -> NeedAndReach:
+    """Need and reach of every LSOA of `area` (and of its wards), as the scope's reader may see
+    them: exact, or published from exact figures (sums before protection)."""
     lsoas = list(
         area.lsoas.order_by("code").values_list(
             "code", "name", "ward__code", "ward__name", "local_authority__name", "working_age"
@@ -257,10 +259,12 @@ def under_served(
     published list is never padded out with them, nor ordered by code where nothing ranks."""
     seen = [r for r in rows if r.gap is not None]
     ordered = sorted(seen, key=lambda r: (-(r.gap or 0), r.code))
-    gaps = [r.gap for r in ordered]
-    ranked = [
-        Ranked(rank=gaps.index(r.gap) + 1, tied=gaps.count(r.gap) > 1, row=r) for r in ordered[:top]
-    ]
+    first: dict[Decimal | None, int] = {}  # a gap's rank: the place of its first row
+    times: dict[Decimal | None, int] = {}
+    for place, row in enumerate(ordered, start=1):
+        first.setdefault(row.gap, place)
+        times[row.gap] = times.get(row.gap, 0) + 1
+    ranked = [Ranked(first[r.gap], times[r.gap] > 1, r) for r in ordered[:top]]
     return UnderServed(ranked, len(rows) - len(seen), "" if ranked else _why_not(found, rows))
 
 
