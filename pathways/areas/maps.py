@@ -32,6 +32,7 @@ class Shape:
     geometry: dict[str, Any]
     value: Decimal | None
     href: str = ""
+    note: str = ""  # what a missing value is: "[c]" where it is withheld, else "no value"
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def choropleth(
     for shape in drawable:
         colour_class = class_of(shape.value, found)
         rows.append((shape, colour_class))
-        value = "no value" if shape.value is None else show(shape.value)
+        value = (shape.note or "no value") if shape.value is None else show(shape.value)
         label = f"{shape.name} ({shape.code}): {measure} {value}"
         fill = colour_class.colour if colour_class else f"url(#{map_id}-none)"
         path = (
@@ -169,7 +170,8 @@ def choropleth(
         f'<g stroke="#0b0c0c" stroke-width="0.4" stroke-linejoin="round">{"".join(paths)}</g>'
         f"</svg>"
     )
-    return {"svg": svg, "classes": found, "rows": rows}
+    withheld = any(shape.value is None and shape.note for shape in drawable)
+    return {"svg": svg, "classes": found, "rows": rows, "withheld": withheld}
 
 
 def indicator_map(

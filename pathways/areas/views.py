@@ -172,28 +172,22 @@ def _over_time(area: hotspots.Area) -> list[dict[str, Any]]:
 
 def _programme_figures(request: HttpRequest, area: hotspots.Area) -> list[dict[str, Any]]:
     """Per programme the user may count: households of the area referred, started and into
-    work (published figures for funders and evaluators)."""
+    work — each the exact sum over the area's LSOAs, published as one figure for funders and
+    evaluators (None: withheld), never a sum of the LSOAs' published cells."""
     rows = []
     for programme in programmes_for(request.user):
         scope = reports.scope_for_user(request.user, programme, date_to=timezone.localdate())
         if scope is None:
             continue
         found = reaching.need_and_reach(scope, area)
-        counts = {"referred": 0, "started": 0, "job_outcomes": 0}
-        withheld = False
-        for row in found.rows:
-            for name in counts:
-                value = getattr(row, name)
-                if value is None:
-                    withheld = True
-                else:
-                    counts[name] += value
         rows.append(
             {
                 "programme": programme,
                 "published": scope.published,
-                "withheld": withheld,
-                **counts,
+                "smallest": scope.rule.smallest,
+                "referred": found.total_referred,
+                "started": found.total_started,
+                "job_outcomes": found.total_job_outcomes,
                 "rate": found.area_rate_per_1000,
             }
         )
@@ -263,7 +257,9 @@ def reach(request: HttpRequest) -> HttpResponse:
     context, found = _reach_for(request)
     if found is not None:
         context["found"] = found
-        context["rows"] = found.rows[:50]
+        context["smallest"] = found.scope.rule.smallest
+        context["lsoas"] = reaching.under_served(found, found.rows, top=50)
+        context["wards"] = reaching.under_served(found, found.wards, top=50)
         measure = request.GET.get("measure") or "started_per_1000_in_need"
         if measure not in reaching.MAP_MEASURES:
             measure = "started_per_1000_in_need"

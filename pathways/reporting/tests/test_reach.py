@@ -165,7 +165,7 @@ def test_the_report_pack_has_the_neighbourhood_map_and_the_most_under_served(
     scope = make_scope(programme.hiw, Household.objects.all(), date_to=REPORT_DATE, area=knowsley)
     section = reach.pack_section(scope)
     assert section["map"]["svg"].count("data-code=") == 98  # Knowsley's LSOAs
-    first = section["rows"][0]
+    first = section["under_served"].ranked[0].row
     reader = PdfReader(io.BytesIO(formats.render(scope, "pack", "pdf")))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Neighbourhoods: need against reach" in text
