@@ -34,6 +34,7 @@ class Bar:
     label: str
     value: float | None  # None: suppressed or not known
     target: float | None = None
+    empty: str = "[c] not shown"  # what a bar with no value says
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def svg(chart: Chart) -> str:
         )
         if bar.value is None:
             parts.append(
-                f'<text x="{LABEL_WIDTH + 4}" y="{middle:.1f}" fill="{TEXT}">[c] not shown</text>'
+                f'<text x="{LABEL_WIDTH + 4}" y="{middle:.1f}" fill="{TEXT}">{escape(bar.empty)}</text>'
             )
         else:
             width = max(bar.value * scale, 1 if bar.value else 0)

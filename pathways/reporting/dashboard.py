@@ -313,6 +313,7 @@ def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool)
                     if t.current is None or not t.expected
                     else round(100 * t.current / t.expected, 1),
                     100.0,
+                    empty="[c] not shown" if t.withheld else "no figure yet",
                 )
                 for t in targets
             ],

@@ -264,3 +264,28 @@ def test_the_monthly_trend_downloads_by_each_records_own_month(tiny: Tiny, signe
         reverse("reporting:trend-csv") + f"?programme={HIW}&{AS_AT}"
     )
     assert "[c]" in funder.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_published_preview_shows_no_advocates(tiny: Tiny, signed_in) -> None:
+    # A manager previewing what a funder sees: no table of advocates with exact small counts.
+    client = signed_in(tiny.world.programme_manager)
+    page = client.get(
+        f"{reverse('reporting:dashboard')}?programme={HIW}&{AS_AT}&published=on"
+    ).content.decode()
+    assert "Published figures." in page
+    assert 'id="advocates"' not in page  # (their names stay in the manager's own filter)
+
+
+@pytest.mark.django_db
+def test_a_rate_with_no_households_yet_is_not_marked_withheld_in_exact_figures(
+    tiny: Tiny, signed_in
+) -> None:
+    client = signed_in(tiny.world.programme_manager)
+    before_any_start = "date_to_0=31&date_to_1=3&date_to_2=2018"
+    page = client.get(
+        f"{reverse('reporting:dashboard')}?programme={HIW}&{before_any_start}"
+    ).content.decode()
+    targets = page[page.index('id="targets"') : page.index('id="trend"')]
+    assert "None yet" in targets and "No figure yet" in targets
+    assert "[c]" not in targets and "Not shown" not in targets
