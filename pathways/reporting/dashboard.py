@@ -211,7 +211,9 @@ def trend_as_csv(trend: dict[str, Any], *, published: bool) -> bytes:
     writer.writerow([disclosure.marking(published)])
     writer.writerow(["month", *[key for key, _ in trend["columns"]]])
     for row in trend["rows"]:
-        cells = ["[c]" if row[key] is None else row[key] for key, _ in trend["columns"]]
+        cells = [
+            disclosure.SUPPRESSED if row[key] is None else row[key] for key, _ in trend["columns"]
+        ]
         writer.writerow([f"{row['month']:%Y-%m}", *cells])
     return out.getvalue().encode("utf-8")
 

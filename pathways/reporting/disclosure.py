@@ -49,6 +49,8 @@ class DisclosureRule:
 
 ONS_10_5 = DisclosureRule()
 
+SUPPRESSED = "[c]"  # the ONS and GSS marker of a figure withheld: "[c] confidential"
+
 # The Government Security Classifications marking that every file of exact figures carries in
 # itself (a first row, a first line, a banner on every page, a JSON field), so that a file
 # forwarded on its own still says what it is. Published figures are marked as such.

@@ -30,7 +30,7 @@ MEDIA_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "pdf": "application/pdf",
 }
-SUPPRESSED = "[c]"  # the ONS marker for a figure withheld to protect confidentiality
+SUPPRESSED = disclosure.SUPPRESSED
 NOT_FOR_PUBLICATION = disclosure.NOT_FOR_PUBLICATION
 marking = disclosure.marking
 

@@ -49,7 +49,7 @@ NEED_RATE = "employment_rate"
 PLACES = Decimal("0.1")
 COUNTS = ("referred", "started", "job_outcomes")
 DERIVED = ("started_per_1000_in_need", "expected", "gap")  # from the published counts
-WITHHELD = "[c]"  # GOV.UK and ONS: "[c] confidential"
+WITHHELD = disclosure.SUPPRESSED
 
 
 @dataclass(frozen=True)
