@@ -7,8 +7,11 @@ quasi-identifiers is shared by at least k rows (k-anonymity, the ICO's "singling
 
 1. global steps, in order, each taken only while some combination has fewer than k rows: the
    area from LSOA to local authority, then every date from month to quarter, then to year;
-2. then, field by field (the finest first: ethnicity, gender, dates, area, age band), the field
-   is withheld in the rows whose combination still has fewer than k, and only in those;
+2. then, field by field (ethnicity, gender, area, dates, age band), the field
+   is withheld in the rows whose combination still has fewer than k, and only in those; and
+   each such combination still short of k borrows the rows it lacks from the largest one that
+   agrees with it on what it shows and can spare them (withholding in those rows what the
+   small one withholds), so that a rare combination does not cost a whole field;
 3. rows whose combination has fewer than k rows with every quasi-identifier withheld are
    dropped.
 
@@ -40,7 +43,7 @@ class Guarded:
 
     kept: list[tuple[int, dict[str, str]]]  # (the row's index in the input, its values)
     steps: list[str] = field(default_factory=list)  # the global coarsenings taken
-    withheld: dict[str, int] = field(default_factory=dict)  # field -> rows it was withheld in
+    withheld: dict[str, int] = field(default_factory=dict)  # field -> kept rows withheld in
     dropped: int = 0
     k: int = 5
     rungs: dict[str, int] = field(default_factory=dict)  # field -> rungs up its ladder
@@ -64,9 +67,41 @@ def _values(rows: Sequence[Ladders], rungs: Mapping[str, int]) -> list[dict[str,
 
 def _small(values: Sequence[Mapping[str, str]], k: int) -> list[bool]:
     """For each row, whether its combination is shared by fewer than k rows."""
-    keys = [tuple(sorted(v.items())) for v in values]
+    keys = [_key(v) for v in values]
     counts = Counter(keys)
     return [counts[key] < k for key in keys]
+
+
+def _key(row: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(row.items()))
+
+
+def _borrow(values: list[dict[str, str]], k: int) -> None:
+    """Make up each small combination from the largest one that shows the same where it shows
+    anything and can spare the rows: in those rows, withhold what the small one withholds.
+    Both then have at least k rows, and fewer values are withheld than by withholding more
+    fields in the small one."""
+    groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for index, row in enumerate(values):
+        groups.setdefault(_key(row), []).append(index)
+    for key in sorted(key for key, members in groups.items() if len(members) < k):
+        need = k - len(groups[key])
+        shown = [(name, value) for name, value in key if value != WITHHELD]
+        hidden = [name for name, value in key if value == WITHHELD]
+        if not hidden:
+            continue  # only rows exactly like it could join it, and they already have
+        donors = [
+            other
+            for other, members in groups.items()
+            if other != key and len(members) - need >= k and all(pair in other for pair in shown)
+        ]
+        if not donors:
+            continue
+        donor = max(donors, key=lambda other: (len(groups[other]), other))
+        moved, groups[donor] = groups[donor][-need:], groups[donor][:-need]
+        for index in moved:
+            values[index].update(dict.fromkeys(hidden, WITHHELD))
+        groups[key] += moved
 
 
 def k_anonymise(
@@ -94,16 +129,13 @@ def k_anonymise(
                 rungs[name] += 1
         taken.append(step.describe)
         values = _values(rows, rungs)
-    withheld: dict[str, int] = {}
     for group in withhold:
         small = _small(values, k)
         for row, is_small in zip(values, small, strict=True):
-            if not is_small:
-                continue
-            for name in group:
-                if name in row and row[name] != WITHHELD:
+            for name in group if is_small else ():
+                if name in row:
                     row[name] = WITHHELD
-                    withheld[name] = withheld.get(name, 0) + 1
+        _borrow(values, k)
     small = _small(values, k)
     # A combination is moved only whole (every row of it is small together), so one that ends
     # small has had every group withheld: what is left to do is to drop it.
@@ -112,10 +144,11 @@ def k_anonymise(
         for i, (row, is_small) in enumerate(zip(values, small, strict=True))
         if not is_small
     ]
+    withheld = Counter(name for _, row in kept for name, value in row.items() if value == WITHHELD)
     return Guarded(
         kept=kept,
         steps=taken,
-        withheld=withheld,
+        withheld={name: withheld[name] for name in names if withheld[name]},
         dropped=len(values) - len(kept),
         k=k,
         rungs=rungs,

@@ -15,7 +15,8 @@ STEPS = (
     Step("dates: quarter to year", DATES),
 )
 # Then withheld, only in the rows still in a combination of fewer than k: the finest first.
-WITHHOLD = (("ethnicity",), ("gender",), DATES, ("area",), ("age_band_at_start",))
+# The area goes before the dates: without the dates the comparison pool says nothing.
+WITHHOLD = (("ethnicity",), ("gender",), ("area",), DATES, ("age_band_at_start",))
 DATE_FORMS = ("month (YYYY-MM)", "quarter (YYYY-Qn)", "year (YYYY)")
 
 SPEND = [f"spend_{code}_pence" for code in Category.values]
