@@ -140,8 +140,9 @@ def dictionary_rows(guard: Guarded) -> list[list[str]]:
         [
             "all files",
             "",
-            "Method: k-anonymity over the quasi-identifiers (ICO, Anonymisation, pseudonymisation "
-            "and privacy enhancing technologies guidance, chapter 2, identifiability); keyed "
+            "Method: k-anonymity over the quasi-identifiers, against singling out (ICO, "
+            "Anonymisation, pseudonymisation and privacy enhancing technologies guidance, "
+            "2025: identifiability, the motivated intruder test, generalisation); keyed "
             "pseudonyms (HMAC-SHA256, a key kept on the server, narrowed to the project); codes "
             "only, no free text; dates as periods, and days or months since the start.",
             "",
