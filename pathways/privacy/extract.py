@@ -157,6 +157,18 @@ class Extract:
     def summary(self) -> list[str]:
         return summary(self.guard)
 
+    def described(self) -> dict[str, Any]:
+        """What the audit log keeps of it: counts and codes, never a pseudonym."""
+        guard = self.guard
+        return {
+            "people": self.people,
+            "project": self.project,
+            "k": guard.k,
+            "coarsened": guard.steps,
+            "withheld": guard.withheld,
+            "dropped": guard.dropped,
+        }
+
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     out = io.StringIO()

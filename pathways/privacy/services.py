@@ -169,12 +169,5 @@ def record_extract(*, actor: Any, programme: Any, made: Any) -> None:
         verb="evaluation.extracted",
         target=programme,
         programme=programme,
-        data={
-            "people": made.people,
-            "project": made.project,
-            "k": made.guard.k,
-            "coarsened": made.guard.steps,
-            "withheld": made.guard.withheld,
-            "dropped": made.guard.dropped,
-        },
+        data=made.described(),
     )

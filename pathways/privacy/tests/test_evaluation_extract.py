@@ -22,6 +22,7 @@ from django.utils import timezone
 from pathways.accounts.models import User
 from pathways.assessments.models import Instrument, Score
 from pathways.assessments.services import record_reading
+from pathways.audit.models import AuditEvent
 from pathways.budgets.models import Entry
 from pathways.casework.models import Activity, Contact
 from pathways.conftest import World, load_programmes
@@ -305,3 +306,6 @@ def test_the_page_says_what_the_extract_coarsens_and_asks_for_a_project(
     got = client.post(url, {"programme": demo.code, "project": "page"})
     assert got["Content-Type"] == "application/zip"
     assert "page" in got["Content-Disposition"]
+    [event] = AuditEvent.objects.filter(verb="evaluation.extracted")  # the check is not one
+    assert event.data["project"] == "page" and event.data["k"] == 5
+    assert event.data["coarsened"] and "dropped" in event.data
