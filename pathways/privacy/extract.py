@@ -1,163 +1,173 @@
 """The pseudonymised extract for a programme's evaluators (ICO anonymisation and
-pseudonymisation guidance; UK GDPR Article 89 safeguards).
+pseudonymisation guidance; UK GDPR Article 89 safeguards). See docs/evaluation.md.
 
-- People and households are known by keyed pseudonyms: HMAC-SHA256 under a key that stays on
-  the server (PATHWAYS_PSEUDONYM_KEY, or var/pseudonym_key made once). The same person has the
-  same pseudonym in every extract, so waves can be linked; without the key nobody can go from a
-  pseudonym back to a record, or test a guess.
-- Age bands at the start, not dates of birth; the LSOA, not the postcode or address; months
-  and days since the start, not dates; codes only, never free text (no notes, titles,
-  employers, reasons typed by hand), no names, references or contact details.
-- Only people with an active basis for the evaluation purpose are in it.
+- People, households, advocates and local authorities are known by keyed pseudonyms, narrowed
+  to the evaluator's project (privacy/pseudonyms.py): stable across one project's extracts,
+  different between projects.
+- Everyone referred is in it, started or not (the comparison pool), with an active basis for
+  the evaluation or, for those never started, no evaluation record at all (extract_rows.py).
+- The quasi-identifiers (area, dates, age band, gender, ethnicity) pass a k-anonymity guard
+  (anonymity.py; k from the programme's `disclosure.extract_k`, 5 by default): coarsened, then
+  withheld, then dropped, until every combination is shared by at least k people.
+- Codes only, never free text; age bands at the start, not dates of birth; the LSOA or the
+  local authority, not the postcode; dates as months, quarters or years; days since the start.
 
-Three CSV files in a zip: people.csv, readings.csv and outcomes.csv.
+Five files in a zip: people.csv, readings.csv, outcomes.csv, employment.csv and
+data_dictionary.csv (every column of every file, and the coarsening applied).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import datetime as dt
 import io
-import os
-import secrets
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from pathways.assessments.models import Score
-from pathways.core.env import kept_key
 from pathways.core.tabular import csv_writer
 from pathways.households.models import Household, Person
-from pathways.outcomes.models import Outcome
-from pathways.privacy.models import Purpose
-from pathways.privacy.services import people_shared_for
+from pathways.privacy import extract_rows as read
+from pathways.privacy.anonymity import WITHHELD, Guarded, k_anonymise
+from pathways.privacy.extract_dictionary import (
+    DICTIONARY,
+    EMPLOYMENT_COLUMNS,
+    OUTCOMES_COLUMNS,
+    PEOPLE_COLUMNS,
+    READINGS_COLUMNS,
+    STEPS,
+    WITHHOLD,
+    dictionary_rows,
+    summary,
+)
+from pathways.privacy.pseudonyms import project_key, project_name, pseudonym, pseudonym_key
 from pathways.programmes.models import Programme
 
-AGE_BANDS = [(16, 24), (25, 34), (35, 49), (50, 64)]
+DEFAULT_K = 5
+PEOPLE = list(PEOPLE_COLUMNS)
+READINGS = list(READINGS_COLUMNS)
+OUTCOMES = list(OUTCOMES_COLUMNS)
+EMPLOYMENT = list(EMPLOYMENT_COLUMNS)
 
-PEOPLE = [
-    "person",
-    "household",
-    "programme",
-    "local_authority",
-    "lsoa",
-    "role",
-    "participant",
-    "age_band_at_start",
-    "gender",
-    "ethnicity",
-    "work_status",
-    "time_since_work",
-    "qualification",
-    "benefits",
-    "support_needs",
-    "household_status",
-    "start_month",
-    "months_supported",
-    "income_band",
-    "debt_band",
-    "tenure",
-]
-READINGS = ["person", "days_since_start", "point", "worker", "participant"]
-OUTCOMES = ["person", "outcome", "status", "days_since_start"]
+__all__ = ["PEOPLE", "READINGS", "build_extract", "pseudonym", "pseudonym_key", "write_extract"]
 
 
-def pseudonym_key() -> bytes:
-    """The key, from PATHWAYS_PSEUDONYM_KEY or made once into var/ (readable by its owner)."""
-    given = os.environ.get("PATHWAYS_PSEUDONYM_KEY")
-    if given:
-        return given.encode()
-    return kept_key(Path(settings.VAR_DIR) / "pseudonym_key", secrets.token_urlsafe(48)).encode()
+def extract_k(programme: Programme) -> int:
+    """The programme's k (`disclosure.extract_k` in its definition), 5 by default."""
+    return int((programme.disclosure or {}).get("extract_k", DEFAULT_K))
 
 
-def pseudonym(kind: str, pk: int, key: bytes) -> str:
-    return hmac.new(key, f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()[:24]
+def period_ladder(day: dt.date | None) -> tuple[str, ...]:
+    """A date as month, quarter and year, finest first (empty for no date)."""
+    if day is None:
+        return ("",)
+    return (f"{day:%Y-%m}", f"{day.year}-Q{(day.month - 1) // 3 + 1}", str(day.year))
 
 
-def age_band(age: int | None) -> str:
-    if age is None:
+def quasi_identifiers(fact: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """A person's quasi-identifiers as the guard's ladders."""
+    start = fact["household__start_date"]
+    decided = None if start else fact["household__decision_date"]
+    return {
+        "area": (fact["household__lsoa"] or "", fact["household__local_authority__code"]),
+        "referred": period_ladder(fact["household__referral_date"] or start),
+        "started": period_ladder(start),
+        "not_started_on": period_ladder(decided),
+        "age_band_at_start": (fact["band"],),
+        "gender": (fact["gender"] or "",),
+        "ethnicity": (fact["ethnicity"] or "",),
+    }
+
+
+def _not_started_reason(status: str, start: dt.date | None) -> str:
+    if start:
         return ""
-    for low, high in AGE_BANDS:
-        if low <= age <= high:
-            return f"{low}-{high}"
-    return "65+" if age >= 65 else "under 16"
+    return "waiting" if status == Household.Status.REFERRED else status
 
 
-def _months(start: Any, end: Any) -> str:
-    if not (start and end):
-        return ""
-    return str((end.year - start.year) * 12 + end.month - start.month)
+def _participant(fact: dict[str, Any]) -> str:
+    # Person.is_participant on plain values: adults unless marked no, children only if yes.
+    person = Person(role=fact["role"], participant=fact["participant"])
+    return "yes" if person.is_participant else "no"
 
 
-def _rows(people: QuerySet[Person], key: bytes) -> Iterable[list[Any]]:
-    today = timezone.localdate()
-    for person in people.select_related(
-        "household__programme", "household__local_authority"
-    ).order_by("household_id", "id"):
-        household: Household = person.household
-        start = household.start_date
-        yield [
-            pseudonym("person", person.pk, key),
-            pseudonym("household", household.pk, key),
-            household.programme.code,
-            household.local_authority.code,
-            household.lsoa,
-            person.role,
-            "yes" if person.is_participant else "no",
-            age_band(person.age_on(start)) if start else (person.age_band or ""),
-            person.gender,
-            person.ethnicity,
-            person.work_status,
-            person.time_since_work,
-            person.qualification,
-            ";".join(person.benefits or []),
-            ";".join(person.support_needs or []),
-            household.status,
-            f"{start:%Y-%m}" if start else "",
-            _months(start, household.end_date or today) if start else "",
-            household.income_band,
-            household.debt_band,
-            household.tenure,
-        ]
+@dataclass(frozen=True)
+class Keys:
+    key: bytes
+
+    def of(self, kind: str, pk: int | None) -> str:
+        return "" if pk is None else pseudonym(kind, pk, self.key)
 
 
-def _reading_rows(people: QuerySet[Person], key: bytes) -> Iterable[list[Any]]:
-    scores = (
-        Score.objects.filter(reading__person__in=people, reading__superseded=False)
-        .select_related("reading__person__household", "point")
-        .order_by("reading__person_id", "reading__date", "point__order", "id")
-    )
-    for score in scores.iterator(chunk_size=5000):
-        reading = score.reading
-        start = reading.person.household.start_date
-        yield [
-            pseudonym("person", reading.person_id, key),
-            (reading.date - start).days if start else "",
-            score.point.code,
-            "" if score.worker is None else score.worker,
-            "" if score.participant is None else score.participant,
-        ]
+def _person_row(
+    fact: dict[str, Any], shown: dict[str, str], held: dict, keys: Keys, programme: str
+) -> list[Any]:
+    start = fact["household__start_date"]
+    area_withheld = shown["area"] == WITHHELD
+    return [
+        keys.of("person", fact["pk"]),
+        keys.of("household", fact["household_id"]),
+        keys.of("advocate", fact["household__advocate_id"]),
+        WITHHELD
+        if area_withheld
+        else keys.of("local_authority", fact["household__local_authority_id"]),
+        programme,
+        shown["area"],
+        shown["referred"],
+        shown["started"],
+        shown["not_started_on"],
+        _not_started_reason(fact["household__status"], start),
+        shown["age_band_at_start"],
+        shown["gender"],
+        shown["ethnicity"],
+        fact["role"],
+        _participant(fact),
+        fact["work_status"],
+        fact["time_since_work"],
+        fact["qualification"],
+        ";".join(fact["benefits"] or []),
+        ";".join(fact["support_needs"] or []),
+        fact["household__status"],
+        fact["household__referral_source"],
+        fact["household__exit_reason"],
+        read.months_between(start, fact["household__end_date"] or timezone.localdate())
+        if start
+        else "",
+        fact["household__income_band"],
+        fact["household__debt_band"],
+        fact["household__tenure"],
+        *read.support_columns(fact, held),
+    ]
 
 
-def _outcome_rows(people: QuerySet[Person], key: bytes) -> Iterable[list[Any]]:
-    outcomes = (
-        Outcome.objects.filter(person__in=people)
-        .select_related("household")
-        .order_by("person_id", "achieved_on", "id")
-    )
-    for outcome in outcomes.iterator(chunk_size=5000):
-        start = outcome.household.start_date
-        yield [
-            pseudonym("person", outcome.person_id, key),
-            outcome.kind,
-            outcome.status,
-            (outcome.achieved_on - start).days if start else "",
-        ]
+@dataclass
+class Extract:
+    """The files of one extract, and what its guard did."""
+
+    files: dict[str, bytes]
+    guard: Guarded
+    project: str
+
+    @property
+    def people(self) -> int:
+        return len(self.guard.kept)
+
+    def summary(self) -> list[str]:
+        return summary(self.guard)
+
+    def described(self) -> dict[str, Any]:
+        """What the audit log keeps of it: counts and codes, never a pseudonym."""
+        guard = self.guard
+        return {
+            "people": self.people,
+            "project": self.project,
+            "k": guard.k,
+            "coarsened": guard.steps,
+            "withheld": guard.withheld,
+            "dropped": guard.dropped,
+        }
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
@@ -168,20 +178,81 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     return out.getvalue().encode()
 
 
-def evaluation_people(programme: Programme) -> QuerySet[Person]:
-    """The programme's people with an active basis for the evaluation."""
-    return people_shared_for(
-        Purpose.EVALUATION, Person.objects.filter(household__programme=programme)
-    ).distinct()
+def _period(day: dt.date | None, rung: int, withheld: bool) -> str:
+    if day is None:
+        return ""
+    return WITHHELD if withheld else period_ladder(day)[rung]
 
 
-def write_extract(programme: Programme, out: Any, key: bytes | None = None) -> int:
-    """Write the zip to `out` (a path or a binary file); the number of people in it."""
-    key = key or pseudonym_key()
-    people = evaluation_people(programme)
-    ids = Person.objects.filter(pk__in=people.values("pk"))
+def _activity_files(
+    ids: Any, starts: dict[int, dt.date | None], dated: dict[int, bool], guard: Guarded, keys: Keys
+) -> dict[str, bytes]:
+    """readings.csv, outcomes.csv and employment.csv for the people kept."""
+    rung = min(guard.rungs.get("started", 0), 2)
+    readings = [
+        [
+            keys.of("person", person),
+            read.days_since(starts[person], day),
+            point,
+            *read.both_scores(worker, own),
+        ]
+        for person, day, point, worker, own in read.scores(ids)
+        if person in starts
+    ]
+    outcomes = [
+        [keys.of("person", person), kind, status, read.days_since(starts[person], day)]
+        for person, kind, status, day in read.outcomes(ids)
+        if person in starts
+    ]
+    employment = [
+        [
+            keys.of("person", person),
+            _period(began, rung, not dated[person]),
+            _period(ended, rung, not dated[person]),
+            hours,
+            "yes" if self_employed else "no",
+        ]
+        for person, began, ended, hours, self_employed in read.spells(ids)
+        if person in starts
+    ]
+    return {
+        "readings.csv": _csv(READINGS, readings),
+        "outcomes.csv": _csv(OUTCOMES, outcomes),
+        "employment.csv": _csv(EMPLOYMENT, employment),
+    }
+
+
+def build_extract(programme: Programme, *, project: str, key: bytes | None = None) -> Extract:
+    """The extract of the programme for one evaluation project."""
+    project = project_name(project)
+    keys = Keys(project_key(key or pseudonym_key(), project))
+    ids = Person.objects.filter(pk__in=read.evaluation_people(programme).values("pk"))
+    facts = read.facts(ids)
+    guard = k_anonymise(
+        [quasi_identifiers(fact) for fact in facts],
+        k=extract_k(programme),
+        steps=STEPS,
+        withhold=WITHHOLD,
+    )
+    held = read.support(ids)
+    kept = [(facts[i], shown) for i, shown in guard.kept]
+    people = [_person_row(fact, shown, held, keys, programme.code) for fact, shown in kept]
+    starts = {fact["pk"]: fact["household__start_date"] for fact, _ in kept}
+    dated = {fact["pk"]: shown["started"] != WITHHELD for fact, shown in kept}
+    files = {
+        "people.csv": _csv(PEOPLE, people),
+        **_activity_files(ids, starts, dated, guard, keys),
+        "data_dictionary.csv": _csv(DICTIONARY, dictionary_rows(guard)),
+    }
+    return Extract(files=files, guard=guard, project=project)
+
+
+def write_extract(
+    programme: Programme, out: Any, *, project: str, key: bytes | None = None
+) -> Extract:
+    """Write the zip to `out` (a path or a binary file); the extract written."""
+    made = build_extract(programme, project=project, key=key)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("people.csv", _csv(PEOPLE, _rows(ids, key)))
-        bundle.writestr("readings.csv", _csv(READINGS, _reading_rows(ids, key)))
-        bundle.writestr("outcomes.csv", _csv(OUTCOMES, _outcome_rows(ids, key)))
-    return ids.count()
+        for name, data in made.files.items():
+            bundle.writestr(name, data)
+    return made

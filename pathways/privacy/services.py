@@ -160,3 +160,14 @@ def record_subject_access(*, actor: Any, person: Person, received_on: dt.date) -
         data={"received_on": received_on.isoformat(), "due_on": made.due_on.isoformat()},
     )
     return made
+
+
+def record_extract(*, actor: Any, programme: Any, made: Any) -> None:
+    """Audit an evaluation extract (an `extract.Extract`): its project, people and coarsening."""
+    audit.record(
+        actor=actor,
+        verb="evaluation.extracted",
+        target=programme,
+        programme=programme,
+        data=made.described(),
+    )

@@ -19,7 +19,7 @@ from pathways.core.access import CASEWORK_ROLES, roles
 from pathways.households.forms import carried_out
 from pathways.households.permissions import get_person_for_user
 from pathways.households.services import record_person_viewed
-from pathways.privacy import extract, services, subject_access
+from pathways.privacy import extract, extract_dictionary, services, subject_access
 from pathways.privacy.forms import ExtractForm, RecordForm, SubjectAccessForm, WithdrawForm
 
 SUBJECT_ACCESS_ROLES = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
@@ -88,29 +88,31 @@ def withdraw(request: HttpRequest, pk: int, person_pk: int, record_pk: int) -> H
 @roles(Role.EVALUATOR, Role.PROGRAMME_MANAGER)
 @needs_step_up
 def evaluation_extract(request: HttpRequest) -> HttpResponse:
-    """The pseudonymised extract of one of the user's programmes (posted; audited)."""
+    """The pseudonymised extract of one of the user's programmes for a project (posted;
+    audited); or, to check first, what its k-anonymity guard would coarsen."""
     programmes = list(request.user.programmes.order_by("name"))
     form = ExtractForm(request.POST or None, programmes=programmes)
+    made = None
     if request.method == "POST" and form.is_valid():
-        programme = form.cleaned_data["programme"]
+        programme, project = form.cleaned_data["programme"], form.cleaned_data["project"]
         buffer = io.BytesIO()
-        people = extract.write_extract(programme, buffer)
-        audit.record(
-            actor=request.user,
-            verb="evaluation.extracted",
-            target=programme,
-            programme=programme,
-            data={"people": people},
-        )
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        name = f"evaluation-{programme.code}-{timezone.localdate():%Y-%m-%d}.zip"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        made = extract.write_extract(programme, buffer, project=project)
+        if request.POST.get("action") != "check":
+            services.record_extract(actor=request.user, programme=programme, made=made)
+            response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+            name = f"evaluation-{programme.code}-{project}-{timezone.localdate():%Y-%m-%d}.zip"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
     return render(
         request,
         "privacy/evaluation.html",
-        {"form": form, "columns": extract.PEOPLE, "readings": extract.READINGS},
-        status=400 if request.method == "POST" else 200,
+        {
+            "form": form,
+            "files": extract_dictionary.FILES,
+            "made": made,
+            "k_default": extract.DEFAULT_K,
+        },
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
     )
 
 

@@ -14,25 +14,23 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import (
-    Case,
     CharField,
     F,
-    Func,
-    IntegerField,
-    Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.fields import TextField
 from django.db.models.functions import Cast, Concat
 
-from pathways.households.codes import AgeBand, MemberRole
+# The age band at start is the households app's rule, shared with the evaluation extract;
+# NOT_KNOWN and AGE_AT_START stay importable from here for the tables.
+from pathways.households.age_bands import AGE_AT_START as AGE_AT_START
+from pathways.households.age_bands import NOT_KNOWN as NOT_KNOWN
+from pathways.households.age_bands import with_age_band
+from pathways.households.codes import MemberRole
 from pathways.households.models import Household, Person
 from pathways.programmes.models import Programme
 from pathways.reporting.disclosure import DisclosureRule, publication_date
-
-NOT_KNOWN = "not_known"
 
 
 class ReportError(ValueError):
@@ -148,49 +146,6 @@ def started(scope: Scope) -> QuerySet[Household]:
     return scope.households.filter(start_date__isnull=False, start_date__lte=scope.date_to)
 
 
-class DateNumber(Func):
-    """A date as the whole number YYYYMMDD, by each database's own function (Django's
-    ExtractYear on SQLite calls back into Python for every row: 11 s at 200,000 people)."""
-
-    output_field = IntegerField()
-    arity = 1
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # Each % doubled twice: once for the template, once for the query's parameters.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(strftime('%%%%Y%%%%m%%%%d', %(expressions)s) AS INTEGER)",
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="CAST(to_char(%(expressions)s, 'YYYYMMDD') AS INTEGER)"
-        )
-
-
-def _yyyymmdd(field_name: str) -> Any:
-    return DateNumber(field_name)
-
-
-# The age band at the household's start, from `age_band` or else the date of birth, in SQL:
-# whole years are (YYYYMMDD of the start - YYYYMMDD of the birth) / 10000, truncated.
-AGE_AT_START = (_yyyymmdd("household__start_date") - _yyyymmdd("date_of_birth")) / 10000
-
-
-def _age_band_case() -> Case:
-    bands = []
-    for band in reversed(AgeBand.values):  # oldest first: the first band the age reaches
-        low = int(band.rstrip("+").split("-")[0])
-        bands.append(When(age_at_start__gte=low, then=Value(band)))
-    return Case(
-        When(~Q(age_band=""), then=F("age_band")),
-        *bands,
-        default=Value(NOT_KNOWN),
-        output_field=CharField(),
-    )
-
-
 def needs_text() -> Any:
     """support_needs as text, so that a need is found by its quoted code on both databases
     (SQLite has no JSON containment): '"parent"' is not inside '"lone_parent"'."""
@@ -219,9 +174,7 @@ def participants(scope: Scope, *, subgroup: bool = True) -> QuerySet[Person]:
 
 def with_facts(people: QuerySet[Person]) -> QuerySet[Person]:
     """People annotated with `band` (their age band at their household's start) and `needs`."""
-    return people.annotate(age_at_start=Cast(AGE_AT_START, output_field=IntegerField())).annotate(
-        band=_age_band_case(), needs=needs_text()
-    )
+    return with_age_band(people).annotate(needs=needs_text())
 
 
 # The finest split a dashboard needs: local authority and advocate together ("CODE:advocate id").

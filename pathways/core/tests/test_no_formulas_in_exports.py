@@ -159,7 +159,13 @@ def every_export(world: World) -> list[tuple[str, str, str, dict, str]]:
             "csv",
         ),
         (manager, "get", reverse("areas:reach-csv"), {"programme": hiw, "area": KNOWSLEY}, "csv"),
-        (manager, "post", reverse("evaluation:extract"), {"programme": hiw}, "zip"),
+        (
+            manager,
+            "post",
+            reverse("evaluation:extract"),
+            {"programme": hiw, "project": "hiw-impact"},
+            "zip",
+        ),
     ]
     for name in TABLES:
         for kind in ("csv", "xlsx", "ods"):

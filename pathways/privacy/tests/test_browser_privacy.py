@@ -108,8 +108,15 @@ def test_an_evaluator_confirms_it_is_them_and_downloads_the_extract(
     page.click("button:has-text('Continue')")
     page.wait_for_selector("h1:has-text('Evaluation extract')")
     assert_accessible(page)
+    page.fill("#id_project", "hiw-impact-2026")
     with page.expect_download() as download:
         page.click("button:has-text('Download the extract')")
     with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as bundle:
-        assert set(bundle.namelist()) == {"people.csv", "readings.csv", "outcomes.csv"}
+        assert set(bundle.namelist()) == {
+            "people.csv",
+            "readings.csv",
+            "outcomes.csv",
+            "employment.csv",
+            "data_dictionary.csv",
+        }
         assert person.family_name not in bundle.read("people.csv").decode()
