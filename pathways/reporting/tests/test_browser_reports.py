@@ -52,7 +52,7 @@ def test_a_programme_manager_filters_to_knowsley_and_downloads_the_pack(
     sign_in(page, base, "programme-manager")
     page.click("nav a:has-text('Reports')")
     page.wait_for_selector("h1:has-text('Reports')")
-    assert "Exact figures: not for publication" in page.content()
+    assert "OFFICIAL-SENSITIVE — exact figures, not for publication" in page.content()
     started = page.locator("#targets ~ table tr:has-text('Households started') td").first
     assert started.inner_text() == "37"
     assert_accessible(page)
