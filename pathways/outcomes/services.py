@@ -30,8 +30,8 @@ from pathways.audit.models import AuditEvent
 from pathways.casework.models import Activity
 from pathways.core import bulk
 from pathways.core.money import pounds
-from pathways.households.codes import MemberRole
 from pathways.households.models import Household, Person, TimelineEntry
+from pathways.households.participation import participating
 from pathways.households.rules import RuleError
 from pathways.outcomes import rules
 from pathways.outcomes.models import (
@@ -70,11 +70,6 @@ class PersonFacts:
     activities: list[rules.ActivityFacts] = field(default_factory=list)
 
 
-def is_participant(role: str, participant: bool | None) -> bool:
-    """programmes.md: a member who is not a child and whose `participant` is not no."""
-    return role != MemberRole.CHILD and participant is not False
-
-
 def outcomes_of(
     facts: PersonFacts, measures: rules.Measures, today: dt.date
 ) -> dict[str, rules.Achieved]:
@@ -111,13 +106,13 @@ def _facts(
 ) -> dict[int, PersonFacts]:
     """The facts the rules read for the participants of these households, in seven queries."""
     people: dict[int, PersonFacts] = {}
-    for pk, household_id, role, participant, start in Person.objects.filter(
+    for pk, household_id, start in Person.objects.filter(
+        participating(),
         household_id__in=household_ids,
         household__start_date__isnull=False,
         household__start_date__lte=today,
-    ).values_list("pk", "household_id", "role", "participant", "household__start_date"):
-        if is_participant(role, participant):
-            people[pk] = PersonFacts(pk, household_id, start)
+    ).values_list("pk", "household_id", "household__start_date"):
+        people[pk] = PersonFacts(pk, household_id, start)
     if not people:
         return people
     # Filtered by the batch's households (one join), not by long lists of ids.
