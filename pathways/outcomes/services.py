@@ -13,7 +13,7 @@ import hashlib
 import json
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
+from pathways.assessments.selectors import point_names
 from pathways.audit import services as audit
 from pathways.audit.models import AuditEvent
 from pathways.casework.models import Activity
@@ -53,7 +54,8 @@ ACTIVE = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERI
 NO_LONGER = {
     Kind.COMPLETED_ACTIVITY: "No agreed activity is recorded as completed any more",
     Kind.SIGNIFICANT_IMPROVEMENT: "The readings no longer show a significant improvement",
-    Kind.PROGRESS: "The latest reading is no longer above the first on any point",
+    Kind.PROGRESS: "The latest reading, {progress} days or more after the first, is no longer "
+    "above it on any point",
     Kind.JOB_OUTCOME: "The spells of work no longer make {days} days in work of {hours}+ hours a week",
     Kind.SUSTAINED_13: "The work no longer continues {short} days from its first day",
     Kind.SUSTAINED_26: "The work no longer continues {long} days from its first day",
@@ -71,9 +73,13 @@ class PersonFacts:
 
 
 def outcomes_of(
-    facts: PersonFacts, measures: rules.Measures, today: dt.date
+    facts: PersonFacts,
+    measures: rules.Measures,
+    today: dt.date,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, rules.Achieved]:
-    """Every outcome the rules find for one participant, as of `today`."""
+    """Every outcome the rules find for one participant, as of `today`; `names` are the star
+    points' names, for the words of why."""
     found: dict[str, rules.Achieved] = {}
     work = rules.job_outcome(facts.spells, start=facts.start, report_date=today, measures=measures)
     if work is not None:
@@ -88,11 +94,13 @@ def outcomes_of(
             if kept is not None:
                 found[kind] = kept
     improvement = rules.significant_improvement(
-        facts.readings, report_date=today, measures=measures
+        facts.readings, report_date=today, measures=measures, names=names
     )
     if improvement is not None:
         found[Kind.SIGNIFICANT_IMPROVEMENT] = improvement
-    progress = rules.progress_measures(facts.readings, report_date=today)
+    progress = rules.progress_measures(
+        facts.readings, report_date=today, min_days=measures.progress_min_days, names=names
+    )
     if progress is not None:
         found[Kind.PROGRESS] = progress
     activity = rules.completed_activity(facts.activities, report_date=today)
@@ -217,6 +225,7 @@ def recompute_households(
     today = today or timezone.localdate()
     measures = rules.Measures.of(programme.measures)
     facts = _facts(programme, household_ids, today)
+    names = point_names(programme.instrument)
     # What is kept now, without building every row: (pk, status, fingerprint) by person and kind.
     existing = {
         (person_id, kind): (pk, status, fingerprint)
@@ -244,7 +253,7 @@ def recompute_households(
     creates: list[Outcome] = []
     found: dict[tuple[int, str], dict[str, Any]] = {}
     for person in facts.values():
-        for kind, achieved in outcomes_of(person, measures, today).items():
+        for kind, achieved in outcomes_of(person, measures, today, names).items():
             fields = {
                 "achieved_on": achieved.on,
                 "quantity": achieved.quantity,
@@ -320,6 +329,7 @@ def recompute_households(
             hours=measures.job_min_hours,
             short=measures.sustained_short_days,
             long=measures.sustained_long_days,
+            progress=measures.progress_min_days,
         )
         if outcome.person_id not in facts:
             reason = "The person is no longer a participant of a started household"
@@ -770,8 +780,14 @@ def record_evidence(*, actor: Any, outcome: Outcome, evidence: str, note: str = 
     outcome = _locked(outcome)
     if outcome.status == Outcome.Status.WITHDRAWN:
         raise RuleError({"evidence": "This outcome was withdrawn: it cannot be evidenced"})
-    if evidence not in Evidence.values:
-        raise RuleError({"evidence": "Choose the evidence held"})
+    fits = dict(outcome.evidence_choices())
+    if evidence not in fits:
+        raise RuleError(
+            {
+                "evidence": f"Choose the evidence held: for {outcome.get_kind_display().lower()},"
+                f" {' or '.join(label.lower() for label in fits.values())}"
+            }
+        )
     if (
         currently_claimed(Outcome.objects.filter(pk=outcome.pk)).exists()
         or ParticipantPayment.objects.filter(outcome=outcome).exists()
