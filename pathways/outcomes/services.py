@@ -195,6 +195,15 @@ def _basis(found: rules.Achieved) -> dict[str, list[int]]:
     }
 
 
+def _only_reworded(outcome: Outcome, fields: dict[str, Any]) -> bool:
+    """Only the words of why differ (say, star points now named as the instrument names them):
+    the outcome rests on the same records, so a verification still holds."""
+    return all(
+        getattr(outcome, name) == fields[name]
+        for name in ("achieved_on", "quantity", "basis", "detail")
+    )
+
+
 @dataclass
 class Recomputed:
     created: int = 0
@@ -310,12 +319,20 @@ def recompute_households(
             notes.append((outcome, "reinstated: the records meet the rule again"))
             result.reinstated += 1
         else:
+            reworded = _only_reworded(outcome, fields)
             for name, value in fields.items():
                 setattr(outcome, name, value)
-            if outcome.status == Outcome.Status.VERIFIED:  # verified on other facts
+            if outcome.status == Outcome.Status.VERIFIED and not reworded:  # on other facts
                 outcome.status = Outcome.Status.EVIDENCED
                 outcome.verified_by, outcome.verified_at = None, None
-            notes.append((outcome, "changed: the records it rests on changed"))
+            notes.append(
+                (
+                    outcome,
+                    "reworded: the records it rests on did not change"
+                    if reworded
+                    else "changed: the records it rests on changed",
+                )
+            )
             result.updated += 1
         outcome.changed_at = now
         updates.append(outcome)

@@ -137,3 +137,24 @@ def test_the_evidence_offered_fits_the_outcome(world: World, signed_in) -> None:
     assert posted.status_code == 302
     progress.refresh_from_db()
     assert (progress.status, progress.evidence) == ("evidenced", "star_readings")
+
+
+def test_a_verified_outcome_only_reworded_stays_verified(world: World, signed_in) -> None:
+    """Outcomes found before the points were named keep their verification when the words of
+    why change and nothing they rest on does; a changed record still needs verifying again."""
+    person = world.household_k.members.get()
+    read(world, person, day(3))
+    read(world, person, day(40), emotional_wellbeing=4, self_esteem=3)
+    improvement = found(person, Outcome.Kind.SIGNIFICANT_IMPROVEMENT)
+    services.record_evidence(actor=world.advocate_k, outcome=improvement, evidence="star_readings")
+    services.verify(actor=world.manager_k, outcome=improvement)
+    words = improvement.why
+    Outcome.objects.filter(pk=improvement.pk).update(
+        why=words.replace("Feelings and mood", "emotional_wellbeing"), fingerprint="as before"
+    )
+    services.recompute_household(world.household_k)
+    improvement.refresh_from_db()
+    assert (improvement.status, improvement.why) == ("verified", words)
+    read(world, person, day(50), emotional_wellbeing=5, self_esteem=3)
+    improvement.refresh_from_db()
+    assert improvement.status == "evidenced"
