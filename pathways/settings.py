@@ -368,6 +368,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "pathways.casework.models.Activity.Status",
         "OnwardReferralStatusEnum": "pathways.casework.models.OnwardReferral.Status",
         "SpendRequestStatusEnum": "pathways.budgets.models.SpendRequest.Status",
+        "OutcomeEvidenceEnum": "pathways.outcomes.models.OutcomeEvidence",
+        "WorkEvidenceEnum": "pathways.outcomes.models.Evidence",
     },
 }
 

@@ -6,12 +6,21 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from pathways.assessments.models import Instrument, Reading, Score
+from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.households.selectors import people_visible_to
 
 
 def instrument_for(programme: Any) -> Instrument | None:
     return Instrument.objects.filter(code=programme.instrument).prefetch_related("points").first()
+
+
+def point_names(instrument_code: str) -> dict[str, str]:
+    """An instrument's scale points, code to the name people read ("Feelings and mood")."""
+    return dict(
+        InstrumentPoint.objects.filter(
+            instrument__code=instrument_code, kind=InstrumentPoint.Kind.SCALE
+        ).values_list("code", "name")
+    )
 
 
 def readings_visible_to(user: Any) -> QuerySet[Reading]:

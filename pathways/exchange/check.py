@@ -17,6 +17,7 @@ from pathways.exchange.bundle import Bundle
 from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import Problem
 from pathways.exchange.schema import FILES, REQUIRED_FILES, FileSpec
+from pathways.households.participation import participation_problem
 
 MAX_PROBLEMS = 1000
 PROGRESS_EVERY = 5000
@@ -213,6 +214,8 @@ def _people(line: int, v: dict, cells: dict, context: Context, checked: Checked)
                 name, line, "date_of_birth", "", "an adult needs a date of birth or an age band"
             )
         )
+    if problem := participation_problem(v["role"], v.get("participant")):
+        checked.fail(Problem(name, line, "participant", cells.get("participant", ""), problem))
 
 
 def _person_ref(name: str, line: int, v: dict, checked: Checked, context: Context) -> None:

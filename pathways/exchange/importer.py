@@ -37,6 +37,7 @@ from pathways.exchange.csvfiles import read_rows
 from pathways.exchange.problems import ImportRefused, Problem
 from pathways.households import rules
 from pathways.households.models import Consent, Household, Person, TimelineEntry
+from pathways.households.participation import participating
 from pathways.households.places import locate
 from pathways.organisations.models import Organisation
 from pathways.outcomes.models import EmploymentSpell
@@ -843,12 +844,10 @@ def refresh_due_dates_for(programme: Programme, household_ids: list[int]) -> Non
         )
     )
     participants: dict[int, list[int]] = defaultdict(list)
-    for pk, household_id, role, participant in Person.objects.filter(
-        household_id__in=household_ids, left_on__isnull=True
-    ).values_list("pk", "household_id", "role", "participant"):
-        adult = role != "child"
-        if participant if participant is not None else adult:
-            participants[household_id].append(pk)
+    for pk, household_id in Person.objects.filter(
+        participating(), household_id__in=household_ids, left_on__isnull=True
+    ).values_list("pk", "household_id"):
+        participants[household_id].append(pk)
     latest = dict(
         Reading.objects.filter(person__household_id__in=household_ids, superseded=False)
         .values("person_id")

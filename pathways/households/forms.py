@@ -468,6 +468,8 @@ class PersonForm(forms.Form):
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         empty_value=None,
         required=False,
+        help_text="A child never takes part. Someone aged 16 or over who takes part is recorded "
+        "as an adult.",
     )
     gender = forms.ChoiceField(label="Gender", choices=_choices(Gender), required=False)
     ethnicity = forms.ChoiceField(label="Ethnic group", choices=_choices(Ethnicity), required=False)

@@ -29,6 +29,7 @@ from pathways.households.codes import (
     TimeSinceWork,
     WorkStatus,
 )
+from pathways.households.participation import takes_part
 
 
 class Eligibility(models.TextChoices):
@@ -169,7 +170,8 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
     role = models.CharField(max_length=16, choices=MemberRole.choices)
-    participant = models.BooleanField(null=True, blank=True)  # empty: adults yes, children no
+    # Empty: adults yes. A child never takes part (households.participation).
+    participant = models.BooleanField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(max_length=16, choices=Ethnicity.choices, blank=True)
     work_status = models.CharField(max_length=16, choices=WorkStatus.choices, blank=True)
@@ -205,10 +207,8 @@ class Person(models.Model):
 
     @property
     def is_participant(self) -> bool:
-        """Supported by the programme: adults unless marked no; children only if marked yes."""
-        if self.participant is not None:
-            return self.participant
-        return self.is_adult
+        """Takes part in the programme (households.participation.takes_part)."""
+        return takes_part(self.role, self.participant)
 
     def is_member_on(self, day: dt.date) -> bool:
         joined = self.joined_on is None or self.joined_on <= day

@@ -1,10 +1,7 @@
-"""Rules about households and people, as plain functions the forms, API and importer share.
-
-- checking a postcode, a person's facts and a household's make-up, with messages that say
-  what is wrong and how to fix it;
-- evaluating a programme's eligibility rule, spelling out each reason;
-- the name keys and similarity used to find the same person twice.
-"""
+"""Rules about households and people, as plain functions the forms, API and importer share:
+checking a postcode, a person's facts and a household's make-up (saying what is wrong and how to
+fix it), a programme's eligibility rule with each reason, and the name keys and similarity used
+to find the same person twice. Who takes part: `households.participation`."""
 
 from __future__ import annotations
 
@@ -16,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pathways.households.codes import ADULT_ROLES, MemberRole, WorkStatus
+from pathways.households.participation import participation_problem
 
 ADULT_MIN_AGE = 16
 OLDEST_AGE = 120
@@ -158,7 +156,7 @@ def age_on(born: dt.date, day: dt.date) -> int:
 def check_person(facts: Mapping[str, Any], *, today: dt.date) -> dict[str, str]:
     """Problems with one person's facts, by field (empty when all is well).
 
-    Reads: role, date_of_birth, age_band, joined_on, left_on.
+    Reads: role, date_of_birth, age_band, participant, joined_on, left_on.
     """
     problems: dict[str, str] = {}
     role = facts.get("role")
@@ -181,6 +179,8 @@ def check_person(facts: Mapping[str, Any], *, today: dt.date) -> dict[str, str]:
             )
     elif role in ADULT_ROLES and not facts.get("age_band"):
         problems["date_of_birth"] = "Enter the date of birth (or at least an age band) of an adult"
+    if problem := participation_problem(role, facts.get("participant")):
+        problems["participant"] = problem
     joined, left = facts.get("joined_on"), facts.get("left_on")
     if joined and joined > today:
         problems["joined_on"] = "The date they joined the household must be today or in the past"

@@ -18,7 +18,7 @@ from pathways.households.models import Person
 from pathways.households.rules import RuleError
 from pathways.households.selectors import people_visible_to
 from pathways.outcomes import services
-from pathways.outcomes.models import EmploymentSpell, Evidence, Outcome
+from pathways.outcomes.models import EmploymentSpell, Evidence, Outcome, OutcomeEvidence
 from pathways.outcomes.selectors import outcomes_visible_to
 
 
@@ -93,7 +93,10 @@ class OutcomeSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     evidence = serializers.ChoiceField(
-        choices=Evidence.choices, allow_blank=True, read_only=True, help_text="Empty until recorded"
+        choices=OutcomeEvidence.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until recorded",
     )
 
     class Meta:
@@ -121,7 +124,11 @@ class OutcomeSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
 
 class EvidenceSerializer(RefusesUnknownFields, serializers.Serializer):
-    evidence = serializers.ChoiceField(choices=Evidence.choices)
+    evidence = serializers.ChoiceField(
+        choices=OutcomeEvidence.choices,
+        help_text="What fits the outcome: payslip, employer_letter, self_declaration or hmrc for "
+        "work; star_readings for the star measures; activity_record for an activity; or other",
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

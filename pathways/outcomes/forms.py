@@ -50,18 +50,27 @@ class HoursForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    """The evidence for one outcome: only the kinds that fit it (Outcome.evidence_choices)."""
+
     evidence = forms.ChoiceField(
         label="Evidence seen or held",
-        choices=Evidence.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the evidence seen or held"},
+        error_messages={
+            "required": "Choose the evidence seen or held",
+            "invalid_choice": "Choose the evidence seen or held from the list",
+        },
     )
     note = forms.CharField(
         label="Note (optional)",
         max_length=500,
         required=False,
-        help_text="For example, which payslips. Do not write anything the person has not agreed to share.",
+        help_text="For example, which payslips or which readings. Do not write anything the "
+        "person has not agreed to share.",
     )
+
+    def __init__(self, *args: Any, outcome: Outcome, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = outcome.evidence_choices()
 
 
 class OutcomeFilterForm(forms.Form):

@@ -24,6 +24,20 @@ class Evidence(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OutcomeEvidence(models.TextChoices):
+    """What is seen or held for an outcome: the work evidence of employment.csv for a job or
+    sustained outcome, the star readings for the star measures, the activity's own record for a
+    completed activity (Outcome.evidence_choices says which fits which)."""
+
+    PAYSLIP = Evidence.PAYSLIP.value, Evidence.PAYSLIP.label
+    EMPLOYER_LETTER = Evidence.EMPLOYER_LETTER.value, Evidence.EMPLOYER_LETTER.label
+    SELF_DECLARATION = Evidence.SELF_DECLARATION.value, Evidence.SELF_DECLARATION.label
+    HMRC = Evidence.HMRC.value, Evidence.HMRC.label
+    STAR_READINGS = "star_readings", "The star readings, agreed with the participant"
+    ACTIVITY_RECORD = "activity_record", "The activity's record (attendance, a certificate)"
+    OTHER = Evidence.OTHER.value, Evidence.OTHER.label
+
+
 class EmploymentSpell(models.Model):
     """A spell of paid work at one number of hours a week, after (or before) the person started.
 
@@ -108,7 +122,7 @@ class Outcome(models.Model):
     first_found_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)
 
-    evidence = models.CharField(max_length=20, choices=Evidence.choices, blank=True)
+    evidence = models.CharField(max_length=20, choices=OutcomeEvidence.choices, blank=True)
     evidence_note = models.CharField(max_length=500, blank=True)
     evidenced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -136,6 +150,29 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.person} on {self.achieved_on:%-d %b %Y}"
+
+    def evidence_choices(self) -> list[tuple[str, str]]:
+        """The evidence that fits this kind of outcome (no payslip for a star reading)."""
+        return [(code, OutcomeEvidence(code).label) for code in EVIDENCE_FOR[self.kind]]
+
+
+_WORK_EVIDENCE = (
+    OutcomeEvidence.PAYSLIP,
+    OutcomeEvidence.EMPLOYER_LETTER,
+    OutcomeEvidence.SELF_DECLARATION,
+    OutcomeEvidence.HMRC,
+    OutcomeEvidence.OTHER,
+)
+_STAR_EVIDENCE = (OutcomeEvidence.STAR_READINGS, OutcomeEvidence.OTHER)
+# The evidence offered (and accepted) for each kind of outcome.
+EVIDENCE_FOR: dict[str, tuple[str, ...]] = {
+    Outcome.Kind.JOB_OUTCOME: _WORK_EVIDENCE,
+    Outcome.Kind.SUSTAINED_13: _WORK_EVIDENCE,
+    Outcome.Kind.SUSTAINED_26: _WORK_EVIDENCE,
+    Outcome.Kind.SIGNIFICANT_IMPROVEMENT: _STAR_EVIDENCE,
+    Outcome.Kind.PROGRESS: _STAR_EVIDENCE,
+    Outcome.Kind.COMPLETED_ACTIVITY: (OutcomeEvidence.ACTIVITY_RECORD, OutcomeEvidence.OTHER),
+}
 
 
 class Claim(models.Model):

@@ -14,6 +14,7 @@ not count.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -57,6 +58,9 @@ class Measures:
     improvement_min_days: int = 28
     improvement_total_gain: int = 3
     improvement_point_gain: int = 2
+    # Least days from the first to the latest reading for a progress measure *outcome*; the
+    # board's Table 6 counts progress measures with no minimum (programmes.md).
+    progress_min_days: int = 28
 
     @classmethod
     def of(cls, settings: dict[str, int]) -> Measures:
@@ -78,6 +82,7 @@ class Measures:
             improvement_point_gain=settings.get(
                 "significant_improvement_point_gain", defaults.improvement_point_gain
             ),
+            progress_min_days=settings.get("progress_measure_min_days", defaults.progress_min_days),
         )
 
 
@@ -218,6 +223,12 @@ def _first_and_latest(
     return counted[0], counted[-1]
 
 
+def _named(points: list[str], names: Mapping[str, str] | None) -> str:
+    """Star points by the instrument's names for them ("Feelings and mood"), as a person reads
+    them; the codes only where no name is given."""
+    return ", ".join((names or {}).get(point, point) for point in points)
+
+
 def _gains(first: ReadingFacts, latest: ReadingFacts) -> dict[str, int]:
     return {
         point: latest.scores[point] - first.scores[point]
@@ -227,7 +238,11 @@ def _gains(first: ReadingFacts, latest: ReadingFacts) -> dict[str, int]:
 
 
 def significant_improvement(
-    readings: list[ReadingFacts], *, report_date: dt.date, measures: Measures
+    readings: list[ReadingFacts],
+    *,
+    report_date: dt.date,
+    measures: Measures,
+    names: Mapping[str, str] | None = None,
 ) -> Achieved | None:
     """The latest reading, at least `improvement_min_days` after the first, is higher than the
     first by `improvement_total_gain`+ points in total or `improvement_point_gain`+ on one point."""
@@ -246,7 +261,9 @@ def significant_improvement(
     if total >= measures.improvement_total_gain:
         reasons.append(f"up {total} points in total")
     if best >= measures.improvement_point_gain:
-        points = ", ".join(p for p, g in gains.items() if g >= measures.improvement_point_gain)
+        points = _named(
+            [p for p, g in gains.items() if g >= measures.improvement_point_gain], names
+        )
         reasons.append(f"up {measures.improvement_point_gain} or more on {points}")
     return Achieved(
         on=latest.date,
@@ -257,12 +274,22 @@ def significant_improvement(
     )
 
 
-def progress_measures(readings: list[ReadingFacts], *, report_date: dt.date) -> Achieved | None:
-    """One progress measure per star point whose latest reading is above the first."""
+def progress_measures(
+    readings: list[ReadingFacts],
+    *,
+    report_date: dt.date,
+    min_days: int = 0,
+    names: Mapping[str, str] | None = None,
+) -> Achieved | None:
+    """One progress measure per star point whose latest reading is above the first, the latest
+    at least `min_days` after the first. Table 6 counts them with no minimum (the default); an
+    outcome needs the programme's `progress_min_days`, so two readings minutes apart are none."""
     pair = _first_and_latest(readings, report_date)
     if pair is None:
         return None
     first, latest = pair
+    if (latest.date - first.date).days < min_days:
+        return None
     improved = sorted(point for point, gain in _gains(first, latest).items() if gain > 0)
     if not improved:
         return None
@@ -270,7 +297,8 @@ def progress_measures(readings: list[ReadingFacts], *, report_date: dt.date) -> 
         on=latest.date,
         readings=(first.id, latest.id),
         quantity=len(improved),
-        why=f"Higher on {', '.join(improved)} on {latest.date:%-d %B %Y} than on {first.date:%-d %B %Y}",
+        why=f"Higher on {_named(improved, names)} on {latest.date:%-d %B %Y} than on "
+        f"{first.date:%-d %B %Y}",
         detail={"points": improved},
     )
 

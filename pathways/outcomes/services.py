@@ -13,7 +13,7 @@ import hashlib
 import json
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,13 +25,14 @@ from django.utils import timezone
 
 from pathways.accounts.models import Role
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
+from pathways.assessments.selectors import point_names
 from pathways.audit import services as audit
 from pathways.audit.models import AuditEvent
 from pathways.casework.models import Activity
 from pathways.core import bulk
 from pathways.core.money import pounds
-from pathways.households.codes import MemberRole
 from pathways.households.models import Household, Person, TimelineEntry
+from pathways.households.participation import participating
 from pathways.households.rules import RuleError
 from pathways.outcomes import rules
 from pathways.outcomes.models import (
@@ -53,7 +54,8 @@ ACTIVE = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERI
 NO_LONGER = {
     Kind.COMPLETED_ACTIVITY: "No agreed activity is recorded as completed any more",
     Kind.SIGNIFICANT_IMPROVEMENT: "The readings no longer show a significant improvement",
-    Kind.PROGRESS: "The latest reading is no longer above the first on any point",
+    Kind.PROGRESS: "The latest reading, {progress} days or more after the first, is no longer "
+    "above it on any point",
     Kind.JOB_OUTCOME: "The spells of work no longer make {days} days in work of {hours}+ hours a week",
     Kind.SUSTAINED_13: "The work no longer continues {short} days from its first day",
     Kind.SUSTAINED_26: "The work no longer continues {long} days from its first day",
@@ -70,15 +72,14 @@ class PersonFacts:
     activities: list[rules.ActivityFacts] = field(default_factory=list)
 
 
-def is_participant(role: str, participant: bool | None) -> bool:
-    """programmes.md: a member who is not a child and whose `participant` is not no."""
-    return role != MemberRole.CHILD and participant is not False
-
-
 def outcomes_of(
-    facts: PersonFacts, measures: rules.Measures, today: dt.date
+    facts: PersonFacts,
+    measures: rules.Measures,
+    today: dt.date,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, rules.Achieved]:
-    """Every outcome the rules find for one participant, as of `today`."""
+    """Every outcome the rules find for one participant, as of `today`; `names` are the star
+    points' names, for the words of why."""
     found: dict[str, rules.Achieved] = {}
     work = rules.job_outcome(facts.spells, start=facts.start, report_date=today, measures=measures)
     if work is not None:
@@ -93,11 +94,13 @@ def outcomes_of(
             if kept is not None:
                 found[kind] = kept
     improvement = rules.significant_improvement(
-        facts.readings, report_date=today, measures=measures
+        facts.readings, report_date=today, measures=measures, names=names
     )
     if improvement is not None:
         found[Kind.SIGNIFICANT_IMPROVEMENT] = improvement
-    progress = rules.progress_measures(facts.readings, report_date=today)
+    progress = rules.progress_measures(
+        facts.readings, report_date=today, min_days=measures.progress_min_days, names=names
+    )
     if progress is not None:
         found[Kind.PROGRESS] = progress
     activity = rules.completed_activity(facts.activities, report_date=today)
@@ -111,13 +114,13 @@ def _facts(
 ) -> dict[int, PersonFacts]:
     """The facts the rules read for the participants of these households, in seven queries."""
     people: dict[int, PersonFacts] = {}
-    for pk, household_id, role, participant, start in Person.objects.filter(
+    for pk, household_id, start in Person.objects.filter(
+        participating(),
         household_id__in=household_ids,
         household__start_date__isnull=False,
         household__start_date__lte=today,
-    ).values_list("pk", "household_id", "role", "participant", "household__start_date"):
-        if is_participant(role, participant):
-            people[pk] = PersonFacts(pk, household_id, start)
+    ).values_list("pk", "household_id", "household__start_date"):
+        people[pk] = PersonFacts(pk, household_id, start)
     if not people:
         return people
     # Filtered by the batch's households (one join), not by long lists of ids.
@@ -192,6 +195,15 @@ def _basis(found: rules.Achieved) -> dict[str, list[int]]:
     }
 
 
+def _only_reworded(outcome: Outcome, fields: dict[str, Any]) -> bool:
+    """Only the words of why differ (say, star points now named as the instrument names them):
+    the outcome rests on the same records, so a verification still holds."""
+    return all(
+        getattr(outcome, name) == fields[name]
+        for name in ("achieved_on", "quantity", "basis", "detail")
+    )
+
+
 @dataclass
 class Recomputed:
     created: int = 0
@@ -222,6 +234,7 @@ def recompute_households(
     today = today or timezone.localdate()
     measures = rules.Measures.of(programme.measures)
     facts = _facts(programme, household_ids, today)
+    names = point_names(programme.instrument)
     # What is kept now, without building every row: (pk, status, fingerprint) by person and kind.
     existing = {
         (person_id, kind): (pk, status, fingerprint)
@@ -249,7 +262,7 @@ def recompute_households(
     creates: list[Outcome] = []
     found: dict[tuple[int, str], dict[str, Any]] = {}
     for person in facts.values():
-        for kind, achieved in outcomes_of(person, measures, today).items():
+        for kind, achieved in outcomes_of(person, measures, today, names).items():
             fields = {
                 "achieved_on": achieved.on,
                 "quantity": achieved.quantity,
@@ -306,12 +319,20 @@ def recompute_households(
             notes.append((outcome, "reinstated: the records meet the rule again"))
             result.reinstated += 1
         else:
+            reworded = _only_reworded(outcome, fields)
             for name, value in fields.items():
                 setattr(outcome, name, value)
-            if outcome.status == Outcome.Status.VERIFIED:  # verified on other facts
+            if outcome.status == Outcome.Status.VERIFIED and not reworded:  # on other facts
                 outcome.status = Outcome.Status.EVIDENCED
                 outcome.verified_by, outcome.verified_at = None, None
-            notes.append((outcome, "changed: the records it rests on changed"))
+            notes.append(
+                (
+                    outcome,
+                    "reworded: the records it rests on did not change"
+                    if reworded
+                    else "changed: the records it rests on changed",
+                )
+            )
             result.updated += 1
         outcome.changed_at = now
         updates.append(outcome)
@@ -325,6 +346,7 @@ def recompute_households(
             hours=measures.job_min_hours,
             short=measures.sustained_short_days,
             long=measures.sustained_long_days,
+            progress=measures.progress_min_days,
         )
         if outcome.person_id not in facts:
             reason = "The person is no longer a participant of a started household"
@@ -775,8 +797,14 @@ def record_evidence(*, actor: Any, outcome: Outcome, evidence: str, note: str = 
     outcome = _locked(outcome)
     if outcome.status == Outcome.Status.WITHDRAWN:
         raise RuleError({"evidence": "This outcome was withdrawn: it cannot be evidenced"})
-    if evidence not in Evidence.values:
-        raise RuleError({"evidence": "Choose the evidence held"})
+    fits = dict(outcome.evidence_choices())
+    if evidence not in fits:
+        raise RuleError(
+            {
+                "evidence": f"Choose the evidence held: for {outcome.get_kind_display().lower()},"
+                f" {' or '.join(label.lower() for label in fits.values())}"
+            }
+        )
     if (
         currently_claimed(Outcome.objects.filter(pk=outcome.pk)).exists()
         or ParticipantPayment.objects.filter(outcome=outcome).exists()

@@ -132,7 +132,7 @@ def outcome_detail(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespon
             "household": household,
             "outcome": outcome,
             "records": selectors.why(outcome),
-            "evidence_form": forms.EvidenceForm(),
+            "evidence_form": forms.EvidenceForm(outcome=outcome),
             "may_verify": services.may_verify(request.user, outcome)
             and outcome.status == Outcome.Status.EVIDENCED,
             "claim_lines": outcome.claim_lines.select_related("claim"),
@@ -143,7 +143,7 @@ def outcome_detail(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespon
 @roles(*CASEWORK_ROLES)
 def record_evidence(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     household, outcome = _outcome(request, pk, outcome_pk)
-    form = forms.EvidenceForm(request.POST or None)
+    form = forms.EvidenceForm(request.POST or None, outcome=outcome)
     if carried_out(
         request,
         form,

@@ -67,6 +67,10 @@ MEASURE_LABELS: dict[str, str] = {
     "progress_measure_min_days": "Days between first and latest reading for a claimable progress measure",
 }
 
+# Settings that may be 0 (every other is 1 or more): a progress measure outcome may need no
+# days between readings, as Table 6 does not (programmes.md).
+MEASURE_MINIMUMS: dict[str, int] = {"progress_measure_min_days": 0}
+
 TARGET_MEASURES = {
     "started": "Households started",
     "completed_activity": "Households where someone completed an agreed activity",
@@ -281,7 +285,8 @@ def _clean_measures(check: _Checker, raw: Any) -> dict[str, int]:
     _unknown_fields(check, raw, MEASURE_DEFAULTS, "measures.")
     measures = {}
     for key, default in MEASURE_DEFAULTS.items():
-        value = check.integer(raw.get(key, default), f"measures.{key}", minimum=1, maximum=3650)
+        least = MEASURE_MINIMUMS.get(key, 1)
+        value = check.integer(raw.get(key, default), f"measures.{key}", minimum=least, maximum=3650)
         measures[key] = default if value is None else value
     if measures["sustained_long_days"] <= measures["sustained_short_days"]:
         check.fail("measures.sustained_long_days", "must be longer than sustained_short_days")

@@ -14,6 +14,7 @@ from pathways.programmes.definition import (
     BUDGET_CATEGORIES,
     MEASURE_DEFAULTS,
     MEASURE_LABELS,
+    MEASURE_MINIMUMS,
     DefinitionError,
     clean_definition,
 )
@@ -153,7 +154,7 @@ class ProgrammeForm(forms.Form):
         ]
         for key in MEASURE_DEFAULTS:
             self.fields[f"measure_{key}"] = forms.IntegerField(
-                label=MEASURE_LABELS[key], min_value=1, max_value=3650
+                label=MEASURE_LABELS[key], min_value=MEASURE_MINIMUMS.get(key, 1), max_value=3650
             )
         self.definition: dict = {}
 

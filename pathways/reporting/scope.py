@@ -27,8 +27,8 @@ from django.db.models.functions import Cast, Concat
 from pathways.households.age_bands import AGE_AT_START as AGE_AT_START
 from pathways.households.age_bands import NOT_KNOWN as NOT_KNOWN
 from pathways.households.age_bands import with_age_band
-from pathways.households.codes import MemberRole
 from pathways.households.models import Household, Person
+from pathways.households.participation import participating
 from pathways.programmes.models import Programme
 from pathways.reporting.disclosure import DisclosureRule, publication_date
 
@@ -157,8 +157,7 @@ def participants(scope: Scope, *, subgroup: bool = True) -> QuerySet[Person]:
     no, of a household started on or before the report date; of the scope's subgroup unless
     `subgroup` is false. Annotated with `band` (the age band at start) and `needs` (support
     needs as text) where a subgroup needs them; `with_facts` adds them to any."""
-    people = Person.objects.filter(household__in=started(scope)).exclude(role=MemberRole.CHILD)
-    people = people.exclude(participant=False)
+    people = Person.objects.filter(participating(), household__in=started(scope))
     group = scope.subgroup
     if not (subgroup and group):
         return people

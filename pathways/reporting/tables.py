@@ -27,11 +27,11 @@ from pathways.budgets.selectors import spend_by_category, spend_totals
 from pathways.casework.models import Activity
 from pathways.households.codes import (
     AgeBand,
-    MemberRole,
     ReferralSource,
     SupportNeed,
     TimeSinceWork,
 )
+from pathways.households.participation import participating
 from pathways.outcomes.models import Outcome
 from pathways.outcomes.services import ACTIVE
 from pathways.programmes.definition import TARGET_MEASURES
@@ -557,15 +557,12 @@ def support_needs(scope: Scope) -> Table:
 
 def _completed_activities(scope: Scope) -> QuerySet[Activity]:
     """Activities of participants (programmes.md), completed on or before the report date."""
-    return (
-        Activity.objects.filter(
-            person__household__in=started(scope),
-            status=Activity.Status.COMPLETED,
-            completed_date__isnull=False,
-            completed_date__lte=scope.date_to,
-        )
-        .exclude(person__role=MemberRole.CHILD)
-        .exclude(person__participant=False)
+    return Activity.objects.filter(
+        participating("person__"),
+        person__household__in=started(scope),
+        status=Activity.Status.COMPLETED,
+        completed_date__isnull=False,
+        completed_date__lte=scope.date_to,
     )
 
 

@@ -45,6 +45,7 @@ from hypothesis import strategies as st
 
 import pathways
 from pathways.conftest import World
+from pathways.outcomes.models import Outcome
 
 pytestmark = [
     pytest.mark.django_db,
@@ -326,6 +327,10 @@ RECIPES: dict[str, Callable[[World], dict[str, Any]]] = {
         "advocates": [w.advocate_k, w.advocate_l],
     },
     "pathways.outcomes.forms.ClaimForm": lambda w: {"programmes": _programmes(w)},
+    # The evidence that fits a job outcome (the widest choice).
+    "pathways.outcomes.forms.EvidenceForm": lambda w: {
+        "outcome": Outcome(kind=Outcome.Kind.JOB_OUTCOME)
+    },
     "pathways.privacy.forms.ExtractForm": lambda w: {"programmes": _programmes(w)},
     "pathways.programmes.forms.ProgrammeForm": lambda w: {"programme": w.hiw},
     "pathways.reporting.forms.ReportFilterForm": lambda w: {

@@ -104,3 +104,16 @@ def test_any_whole_pence_budget_survives_validation_exactly(pence: int) -> None:
         hiw() | {"budget_per_household": amount}, known_local_authorities=LCR
     )
     assert cleaned["budget_per_household"] == amount
+
+
+def test_a_progress_measure_may_need_no_days_between_readings_but_other_measures_need_one() -> None:
+    """programmes.md: Table 6 counts progress measures with no interval, so a programme may ask
+    the same of its progress measure outcomes; no other threshold may be 0."""
+    definition = hiw()
+    definition["measures"] = {"progress_measure_min_days": 0}
+    assert clean_definition(definition)["measures"]["progress_measure_min_days"] == 0
+    definition["measures"] = {"progress_measure_min_days": -1, "job_outcome_min_days": 0}
+    assert problems(definition) == {
+        "measures.progress_measure_min_days": "must be between 0 and 3650, not -1",
+        "measures.job_outcome_min_days": "must be between 1 and 3650, not 0",
+    }
