@@ -57,9 +57,10 @@ def load(households: int, seed: int) -> dict:
     from django.db import transaction
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from pathways.accounts.models import Role, User
+    from pathways.accounts.models import User
     from pathways.core.demo import create_demo
     from pathways.core.demo_households import DISTRICTS, FAMILY, GIVEN
+    from pathways.core.roles import Role
     from pathways.households import rules
     from pathways.households.models import Household, Person
     from pathways.organisations.models import Organisation, Team

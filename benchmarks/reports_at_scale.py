@@ -85,10 +85,11 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from pathways.accounts.models import Role, User
+    from pathways.accounts.models import User
     from pathways.accounts.tests.factories import UserFactory
     from pathways.areas.models import LocalAuthority
     from pathways.conftest import sign_in
+    from pathways.core.roles import Role
     from pathways.households.models import Household, Person
     from pathways.programmes.models import Programme
     from pathways.reporting import formats

@@ -17,13 +17,14 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.accounts.stepup import STEPPED_UP_AT
 from pathways.accounts.tests.factories import UserFactory, give_authenticator
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
 from pathways.audit.locking import unlocked_for_emptying
 from pathways.budgets.services import allocate
+from pathways.core.roles import Role
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.organisations.models import Organisation

@@ -362,7 +362,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "pathways.households.codes.MemberRole",
-        "UserRoleEnum": "pathways.accounts.models.Role",
+        "UserRoleEnum": "pathways.core.roles.Role",
         "ReferralSourceEnum": "pathways.households.codes.ReferralSource",
         "HouseholdStatusEnum": "pathways.households.models.Household.Status",
         "ActivityStatusEnum": "pathways.casework.models.Activity.Status",
@@ -435,7 +435,7 @@ keep_private(
 )
 
 # How much an import reads at most (the upload page, `pathways import`, `pathways budgets
-# import`): pathways/exchange/limits.py. Far above a real programme's bundle (10,000 households
+# import`): pathways/core/limits.py. Far above a real programme's bundle (10,000 households
 # are about 6 MB of CSV); what is over them is refused, with the limit named, before it is read.
 MB = 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("PATHWAYS_IMPORT_MAX_UPLOAD_MB", 200, minimum=1) * MB

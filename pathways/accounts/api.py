@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pathways.accounts.models import User
-from pathways.core.access import ALL_ROLES, roles_access
+from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields
+from pathways.core.roles import ALL_ROLES
 
 
 class MeSerializer(RefusesUnknownFields, serializers.ModelSerializer):

@@ -12,16 +12,7 @@ from django.utils import timezone
 from django_otp.models import Device
 from knox.models import AbstractAuthToken
 
-
-class Role(models.TextChoices):
-    """What a user does; access.py and selectors decide what each role may see."""
-
-    ADVOCATE = "advocate", "Employment advocate"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
-    EVALUATOR = "evaluator", "Evaluator"
-    FUNDER = "funder", "Funder"
-    ADMINISTRATOR = "administrator", "Administrator"
+from pathways.core.roles import Role
 
 
 class User(AbstractUser):

@@ -33,8 +33,8 @@ from pathways.areas.models import (
     Ward,
 )
 from pathways.core import bulk
-from pathways.exchange.csvfiles import MAX_FIELD, _why
-from pathways.exchange.problems import Problem
+from pathways.core.csvfiles import MAX_FIELD, _why
+from pathways.core.problems import Problem
 from pathways.households import rules
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.areas import hotspots, maps
 from pathways.areas.forms import HotspotForm, NeighbourhoodForm
 from pathways.areas.hotspots import AreaError, find_area, find_indicator
@@ -21,10 +20,10 @@ from pathways.areas.models import Indicator, IndicatorValue, Lsoa, Neighbourhood
 from pathways.areas.services import NeighbourhoodError, save_neighbourhood
 from pathways.audit import services as audit
 from pathways.core.access import roles
+from pathways.core.roles import MANAGERS, REPORT_READERS
 from pathways.programmes.selectors import managed_programmes, programmes_for
 from pathways.reporting import reach as reaching
 from pathways.reporting import services as reports
-from pathways.reporting.views import READERS
 
 DEFAULT_INDICATOR = "employment_rank"
 PROFILE_INDICATORS = [
@@ -77,7 +76,7 @@ def _ranking(form: HotspotForm) -> hotspots.Ranking | None:
         return None
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def explore(request: HttpRequest) -> HttpResponse:
     """Hotspots: an area's LSOAs ranked by an indicator, with the map of the whole area."""
     form = _hotspot_form(request)
@@ -86,14 +85,14 @@ def explore(request: HttpRequest) -> HttpResponse:
         "form": form,
         "ranking": ranking,
         "query": request.GET.urlencode(),
-        "may_make": request.user.role in MAKERS,
+        "may_make": request.user.role in MANAGERS,
     }
     if ranking is not None:
         context["map"] = maps.indicator_map(ranking.area, ranking.indicator, href=_profile_url)
     return render(request, "areas/explore.html", context)
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def hotspots_csv(request: HttpRequest) -> HttpResponse:
     form = _hotspot_form(request)
     ranking = _ranking(form)
@@ -194,7 +193,7 @@ def _programme_figures(request: HttpRequest, area: hotspots.Area) -> list[dict[s
     return rows
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     """An LSOA's, ward's, local authority's or neighbourhood's profile."""
     try:
@@ -251,7 +250,7 @@ def _reach_for(request: HttpRequest) -> tuple[dict[str, Any], Any]:
     return context, found
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def reach(request: HttpRequest) -> HttpResponse:
     """Need against reach: every LSOA of an area, the most under-served first."""
     context, found = _reach_for(request)
@@ -269,7 +268,7 @@ def reach(request: HttpRequest) -> HttpResponse:
     return render(request, "areas/reach.html", context, status=400 if "error" in context else 200)
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def reach_csv(request: HttpRequest) -> HttpResponse:
     context, found = _reach_for(request)
     if found is None:
@@ -280,10 +279,7 @@ def reach_csv(request: HttpRequest) -> HttpResponse:
     )
 
 
-MAKERS = (Role.PROGRAMME_MANAGER, Role.TEAM_MANAGER)
-
-
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def neighbourhoods(request: HttpRequest) -> HttpResponse:
     found = Neighbourhood.objects.select_related("programme").order_by("name")
     return render(
@@ -291,12 +287,12 @@ def neighbourhoods(request: HttpRequest) -> HttpResponse:
         "areas/neighbourhoods.html",
         {
             "neighbourhoods": [(hood, hood.lsoas.count()) for hood in found],
-            "may_make": request.user.role in MAKERS,
+            "may_make": request.user.role in MANAGERS,
         },
     )
 
 
-@roles(*MAKERS)
+@roles(*MANAGERS)
 def new_neighbourhood(request: HttpRequest) -> HttpResponse:
     """A neighbourhood from codes typed or uploaded, or from the hotspot list (its LSOAs sent
     as `codes`); a programme manager may make it their programme's area."""

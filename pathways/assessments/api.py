@@ -13,11 +13,11 @@ from rest_framework.response import Response
 
 from pathways.assessments import selectors, services
 from pathways.assessments.models import Instrument, Reading
-from pathways.core.access import CASEWORK_ROLES, roles_access
-from pathways.core.api import RefusesUnknownFields
-from pathways.households.api import refused
+from pathways.core.access import roles_access
+from pathways.core.api import RefusesUnknownFields, refused
+from pathways.core.exceptions import RuleError
+from pathways.core.roles import CASEWORK_ROLES
 from pathways.households.models import Person
-from pathways.households.rules import RuleError
 from pathways.households.selectors import people_visible_to
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.audit import services as audit
+from pathways.core.exceptions import RuleError
 from pathways.households.models import Person, TimelineEntry
-from pathways.households.rules import RuleError
 from pathways.households.services import records_changed
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"

@@ -10,15 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.assessments import selectors, services
 from pathways.assessments.forms import ReadingForm
 from pathways.assessments.forms_import import InstrumentImportForm
 from pathways.assessments.models import Instrument, Reading
-from pathways.core.access import CASEWORK_ROLES, roles
+from pathways.core.access import roles
+from pathways.core.exceptions import RuleError
+from pathways.core.roles import CASEWORK_ROLES, Role
 from pathways.households import services as household_services
 from pathways.households.permissions import get_person_for_user
-from pathways.households.rules import RuleError
 
 
 def _person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Any, Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from pathways.accounts.models import Role
 from pathways.audit.models import AuditEvent
 from pathways.audit.selectors import events_visible_to
 from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields
+from pathways.core.roles import Role
 
 
 class AuditEventSerializer(RefusesUnknownFields, serializers.ModelSerializer):

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from pathways.accounts.models import Role
 from pathways.audit.models import AuditEvent
+from pathways.core.roles import Role
 
 
 def events_visible_to(user: Any) -> QuerySet[AuditEvent]:

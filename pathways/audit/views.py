@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pathways.accounts.models import Role
 from pathways.audit import selectors
 from pathways.audit.forms import AuditSearchForm
 from pathways.core.access import roles
 from pathways.core.pagination import paginate
+from pathways.core.roles import Role
 
 
 @require_GET

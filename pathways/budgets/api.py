@@ -14,11 +14,11 @@ from rest_framework.response import Response
 from pathways.accounts.stepup import needs_step_up
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry, SpendRequest
-from pathways.core.access import CASEWORK_ROLES, roles_access
-from pathways.core.api import RefusesUnknownFields
-from pathways.core.money import amount_text
-from pathways.households.api import refused
-from pathways.households.rules import RuleError
+from pathways.core.access import roles_access
+from pathways.core.api import RefusesUnknownFields, refused
+from pathways.core.exceptions import RuleError
+from pathways.core.money import amount_text, parse_pounds
+from pathways.core.roles import CASEWORK_ROLES
 from pathways.households.selectors import households_visible_to
 
 
@@ -80,7 +80,7 @@ class SpendRequestSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
     def validate_amount(self, value: str) -> int:
         try:
-            return services.parse_pounds(value)
+            return parse_pounds(value)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None
 

@@ -8,8 +8,8 @@ from django import forms
 
 from pathways.budgets.models import Category
 from pathways.budgets.selectors import SpendFilter
-from pathways.budgets.services import parse_pounds
 from pathways.core.forms import DateField
+from pathways.core.money import parse_pounds
 
 
 class PoundsField(forms.CharField):

@@ -16,11 +16,11 @@ from pathways.audit.models import AuditEvent
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Category, Entry
 from pathways.core import bulk
-from pathways.core.money import amount_text
-from pathways.exchange.csvfiles import read_rows
-from pathways.exchange.problems import ImportRefused, Problem
+from pathways.core.csvfiles import read_rows
+from pathways.core.exceptions import RuleError
+from pathways.core.money import amount_text, parse_pounds
+from pathways.core.problems import ImportRefused, Problem
 from pathways.households.models import Household, TimelineEntry
-from pathways.households.rules import RuleError
 
 FILE = "budget.csv"
 REQUIRED = {"household_ref", "date", "category", "amount"}
@@ -91,7 +91,7 @@ def parse_row(line: int, cells: dict[str, str]) -> BudgetRow | list[Problem]:
     amount = 0
     if cells.get("amount"):
         try:
-            amount = services.parse_pounds(cells["amount"])
+            amount = parse_pounds(cells["amount"])
         except ValueError as error:
             fail("amount", str(error))
         else:

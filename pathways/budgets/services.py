@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.audit import services as audit
 from pathways.budgets.models import Budget, Category, Entry, Receipt, SpendRequest
-from pathways.core.money import pounds
+from pathways.core.exceptions import RuleError
+from pathways.core.money import parse_pounds, pounds
+from pathways.core.roles import Role
 from pathways.households.models import Household, TimelineEntry
-from pathways.households.rules import RuleError
 
 # Requests above the programme's threshold need a team manager's approval before the money is
 # committed; this is the default when a programme sets none.
@@ -55,21 +54,6 @@ def rules_of(programme: Any) -> SpendingRules:
         category_caps={k: parse_pounds(v) for k, v in (raw.get("category_caps") or {}).items()},
         item_cap=parse_pounds(raw["item_cap"]) if raw.get("item_cap") else None,
     )
-
-
-def parse_pounds(text: str) -> int:
-    """'300', '£1,000.00' or '40.5' -> pence; ValueError with a message for anything else."""
-    cleaned = str(text).strip().replace(",", "").removeprefix("£")
-    try:
-        amount = Decimal(cleaned)
-        exact = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValueError("Enter an amount of money, like 300.00") from None
-    if not exact:
-        raise ValueError("Enter the amount in pounds and pence, like 12.50")
-    if abs(amount) > 1_000_000:
-        raise ValueError("Enter an amount up to £1,000,000.00")
-    return int(amount * 100)
 
 
 @dataclass(frozen=True)

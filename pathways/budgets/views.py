@@ -8,16 +8,16 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
-from pathways.accounts.models import Role
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
 from pathways.budgets import exports, forms, selectors, services
 from pathways.budgets.models import Budget, Receipt, SpendRequest
-from pathways.core.access import CASEWORK_ROLES, roles
+from pathways.core.access import roles
+from pathways.core.exceptions import RuleError
+from pathways.core.forms import carried_out
 from pathways.core.pagination import paginate
-from pathways.households.forms import carried_out
+from pathways.core.roles import CASEWORK_ROLES, MANAGERS
 from pathways.households.permissions import get_household_for_user
-from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to
 from pathways.programmes.selectors import programmes_for
 
@@ -82,7 +82,7 @@ def record_refund(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(request, household, form, "Record a refund", "Record refund")
 
 
-@roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     household, _ = _budget(request, pk)
     form = forms.AdjustForm(request.POST or None)
@@ -101,7 +101,7 @@ def _spend_request(budget: Budget, request_pk: int) -> SpendRequest:
     return spend
 
 
-@roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 @needs_step_up
 def decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     household, budget = _budget(request, pk)
@@ -138,7 +138,7 @@ def mark_paid(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     return redirect("budgets:budget", pk=household.pk)
 
 
-@roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 def approvals(request: HttpRequest) -> HttpResponse:
     """Requests waiting for a manager's approval, oldest first, for households the user sees."""
     waiting = (
@@ -199,8 +199,6 @@ def download_receipt(request: HttpRequest, pk: int, receipt_pk: int) -> FileResp
 
 
 # --- programme-wide spending and the ledger for finance -----------------------------------
-
-MANAGERS = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 
 def _spend_filter(

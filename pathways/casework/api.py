@@ -10,11 +10,11 @@ from rest_framework.response import Response
 
 from pathways.casework import services
 from pathways.casework.models import Activity, Contact, OnwardReferral, Service
-from pathways.core.access import CASEWORK_ROLES, roles_access
-from pathways.core.api import RefusesUnknownFields
-from pathways.households.api import refused
+from pathways.core.access import roles_access
+from pathways.core.api import RefusesUnknownFields, refused
+from pathways.core.exceptions import RuleError
+from pathways.core.roles import CASEWORK_ROLES
 from pathways.households.models import Household, Person
-from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to, people_visible_to
 
 

@@ -20,8 +20,8 @@ from pathways.casework.models import (
     Service,
     ServiceType,
 )
+from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, Person, TimelineEntry
-from pathways.households.rules import RuleError
 from pathways.households.services import records_changed
 from pathways.privacy.models import Purpose
 from pathways.privacy.services import people_shared_for

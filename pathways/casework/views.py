@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.casework import forms, selectors, services
 from pathways.casework.models import Activity, Appointment, OnwardReferral, Service
-from pathways.core.access import CASEWORK_ROLES, roles
-from pathways.households.forms import carried_out
+from pathways.core.access import roles
+from pathways.core.exceptions import RuleError
+from pathways.core.forms import carried_out
+from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
 from pathways.households.permissions import get_household_for_user, get_person_for_user
-from pathways.households.rules import RuleError
 from pathways.households.selectors import households_visible_to
 
 
@@ -170,7 +170,7 @@ def service_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 def edit_service(request: HttpRequest, service_pk: int | None = None) -> HttpResponse:
     service = Service.objects.filter(pk=service_pk).first() if service_pk else None
     if service_pk and service is None:

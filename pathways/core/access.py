@@ -26,12 +26,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from rest_framework.permissions import BasePermission
 
-from pathways.accounts.models import Role
+from pathways.core.roles import ALL_ROLES
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
-
-ALL_ROLES = frozenset(Role.values)
-CASEWORK_ROLES = frozenset({Role.ADVOCATE, Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER})
 
 
 @dataclass(frozen=True)

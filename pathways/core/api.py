@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.exceptions import ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.request import Request
 
-from pathways.core.access import ALL_ROLES, roles_access
+from pathways.core.access import roles_access
+from pathways.core.exceptions import EDIT_CONFLICT, RuleError
+from pathways.core.roles import ALL_ROLES
 
 
 class SchemaView(SpectacularAPIView):
@@ -44,3 +49,27 @@ class RefusesUnknownFields:
             if problems:
                 raise ValidationError(problems)
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class EditConflict(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = EDIT_CONFLICT
+    default_code = "edit_conflict"
+
+
+def refused(error: RuleError) -> APIException:
+    """A service's refusal as a 400 naming each field (412 for an edit conflict)."""
+    if "version" in error.problems:
+        return EditConflict(error.problems["version"])
+    return ValidationError({key: [message] for key, message in error.problems.items()})
+
+
+def if_match(request: Request) -> int | None:
+    """The version a client's `If-Match: "N"` says it last read (the ETag it was given)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    found = re.fullmatch(r'(?:W/)?"(\d+)"', header)
+    if found is None:
+        raise ValidationError({"If-Match": ['Send the ETag you were given, like "3"']})
+    return int(found.group(1))

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from pathways.accounts.models import Role
 from pathways.core.access import is_verified
+from pathways.core.roles import Role
 
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ADVOCATE: [

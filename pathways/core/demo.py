@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.loaders import load_shipped
 from pathways.areas.models import Lsoa
 from pathways.areas.services import ensure_liverpool_city_region
@@ -24,6 +24,7 @@ from pathways.core.demo_households import (
     create_demo_households,
     create_demo_services,
 )
+from pathways.core.roles import Role
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.organisations.models import Organisation, Team

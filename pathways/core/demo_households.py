@@ -15,12 +15,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.budgets import services as budgets
 from pathways.casework import services as casework
+from pathways.core.exceptions import RuleError
+from pathways.core.roles import Role
 from pathways.exchange.generate import (  # invented names, real districts
     DISTRICTS,
     FAMILY,
@@ -38,7 +40,6 @@ from pathways.households.codes import (
     TimeSinceWork,
 )
 from pathways.households.models import Household
-from pathways.households.rules import RuleError
 from pathways.outcomes import services as outcomes
 from pathways.programmes.models import Programme
 

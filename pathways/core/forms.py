@@ -1,4 +1,5 @@
-"""Form fields shared by every app: the GOV.UK date input (day, month, year boxes)."""
+"""Form fields and helpers shared by every app: the GOV.UK date input (day, month, year
+boxes), and a service's refusal shown on the form's fields."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+
+from pathways.core.exceptions import RuleError
 
 
 class DateInput(forms.MultiWidget):
@@ -87,3 +90,32 @@ class RecordsField(forms.ModelMultipleChoiceField):
                         params={"pk": pk},
                     )
         return super()._check_values(value)
+
+
+def apply_problems(form: forms.Form, problems: dict[str, str], prefix: str = "") -> None:
+    """Put a service's RuleError messages on the form's fields (or above the form)."""
+    for key, message in problems.items():
+        name = key.removeprefix(prefix).split(".")[-1]
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
+        form.add_error(name if shown else None, message)
+
+
+def carried_out(request: Any, form: forms.Form, change: Any) -> bool:
+    """True when the form was posted, is valid and the service accepted the change; a
+    service's refusal lands on the form's fields, and nothing was changed."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        change(form.cleaned_data)
+    except RuleError as error:
+        apply_problems(form, error.problems)
+        return False
+    return True
+
+
+def refresh_version(form: forms.Form, record: Any) -> None:
+    """After an edit conflict, the form carries the version now saved: the user has been told
+    what changed, and saving again is their decision."""
+    if form.is_bound and "version" in form.fields:
+        form.data = form.data.copy()
+        form.data["version"] = str(record.version)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
+from pathways.core.roles import Role
 from pathways.households.selectors import (
     caseload,
     caseload_summary,

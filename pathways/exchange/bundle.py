@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from pathways.exchange.limits import file_refusal, total_refusal
-from pathways.exchange.problems import ImportRefused, Problem
+from pathways.core.limits import file_refusal, total_refusal
+from pathways.core.problems import ImportRefused, Problem
 
 
 def zip_members(archive: zipfile.ZipFile, label: str) -> dict[str, str]:

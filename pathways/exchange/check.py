@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pathways.core.csvfiles import read_rows
+from pathways.core.problems import Problem
 from pathways.exchange.bundle import Bundle
-from pathways.exchange.csvfiles import read_rows
-from pathways.exchange.problems import Problem
 from pathways.exchange.schema import FILES, REQUIRED_FILES, FileSpec
 from pathways.households.participation import participation_problem
 
@@ -326,9 +326,10 @@ ROW_RULES = {
 
 def context_from_database() -> Context:
     """What Pathways holds now that a bundle may refer to."""
-    from pathways.accounts.models import Role, User
+    from pathways.accounts.models import User
     from pathways.areas.models import LocalAuthority
     from pathways.assessments.models import InstrumentPoint
+    from pathways.core.roles import Role
     from pathways.programmes.models import Programme
 
     authorities: dict[str, str] = {}

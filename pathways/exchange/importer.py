@@ -19,25 +19,25 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.assessments.models import Instrument, Reading, Score
 from pathways.audit import services as audit
 from pathways.budgets.imports import ENTRY_COLUMNS
 from pathways.budgets.models import Budget, Entry
+from pathways.casework.due_dates import refresh_due_dates
 from pathways.casework.models import Activity, OnwardReferral
 from pathways.core import bulk
+from pathways.core.csvfiles import read_rows
+from pathways.core.problems import ImportRefused, Problem
+from pathways.core.roles import Role
 from pathways.exchange import schema
 from pathways.exchange.bundle import Bundle
 from pathways.exchange.check import Checked, check_bundle, context_from_database
-from pathways.exchange.csvfiles import read_rows
-from pathways.exchange.problems import ImportRefused, Problem
 from pathways.households import rules
 from pathways.households.models import Consent, Household, Person, TimelineEntry
-from pathways.households.participation import participating
 from pathways.households.places import locate
 from pathways.organisations.models import Organisation
 from pathways.outcomes.models import EmploymentSpell
@@ -819,10 +819,8 @@ class _Writer:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def after(self) -> None:
-        """Due dates of every household the bundle touched, a batch at a time."""
-        for programme, ids in self.touched_by_programme().items():
-            for start in range(0, len(ids), 1000):
-                refresh_due_dates_for(programme, ids[start : start + 1000])
+        """Due dates of every household the bundle touched (casework's rule, in batches)."""
+        refresh_due_dates(sorted(self.touched))
 
     def touched_by_programme(self) -> dict[Programme, list[int]]:
         by_programme: dict[Programme, list[int]] = defaultdict(list)
@@ -833,54 +831,3 @@ class _Writer:
                 self.household_programme[pk] = programme
             by_programme[programme].append(pk)
         return by_programme
-
-
-def refresh_due_dates_for(programme: Programme, household_ids: list[int]) -> None:
-    """households.services.refresh_due_dates for a batch of households, in four queries."""
-    weeks = programme.measures.get("star_reading_interval_weeks", 12)
-    households = list(
-        Household.objects.filter(pk__in=household_ids).only(
-            "pk", "status", "start_date", "reading_due_on", "action_due_on"
-        )
-    )
-    participants: dict[int, list[int]] = defaultdict(list)
-    for pk, household_id in Person.objects.filter(
-        participating(), household_id__in=household_ids, left_on__isnull=True
-    ).values_list("pk", "household_id"):
-        participants[household_id].append(pk)
-    latest = dict(
-        Reading.objects.filter(person__household_id__in=household_ids, superseded=False)
-        .values("person_id")
-        .annotate(latest=Max("date"))
-        .values_list("person_id", "latest")
-    )
-    actions = dict(
-        Activity.objects.filter(
-            person__household_id__in=household_ids,
-            status__in=[Activity.Status.AGREED, Activity.Status.IN_PROGRESS],
-            due_date__isnull=False,
-        )
-        .values("person__household_id")
-        .annotate(first=Min("due_date"))
-        .values_list("person__household_id", "first")
-    )
-    changed = []
-    for household in households:
-        reading_due = action_due = None
-        if household.status == Household.Status.STARTED and household.start_date:
-            dues = [
-                latest[p] + dt.timedelta(weeks=weeks) if p in latest else household.start_date
-                for p in participants[household.pk]
-            ]
-            reading_due = min(dues) if dues else None
-            action_due = actions.get(household.pk)
-        if (household.reading_due_on, household.action_due_on) != (reading_due, action_due):
-            household.reading_due_on, household.action_due_on = reading_due, action_due
-            changed.append(household)
-    # One plain UPDATE a household, sent together (bulk_update's CASE over 1,000 rows is slow).
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {connection.ops.quote_name(Household._meta.db_table)}"  # noqa: S608 - the model's table
-            " SET reading_due_on = %s, action_due_on = %s WHERE id = %s",
-            [(h.reading_due_on, h.action_due_on, h.pk) for h in changed],
-        )

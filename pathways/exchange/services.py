@@ -27,12 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.audit import services as audit
+from pathways.core.exceptions import RuleError
 from pathways.core.files import local_copy, modified_at, private_storage, read_text
+from pathways.core.limits import upload_refusal
+from pathways.core.problems import ImportRefused
 from pathways.exchange.bundle import check_zip
-from pathways.exchange.limits import upload_refusal
 from pathways.exchange.models import ImportRun
-from pathways.exchange.problems import ImportRefused
-from pathways.households.rules import RuleError
 
 PROGRESS_SECONDS = 1.0  # the progress file is written at most this often
 

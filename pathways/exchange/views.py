@@ -10,18 +10,16 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from pathways.accounts.models import Role
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
 from pathways.core.access import roles
+from pathways.core.forms import carried_out
+from pathways.core.roles import MANAGERS, Role
 from pathways.exchange import forms, services
 from pathways.exchange.export import export_bundle, export_name
 from pathways.exchange.models import ImportRun
-from pathways.households.forms import carried_out
 from pathways.households.selectors import households_visible_to
 from pathways.programmes.selectors import managed_programmes, programmes_for
-
-MANAGERS = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 
 @roles(*MANAGERS)

@@ -3,7 +3,6 @@ and the same services as the pages."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
@@ -11,14 +10,16 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
-from pathways.core.access import CASEWORK_ROLES, roles_access
-from pathways.core.api import RefusesUnknownFields
+from pathways.core.access import roles_access
+from pathways.core.api import RefusesUnknownFields, if_match, refused
+from pathways.core.exceptions import RuleError
+from pathways.core.roles import CASEWORK_ROLES, Role
 from pathways.households import rules, selectors, services
 from pathways.households.codes import (
     AgeBand,
@@ -37,33 +38,8 @@ from pathways.households.codes import (
     WorkStatus,
 )
 from pathways.households.models import Eligibility, Household, Person, Referral
-from pathways.households.rules import RuleError
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for
-
-
-class EditConflict(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = services.EDIT_CONFLICT
-    default_code = "edit_conflict"
-
-
-def refused(error: RuleError) -> APIException:
-    """A service's refusal as a 400 naming each field (412 for an edit conflict)."""
-    if "version" in error.problems:
-        return EditConflict(error.problems["version"])
-    return ValidationError({key: [message] for key, message in error.problems.items()})
-
-
-def if_match(request: Request) -> int | None:
-    """The version a client's `If-Match: "N"` says it last read (the ETag it was given)."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        return None
-    found = re.fullmatch(r'(?:W/)?"(\d+)"', header)
-    if found is None:
-        raise ValidationError({"If-Match": ['Send the ETag you were given, like "3"']})
-    return int(found.group(1))
 
 
 def with_etag(response: Response, record: Household | Person) -> Response:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
 from pathways.casework.models import Contact
+from pathways.core.exceptions import RuleError
 from pathways.core.forms import DateField
 from pathways.households import rules
 from pathways.households.codes import (
@@ -28,40 +29,10 @@ from pathways.households.codes import (
     WorkStatus,
 )
 from pathways.households.models import Eligibility, Household
-from pathways.households.rules import RuleError
 
 
 def _choices(codes: Any, blank: str = "Not known") -> list[tuple[str, str]]:
     return [("", blank), *codes.choices]
-
-
-def apply_problems(form: forms.Form, problems: dict[str, str], prefix: str = "") -> None:
-    """Put a service's RuleError messages on the form's fields (or above the form)."""
-    for key, message in problems.items():
-        name = key.removeprefix(prefix).split(".")[-1]
-        shown = name in form.fields and not form.fields[name].widget.is_hidden
-        form.add_error(name if shown else None, message)
-
-
-def carried_out(request: Any, form: forms.Form, change: Any) -> bool:
-    """True when the form was posted, is valid and the service accepted the change; a
-    service's refusal lands on the form's fields, and nothing was changed."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        change(form.cleaned_data)
-    except RuleError as error:
-        apply_problems(form, error.problems)
-        return False
-    return True
-
-
-def refresh_version(form: forms.Form, record: Any) -> None:
-    """After an edit conflict, the form carries the version now saved: the user has been told
-    what changed, and saving again is their decision."""
-    if form.is_bound and "version" in form.fields:
-        form.data = form.data.copy()
-        form.data["version"] = str(record.version)
 
 
 def local_authority_field(**kwargs: Any) -> forms.ModelChoiceField:
@@ -388,7 +359,7 @@ class DuplicateDecisionForm(forms.Form):
 
 
 def version_field() -> forms.IntegerField:
-    """The version of the record the form was opened at (see services.EDIT_CONFLICT)."""
+    """The version of the record the form was opened at (see core.exceptions.EDIT_CONFLICT)."""
     return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 

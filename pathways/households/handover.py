@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from pathways.accounts.models import Role
+from pathways.core.roles import Role
 from pathways.households.models import Household
 from pathways.households.selectors import households_visible_to
 

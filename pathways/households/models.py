@@ -73,7 +73,7 @@ class Household(models.Model):
     )
     allocated_on = models.DateField(null=True, blank=True)
     # Kept up to date by the services that change what they summarise, so that the caseload
-    # reads plain columns (see households.services.refresh_due_dates):
+    # reads plain columns (see casework.due_dates):
     # the newest contact's date; the day the next star reading is due (the earliest over the
     # adults taking part); the earliest due date of an open activity.
     last_contact_on = models.DateField(null=True, blank=True)

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from pathways.areas.selectors import lsoas_for_postcodes
+from pathways.core.exceptions import RuleError
 from pathways.households import rules
 from pathways.households.models import Household
-from pathways.households.rules import RuleError
 
 
 def clean_address(fields: dict[str, Any]) -> dict[str, Any]:

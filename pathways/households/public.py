@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from pathways.core.access import public
+from pathways.core.exceptions import RuleError
+from pathways.core.forms import apply_problems
 from pathways.core.network import client_address
 from pathways.households import forms, services
 from pathways.households.codes import ReferralSource
 from pathways.households.models import Referral
-from pathways.households.rules import RuleError
 from pathways.programmes.models import Programme
 
 MIN_SECONDS_TO_FILL = 3
@@ -98,7 +99,7 @@ def self_refer(request: HttpRequest, code: str) -> HttpResponse:
                     sender_key=key,
                 )
             except RuleError as error:
-                forms.apply_problems(form, error.problems)
+                apply_problems(form, error.problems)
             else:
                 return redirect("self-referral:sent", code=code)
     return render(

@@ -18,7 +18,8 @@ from django.http import HttpRequest, HttpResponse
 
 from pathways.audit import services as audit
 from pathways.core import reads
-from pathways.core.access import CASEWORK_ROLES, access_of
+from pathways.core.access import access_of
+from pathways.core.roles import CASEWORK_ROLES
 from pathways.households.models import Household
 
 # Pages of one's own account and the API's description show no case record.

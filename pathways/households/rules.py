@@ -25,14 +25,6 @@ POSTCODE_PATTERN = re.compile(
 LSOA_PATTERN = re.compile(r"^[EW]01\d{6}$")
 
 
-class RuleError(ValueError):
-    """A fact that breaks a rule; `problems` maps each field to a message for the user."""
-
-    def __init__(self, problems: Mapping[str, str]) -> None:
-        self.problems = dict(problems)
-        super().__init__("; ".join(f"{k}: {v}" for k, v in self.problems.items()))
-
-
 # --- postcodes and names ---------------------------------------------------------------
 
 

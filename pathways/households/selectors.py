@@ -28,7 +28,8 @@ from django.db.models import (
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
+from pathways.core.roles import AGGREGATE_ROLES, Role
 from pathways.households import rules
 from pathways.households.models import Allocation, Household, Person
 
@@ -80,7 +81,7 @@ def households_counted_for(user: Any, programme: Any) -> Counted | None:
         return Counted(
             households.filter(organisation_id=user.organisation_id), published_only=False
         )
-    if user.role in (Role.FUNDER, Role.EVALUATOR) and runs_it:
+    if user.role in AGGREGATE_ROLES and runs_it:
         return Counted(households, published_only=True)
     return None
 

@@ -14,10 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
 from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.audit import services as audit
+from pathways.core.exceptions import EDIT_CONFLICT, RuleError
+from pathways.core.roles import MANAGERS, Role
 from pathways.households import rules, signals
 from pathways.households.codes import ADULT_ROLES
 from pathways.households.models import (
@@ -30,7 +32,6 @@ from pathways.households.models import (
     TimelineEntry,
 )
 from pathways.households.places import clean_address, locate
-from pathways.households.rules import RuleError
 from pathways.organisations.models import Organisation
 from pathways.programmes.models import Programme
 
@@ -229,7 +230,7 @@ def check_eligibility(
 
 
 def may_override_eligibility(user: Any) -> bool:
-    return getattr(user, "role", None) in (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+    return getattr(user, "role", None) in MANAGERS
 
 
 @transaction.atomic
@@ -632,12 +633,6 @@ def place_unplaced_households(*, actor: Any = None) -> int:
     return placed
 
 
-EDIT_CONFLICT = (
-    "Someone else saved changes to these details after you opened this page, so yours have "
-    "not been saved"
-)
-
-
 def _lock_for_edit(
     obj: Household | Person, version: int | None, changes: Mapping[str, Any]
 ) -> None:
@@ -866,52 +861,9 @@ def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> 
 
 
 def records_changed(household: Household) -> None:
-    """After a change to what the caseload and the measures read: due dates are worked out
-    again and listeners (outcomes) are told."""
-    refresh_due_dates(household)
+    """After a change to what the caseload and the measures read: the apps that follow the
+    records are told (casework works out the due dates again, outcomes recompute)."""
     signals.records_changed.send(sender=Household, household=household)
-
-
-def refresh_due_dates(household: Household) -> None:
-    """Work out again when the household's next star reading and next action are due.
-
-    The next reading is due `star_reading_interval_weeks` (a programme setting) after an adult
-    participant's latest reading, or at the start for anyone without one; the household's date
-    is the earliest. Every service that changes readings, activities, membership or the start
-    calls this, so the caseload can flag and sort on two plain columns.
-    """
-    from django.db.models import Max, Min
-
-    from pathways.assessments.models import Reading
-    from pathways.casework.models import Activity
-
-    reading_due = action_due = None
-    if household.status == Household.Status.STARTED and household.start_date:
-        weeks = household.programme.measures.get("star_reading_interval_weeks", 12)
-        participants = [
-            p for p in household.members.all() if p.left_on is None and p.is_participant
-        ]
-        latest = dict(
-            Reading.objects.filter(person__in=participants, superseded=False)
-            .values("person")
-            .annotate(latest=Max("date"))
-            .values_list("person", "latest")
-        )
-        dues = [
-            latest[p.pk] + dt.timedelta(weeks=weeks) if p.pk in latest else household.start_date
-            for p in participants
-        ]
-        reading_due = min(dues) if dues else None
-        action_due = Activity.objects.filter(
-            person__household=household,
-            status__in=[Activity.Status.AGREED, Activity.Status.IN_PROGRESS],
-            due_date__isnull=False,
-        ).aggregate(first=Min("due_date"))["first"]
-    if (household.reading_due_on, household.action_due_on) != (reading_due, action_due):
-        household.reading_due_on, household.action_due_on = reading_due, action_due
-        Household.objects.filter(pk=household.pk).update(
-            reading_due_on=reading_due, action_due_on=action_due
-        )
 
 
 def record_person_viewed(*, actor: Any, person: Person) -> None:

@@ -20,19 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pathways.accounts.models import Role
 from pathways.assessments.selectors import household_stars
 from pathways.casework import services as casework
-from pathways.core.access import CASEWORK_ROLES, roles
+from pathways.core.access import roles
+from pathways.core.exceptions import RuleError
+from pathways.core.forms import apply_problems, carried_out, refresh_version
 from pathways.core.pagination import paginate
+from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
 from pathways.households import forms, selectors, services
 from pathways.households.handover import needs_reassigning
 from pathways.households.models import Household, Person
 from pathways.households.permissions import get_household_for_user
-from pathways.households.rules import RuleError
 from pathways.programmes.selectors import programmes_for
-
-MANAGER_ROLES = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 
 def _household(request: HttpRequest, pk: int) -> Household:
@@ -69,7 +68,7 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(request, "households/team.html", {"rows": rows, "stranded": stranded})
 
 
-@roles(Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 def triage(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.triage_queue(request.user))
     return render(request, "households/triage.html", {"page": page, "households": page.object_list})
@@ -188,7 +187,7 @@ def refer(request: HttpRequest) -> HttpResponse:
                 members=people,
             )
         except RuleError as error:
-            forms.apply_problems(form, error.problems)
+            apply_problems(form, error.problems)
         else:
             if selectors.households_visible_to(request.user).filter(pk=household.pk).exists():
                 messages.success(request, f"Referral recorded: household {household.reference}")
@@ -333,13 +332,13 @@ def check_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     return _to_record(household, "eligibility")
 
 
-@roles(*MANAGER_ROLES)
+@roles(*MANAGERS)
 def override_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.EligibilityOverrideForm(
         request.POST or None, initial={"decision": household.eligibility_override}
     )
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.override_eligibility(
@@ -359,7 +358,7 @@ def record_consent(request: HttpRequest, pk: int, person_pk: int) -> HttpRespons
     household = _household(request, pk)
     person = _member(household, person_pk)
     form = forms.ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.record_consent(
@@ -386,7 +385,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             or (request.user.pk if request.user.role == Role.ADVOCATE else None),
         },
     )
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.enrol(
@@ -415,7 +414,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 def close_referral(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.CloseReferralForm(request.POST or None, initial={"on": timezone.localdate()})
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.close_referral(actor=request.user, household=household, **data),
@@ -429,7 +428,7 @@ def close_referral(request: HttpRequest, pk: int) -> HttpResponse:
 def end_support(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.EndSupportForm(request.POST or None, initial={"end_date": timezone.localdate()})
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.end_support(actor=request.user, household=household, **data),
@@ -439,7 +438,7 @@ def end_support(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, household, form, "end")
 
 
-@roles(*MANAGER_ROLES)
+@roles(*MANAGERS)
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     if not services.may_reassign(request.user, household):
@@ -448,7 +447,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         )
     advocates = services.advocates_for(household).exclude(pk=household.advocate_id)
     form = forms.ReassignForm(request.POST or None, advocates=advocates)
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.reassign(actor=request.user, household=household, **data),
@@ -467,7 +466,7 @@ def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HouseholdForm(
         request.POST or None, instance=None, initial=_household_initial(household)
     )
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.update_household(
@@ -476,7 +475,7 @@ def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Household details saved")
         return _to_record(household)
-    forms.refresh_version(form, household)
+    refresh_version(form, household)
     return _form_page(request, household, form, "household")
 
 
@@ -496,7 +495,7 @@ def _member(household: Household, person_pk: int) -> Person:
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.PersonForm(request.POST or None)
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.add_member(actor=request.user, household=household, member=data),
@@ -515,7 +514,7 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     if request.method == "GET":
         services.record_person_viewed(actor=request.user, person=person)
     form = forms.PersonForm(request.POST or None, initial=forms.PersonForm.initial_for(person))
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: services.update_member(
@@ -524,7 +523,7 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     ):
         messages.success(request, f"{person}'s details saved")
         return _to_record(household, "people")
-    forms.refresh_version(form, person)
+    refresh_version(form, person)
     return _form_page(request, household, form, "edit_person", person=person)
 
 
@@ -532,7 +531,7 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 def record_contact(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
     form = forms.ContactForm(request.POST or None, initial={"date": timezone.localdate()})
-    if forms.carried_out(
+    if carried_out(
         request,
         form,
         lambda data: casework.record_contact(actor=request.user, household=household, **data),

@@ -7,13 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
 from pathways.core.forms import RecordsField
+from pathways.core.roles import PROGRAMME_ROLES, Role
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes.models import Programme
-
-PROGRAMME_ROLES = {Role.PROGRAMME_MANAGER, Role.EVALUATOR, Role.FUNDER}
 
 
 class UserForm(forms.Form):

@@ -20,8 +20,9 @@ from django.conf import settings
 from django.db import transaction
 
 from pathways.accounts import services as accounts
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
+from pathways.core.roles import Role
 from pathways.organisations import services
 from pathways.organisations.forms import UserForm
 from pathways.organisations.models import Organisation, Team

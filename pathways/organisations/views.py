@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.accounts import services as accounts
 from pathways.accounts import throttle
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.accounts.stepup import needs_step_up
 from pathways.core.access import roles
 from pathways.core.pagination import paginate
+from pathways.core.roles import Role
 from pathways.organisations import selectors, services
 from pathways.organisations.forms import OrganisationForm, TeamForm, UserForm
 from pathways.organisations.models import Organisation

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from pathways.accounts.models import Role
+from pathways.core.roles import Role
 from pathways.households.selectors import households_visible_to
 from pathways.outcomes.models import Claim, Outcome
 

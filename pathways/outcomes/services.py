@@ -23,17 +23,17 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.assessments.selectors import point_names
 from pathways.audit import services as audit
 from pathways.audit.models import AuditEvent
 from pathways.casework.models import Activity
 from pathways.core import bulk
+from pathways.core.exceptions import RuleError
 from pathways.core.money import pounds
+from pathways.core.roles import Role
 from pathways.households.models import Household, Person, TimelineEntry
 from pathways.households.participation import participating
-from pathways.households.rules import RuleError
 from pathways.outcomes import rules
 from pathways.outcomes.models import (
     Claim,
@@ -881,7 +881,7 @@ def verify(*, actor: Any, outcome: Outcome) -> Outcome:
 
 def payments_of(programme: Programme, payee: str) -> dict[str, int]:
     """{outcome kind: pence} of the programme's outcome payments to `payee`."""
-    from pathways.budgets.services import parse_pounds
+    from pathways.core.money import parse_pounds
 
     return {
         p["outcome"]: parse_pounds(p["amount"])

@@ -11,20 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
-from pathways.core.access import CASEWORK_ROLES, roles
+from pathways.core.access import roles
+from pathways.core.exceptions import RuleError
+from pathways.core.forms import carried_out
 from pathways.core.pagination import paginate
-from pathways.households.forms import carried_out
+from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
 from pathways.households.permissions import get_household_for_user, get_person_for_user
-from pathways.households.rules import RuleError
 from pathways.households.selectors import advocates_managed_by
 from pathways.outcomes import exports, forms, selectors, services
 from pathways.outcomes.models import EmploymentSpell, Outcome
 from pathways.programmes.selectors import programmes_for
-
-MANAGERS = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 
 def _work_url(household: Any, person: Any) -> str:

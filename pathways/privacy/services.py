@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pathways.audit import services as audit
+from pathways.core.exceptions import RuleError
 from pathways.households.models import Person
-from pathways.households.rules import RuleError
 from pathways.privacy.models import LawfulBasis, ProcessingRecord, Purpose, SpecialCondition
 
 # What a programme's privacy notice says, recorded for each person when they consent to it.

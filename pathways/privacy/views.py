@@ -12,17 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pathways.accounts.models import Role
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
-from pathways.core.access import CASEWORK_ROLES, roles
-from pathways.households.forms import carried_out
+from pathways.core.access import roles
+from pathways.core.forms import carried_out
+from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
 from pathways.households.permissions import get_person_for_user
 from pathways.households.services import record_person_viewed
 from pathways.privacy import extract, extract_dictionary, services, subject_access
 from pathways.privacy.forms import ExtractForm, RecordForm, SubjectAccessForm, WithdrawForm
-
-SUBJECT_ACCESS_ROLES = (Role.TEAM_MANAGER, Role.PROGRAMME_MANAGER)
 
 
 def _page(
@@ -45,7 +43,7 @@ def _page(
             "records": records,
             "form": form,
             "withdraw_form": WithdrawForm(),
-            "may_answer_requests": request.user.role in SUBJECT_ACCESS_ROLES,
+            "may_answer_requests": request.user.role in MANAGERS,
             "requests": person.subject_access_requests.all(),
             "request_form": request_form or SubjectAccessForm(),
         },
@@ -117,7 +115,7 @@ def evaluation_extract(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@roles(*SUBJECT_ACCESS_ROLES)
+@roles(*MANAGERS)
 def subject_access_request(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household, person = get_person_for_user(request.user, pk, person_pk)
     form = SubjectAccessForm(request.POST)
@@ -133,7 +131,7 @@ def subject_access_request(request: HttpRequest, pk: int, person_pk: int) -> Htt
 
 
 @require_POST
-@roles(*SUBJECT_ACCESS_ROLES)
+@roles(*MANAGERS)
 def subject_access_export(
     request: HttpRequest, pk: int, person_pk: int, request_pk: int, form: str
 ) -> HttpResponse:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from pathways.accounts.models import Role
 from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields
+from pathways.core.roles import Role
 from pathways.programmes.definition import DEFINITION_FIELDS
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from pathways.accounts.models import Role
+from pathways.core.roles import PROGRAMME_ROLES, Role
 from pathways.programmes.models import Programme
 
 
@@ -15,7 +15,7 @@ def programmes_for(user: Any) -> QuerySet[Programme]:
     programmes = Programme.objects.prefetch_related("local_authorities").order_by("name")
     if not (user.is_authenticated and user.is_active):
         return programmes.none()
-    if user.role in (Role.PROGRAMME_MANAGER, Role.EVALUATOR, Role.FUNDER):
+    if user.role in PROGRAMME_ROLES:
         return programmes.filter(staff=user)
     if user.role in (Role.ADVOCATE, Role.TEAM_MANAGER) and user.organisation_id:
         la = user.organisation.local_authority_id

@@ -19,16 +19,6 @@ from pathways.programmes.signals import programme_changed
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 
 
-def _refresh_reading_due_dates(programme: Programme) -> None:
-    """The interval between readings changed: every open household's next reading moves."""
-    from pathways.households.models import Household
-    from pathways.households.services import refresh_due_dates
-
-    for household in programme.households.filter(status=Household.Status.STARTED).iterator():
-        household.programme = programme
-        refresh_due_dates(household)
-
-
 def read_definition_file(path: Path) -> dict:
     """A TOML definition file as a dict; a file that is not TOML is a DefinitionError."""
     try:
@@ -101,9 +91,6 @@ def save_definition(
     )
     programme.refresh_from_db()
     after = programme.definition()
-    interval = "star_reading_interval_weeks"
-    if before.get("measures", {}).get(interval) != after["measures"].get(interval):
-        _refresh_reading_due_dates(programme)
     programme_changed.send(sender=Programme, programme=programme, before=before, after=after)
     ProgrammeVersion.objects.create(
         programme=programme,

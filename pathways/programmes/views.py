@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from pathways.accounts.models import Role
 from pathways.budgets import services as budget_services
 from pathways.core.access import roles
+from pathways.core.roles import Role
 from pathways.programmes import services
 from pathways.programmes.definition import MEASURE_LABELS, TARGET_MEASURES
 from pathways.programmes.forms import ProgrammeForm

@@ -12,15 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pathways.core.access import roles_access
+from pathways.core.roles import REPORT_READERS
 from pathways.programmes.selectors import programmes_for
 from pathways.reporting import formats, services
 from pathways.reporting.scope import ReportError
 from pathways.reporting.tables import TABLES, build
-from pathways.reporting.views import READERS
 
 
 class ReportView(APIView):
-    access = roles_access(READERS)
+    access = roles_access(REPORT_READERS)
 
     @extend_schema(
         parameters=[

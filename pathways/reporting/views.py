@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from pathways.accounts.models import Role
 from pathways.core.access import roles
+from pathways.core.roles import MANAGERS, REPORT_READERS
 from pathways.households.selectors import advocates_managed_by
 from pathways.programmes.selectors import programmes_for
 from pathways.reporting import dashboard as dashboards
@@ -22,9 +22,6 @@ from pathways.reporting.forms import ReportFilterForm
 from pathways.reporting.scope import ReportError, Scope, Subgroup
 from pathways.reporting.tables import TABLES, TITLES, build, figures
 
-READERS = (Role.PROGRAMME_MANAGER, Role.TEAM_MANAGER, Role.FUNDER, Role.EVALUATOR)
-EXACT_READERS = (Role.PROGRAMME_MANAGER, Role.TEAM_MANAGER)
-
 
 def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFilterForm, Any]:
     """The filter form and, when it is valid, the scope it asks for (None otherwise)."""
@@ -32,7 +29,7 @@ def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFi
     programmes = list(programmes_for(user))
     if not programmes:
         raise Http404("You do not work on a programme")
-    exact = user.role in EXACT_READERS
+    exact = user.role in MANAGERS
     asked = request.GET.get("programme")
     if asked is not None and asked not in {p.code for p in programmes}:
         raise Http404("You may not see this programme's reports")
@@ -85,7 +82,7 @@ def _downloads(request: HttpRequest, name: str, scope: Scope) -> list[dict[str, 
     ]
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, scope = _filters(request)
     context: dict[str, Any] = {"form": form, "scope": scope, "tables": TITLES.items()}
@@ -93,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["board"] = dashboards.dashboard(
             scope,
             trend_from=form.cleaned_data.get("date_from"),
-            with_advocates=request.user.role in EXACT_READERS
+            with_advocates=request.user.role in MANAGERS
             and scope.advocate is None
             and not scope.published,
         )
@@ -102,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboard.html", context)
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def table(request: HttpRequest, name: str) -> HttpResponse:
     if name not in TABLES:
         raise Http404("No such report")
@@ -126,7 +123,7 @@ def table(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "reporting/table.html", context)
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def download(request: HttpRequest, name: str, form: str) -> HttpResponse:
     try:
         services.check_name(name)
@@ -150,7 +147,7 @@ def download(request: HttpRequest, name: str, form: str) -> HttpResponse:
     return response
 
 
-@roles(*READERS)
+@roles(*REPORT_READERS)
 def trend_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's monthly trend as CSV (published for funders and evaluators)."""
     filters, scope = _filters(request)

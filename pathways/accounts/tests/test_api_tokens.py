@@ -13,9 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.accounts import tokens
-from pathways.accounts.models import ApiToken, Role
+from pathways.accounts.models import ApiToken
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
+from pathways.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from pathways.accounts.models import Role
 from pathways.accounts.services import issue_set_up_link, set_up_path
 from pathways.accounts.tests.factories import PASSWORD, UserFactory, give_authenticator
 from pathways.audit.models import AuditEvent
+from pathways.core.roles import Role
 
 SIGN_IN = "/account/sign-in/"
 OWNER, STRANGER = "198.51.100.7", "203.0.113.66"

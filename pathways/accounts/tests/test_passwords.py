@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from pathways import settings as real_settings
-from pathways.accounts.models import Role
 from pathways.accounts.services import set_up_path
 from pathways.accounts.tests.factories import PASSWORD, UserFactory
 from pathways.audit.models import AuditEvent
+from pathways.core.roles import Role
 
 BREACHED = "correct horse battery staple 2019"
 

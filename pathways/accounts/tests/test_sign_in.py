@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from pathways.accounts.models import Role
 from pathways.accounts.services import current_totp_code, set_user_active
 from pathways.accounts.tests.factories import PASSWORD, UserFactory, give_authenticator
 from pathways.audit.models import AuditEvent
 from pathways.conftest import sign_in
+from pathways.core.roles import Role
 
 SIGN_IN = "/account/sign-in/"
 

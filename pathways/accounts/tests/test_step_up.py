@@ -17,7 +17,7 @@ from pathways.audit.models import AuditEvent
 from pathways.budgets import services as budgets
 from pathways.budgets.models import SpendRequest
 from pathways.conftest import World, sign_in
-from pathways.households.rules import RuleError
+from pathways.core.exceptions import RuleError
 from pathways.outcomes import services as outcomes
 from pathways.outcomes.models import Claim, Outcome
 from pathways.outcomes.tests.test_outcome_pages import START, verified

@@ -10,10 +10,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from pathways.accounts.models import Role
 from pathways.accounts.services import current_totp_code, issue_recovery_codes
 from pathways.accounts.tests.factories import PASSWORD, UserFactory, give_authenticator
 from pathways.audit.models import AuditEvent
+from pathways.core.roles import Role
 
 ADDRESS, ELSEWHERE = "198.51.100.7", "203.0.113.66"
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)

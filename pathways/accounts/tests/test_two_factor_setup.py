@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.accounts.models import RecoveryCode, Role
+from pathways.accounts.models import RecoveryCode
 from pathways.accounts.services import current_totp_code
 from pathways.accounts.tests.factories import PASSWORD, UserFactory
+from pathways.core.roles import Role
 
 
 @pytest.fixture

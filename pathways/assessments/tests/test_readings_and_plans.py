@@ -14,10 +14,11 @@ from pathways.assessments import services
 from pathways.assessments.models import Instrument, Reading
 from pathways.audit.models import AuditEvent
 from pathways.casework import services as casework
+from pathways.casework.due_dates import refresh_household_due_dates
 from pathways.casework.models import Activity
 from pathways.conftest import World
+from pathways.core.exceptions import RuleError
 from pathways.households import selectors
-from pathways.households.rules import RuleError
 
 pytestmark = pytest.mark.django_db
 
@@ -384,7 +385,7 @@ def test_a_participant_leaving_no_longer_keeps_a_reading_due(world: World) -> No
     partner = PersonFactory(
         household=world.household_k, role="partner", date_of_birth=dt.date(1980, 1, 1)
     )
-    households.refresh_due_dates(world.household_k)
+    refresh_household_due_dates(world.household_k)
     assert world.household_k.reading_due_on == world.household_k.start_date  # the partner has none
     households.update_member(
         actor=world.advocate_k, person=partner, changes={"left_on": dt.date(2026, 2, 1)}

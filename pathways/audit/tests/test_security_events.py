@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.accounts.models import Role
 from pathways.accounts.services import current_totp_code
 from pathways.accounts.tests.factories import PASSWORD, UserFactory, give_authenticator
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World, sign_in
+from pathways.core.roles import Role
 
 SIGN_IN = "/account/sign-in/"
 

@@ -16,9 +16,9 @@ from pathways.budgets import services
 from pathways.budgets.imports import import_budget_csv
 from pathways.budgets.models import Entry
 from pathways.conftest import World
-from pathways.exchange.csvfiles import read_rows
-from pathways.exchange.problems import ImportRefused, Problem
-from pathways.households.rules import RuleError
+from pathways.core.csvfiles import read_rows
+from pathways.core.exceptions import RuleError
+from pathways.core.problems import ImportRefused, Problem
 
 HEADER = "household_ref,date,category,amount,description\n"
 

@@ -20,12 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from pathways.accounts.models import Role
 from pathways.accounts.tests.factories import UserFactory
 from pathways.budgets import services
 from pathways.budgets.models import Budget, Entry, LedgerIsAppendOnly, SpendRequest
 from pathways.conftest import World, load_programmes
-from pathways.households.rules import RuleError
+from pathways.core.exceptions import RuleError
+from pathways.core.money import parse_pounds
+from pathways.core.roles import Role
 from pathways.households.tests.factories import HouseholdFactory
 from pathways.organisations.tests.factories import council_for
 
@@ -151,13 +152,13 @@ def test_the_ledger_cannot_be_edited_or_deleted(world: World) -> None:
     ("text", "pence"), [("300", 30_000), ("£1,000.00", 100_000), ("40.5", 4_050), ("0.01", 1)]
 )
 def test_pounds_are_read_exactly(text: str, pence: int) -> None:
-    assert services.parse_pounds(text) == pence
+    assert parse_pounds(text) == pence
 
 
 @pytest.mark.parametrize("text", ["12.345", "lots", "NaN", "1e9999"])
 def test_an_amount_that_is_not_pounds_and_pence_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
-        services.parse_pounds(text)
+        parse_pounds(text)
 
 
 class LedgerProperty(HypothesisTestCase):

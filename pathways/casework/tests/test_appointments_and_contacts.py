@@ -12,8 +12,8 @@ from django.utils import timezone
 from pathways.casework import services
 from pathways.casework.models import Appointment, Contact
 from pathways.conftest import World
+from pathways.core.exceptions import RuleError
 from pathways.households import services as households
-from pathways.households.rules import RuleError
 
 pytestmark = pytest.mark.django_db
 

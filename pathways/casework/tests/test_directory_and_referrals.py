@@ -12,7 +12,7 @@ from pathways.audit.models import AuditEvent
 from pathways.casework import services
 from pathways.casework.models import OnwardReferral, Service
 from pathways.conftest import World
-from pathways.households.rules import RuleError
+from pathways.core.exceptions import RuleError
 
 pytestmark = pytest.mark.django_db
 

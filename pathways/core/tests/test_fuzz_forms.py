@@ -289,7 +289,8 @@ def _services(world: World) -> Any:
 
 
 def _advocates(world: World) -> Any:
-    from pathways.accounts.models import Role, User
+    from pathways.accounts.models import User
+    from pathways.core.roles import Role
 
     return User.objects.filter(role=Role.ADVOCATE)
 
@@ -630,10 +631,10 @@ def _refused_cleanly(error: Exception, before: dict[str, int]) -> None:
 def test_a_broken_bundle_is_refused_with_reasons_and_changes_nothing(
     world: World, tmp_path: Path
 ) -> None:
+    from pathways.core.problems import ImportRefused
     from pathways.exchange import schema
     from pathways.exchange.generate import Settings, generate
     from pathways.exchange.importer import import_bundle
-    from pathways.exchange.problems import ImportRefused
 
     good = tmp_path / "good"
     generate(good, Settings(households=3, seed=7))
@@ -672,7 +673,7 @@ def test_a_broken_bundle_is_refused_with_reasons_and_changes_nothing(
 
 def test_a_broken_budget_file_is_refused_with_reasons_and_changes_nothing(world: World) -> None:
     from pathways.budgets.imports import import_budget_csv
-    from pathways.exchange.problems import ImportRefused
+    from pathways.core.problems import ImportRefused
 
     k, ref_l = world.household_k.reference, world.household_l.reference
     good = (
@@ -889,7 +890,7 @@ def test_a_broken_instrument_definition_is_refused_with_reasons_and_changes_noth
     the definition; a problem is a message on the form, never a traceback."""
     from pathways.assessments import services
     from pathways.assessments.forms_import import InstrumentImportForm
-    from pathways.households.rules import RuleError
+    from pathways.core.exceptions import RuleError
 
     text = (Path(services.__file__).parent / "instruments" / "progress-star.toml").read_text()
     good = tomllib.loads(text)

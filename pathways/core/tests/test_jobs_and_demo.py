@@ -12,11 +12,12 @@ from django.db import connection
 from django.db.models import Count
 from django_tasks import TaskResultStatus
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.accounts.services import confirmed_totp_device
 from pathways.accounts.tests.factories import UserFactory
 from pathways.areas.services import LIVERPOOL_CITY_REGION
 from pathways.core.demo import DEMO_PASSWORD, create_demo
+from pathways.core.roles import Role
 from pathways.core.tasks import ping
 from pathways.households.models import Household, Person
 from pathways.households.selectors import caseload_summary

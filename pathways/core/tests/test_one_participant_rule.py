@@ -13,13 +13,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pathways.casework.due_dates import refresh_household_due_dates
 from pathways.casework.models import Activity
 from pathways.conftest import World
+from pathways.core.problems import ImportRefused
 from pathways.exchange.importer import import_bundle
-from pathways.exchange.problems import ImportRefused
 from pathways.households.models import Household, Person
 from pathways.households.participation import CHILD_CANNOT_TAKE_PART, takes_part
-from pathways.households.services import refresh_due_dates
 from pathways.households.tests.factories import PersonFactory
 from pathways.outcomes.models import Outcome
 from pathways.outcomes.services import recompute_household
@@ -62,7 +62,7 @@ def _household_without_participants(world: World, role: str) -> Household:
     says whether the member under test takes part."""
     household = world.household_k
     household.members.update(role="adult" if role == "primary" else "primary", participant=False)
-    refresh_due_dates(household)
+    refresh_household_due_dates(household)
     household.refresh_from_db()
     assert household.reading_due_on is None
     return household

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pathways.conftest import load_programmes
+from pathways.core.problems import ImportRefused, Problem
 from pathways.exchange.bundle import Bundle
 from pathways.exchange.check import Checked, check_bundle, context_from_database
 from pathways.exchange.generate import Settings, generate
-from pathways.exchange.problems import ImportRefused, Problem
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,10 @@ from pathways.assessments.models import Reading, Score
 from pathways.budgets.models import Entry
 from pathways.casework.models import Activity, OnwardReferral
 from pathways.conftest import load_programmes
+from pathways.core.problems import ImportRefused
 from pathways.exchange.export import export_bundle
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
-from pathways.exchange.problems import ImportRefused
 from pathways.households.models import Household, Person
 from pathways.outcomes.models import EmploymentSpell, Outcome
 from pathways.programmes.models import Programme
@@ -84,7 +84,7 @@ call_command("migrate", verbosity=0)
 from pathways.conftest import load_programmes
 load_programmes()
 from pathways.exchange.importer import import_bundle
-from pathways.exchange.problems import ImportRefused
+from pathways.core.problems import ImportRefused
 from pathways.exchange.export import export_bundle
 from pathways.exchange.tests.test_export import figures
 from pathways.households.models import Household

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from pathways.conftest import load_programmes
+from pathways.core.problems import ImportRefused
 from pathways.exchange.export import export_bundle
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
-from pathways.exchange.problems import ImportRefused
 from pathways.households.models import Household, Person
 from pathways.programmes.models import Programme
 

@@ -14,9 +14,9 @@ from pathways.audit.models import AuditEvent
 from pathways.budgets.models import Entry
 from pathways.casework.models import Activity, OnwardReferral
 from pathways.conftest import load_programmes
+from pathways.core.problems import ImportRefused
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
-from pathways.exchange.problems import ImportRefused
 from pathways.households.models import Consent, Household, Person
 from pathways.outcomes.models import EmploymentSpell, Outcome
 

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from pathways.conftest import World
+from pathways.core.problems import ImportRefused, Problem
 from pathways.core.tests.test_settings import settings_in_subprocess
 from pathways.exchange import schema
 from pathways.exchange.importer import import_bundle
 from pathways.exchange.models import ImportRun
-from pathways.exchange.problems import ImportRefused, Problem
 from pathways.households.models import Household
 
 pytestmark = pytest.mark.django_db

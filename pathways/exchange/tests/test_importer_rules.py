@@ -18,9 +18,9 @@ from pathways.audit.models import AuditEvent
 from pathways.budgets.models import Entry
 from pathways.casework.models import Activity, OnwardReferral
 from pathways.conftest import load_programmes
+from pathways.core.problems import ImportRefused
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
-from pathways.exchange.problems import ImportRefused
 from pathways.households.models import Household, Person
 from pathways.outcomes.models import EmploymentSpell, Outcome
 
@@ -223,8 +223,8 @@ def test_a_changed_row_changes_only_what_it_says(bundle: Path) -> None:
         team,
     )
 
-    from pathways.accounts.models import Role
     from pathways.accounts.tests.factories import UserFactory
+    from pathways.core.roles import Role
 
     advocate = UserFactory(username="advocate-x", role=Role.ADVOCATE)
     Household.objects.filter(pk=household.pk).update(advocate=advocate)

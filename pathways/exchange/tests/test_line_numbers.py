@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from pathways.conftest import load_programmes
+from pathways.core.csvfiles import NOT_UTF8
+from pathways.core.problems import Problem
 from pathways.exchange.bundle import Bundle
 from pathways.exchange.check import check_bundle, context_from_database
-from pathways.exchange.csvfiles import NOT_UTF8
 from pathways.exchange.generate import Settings, generate
-from pathways.exchange.problems import Problem
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     referral_date = dt.date(2018, 4, 1)
     start_date = dt.date(2018, 4, 20)
     allocated_on = factory.LazyAttribute(lambda h: h.start_date)
-    # As households.services.refresh_due_dates keeps it: no reading yet, so due from the start.
+    # As casework.due_dates keeps it: no reading yet, so due from the start.
     reading_due_on = factory.LazyAttribute(
         lambda h: h.start_date if h.status == Household.Status.STARTED else None
     )

@@ -8,7 +8,8 @@ from django.urls import resolve, reverse
 
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
-from pathways.core.access import CASEWORK_ROLES, access_of
+from pathways.core.access import access_of
+from pathways.core.roles import CASEWORK_ROLES
 from pathways.core.tests.test_access_rules import all_patterns
 from pathways.core.tests.test_outsider_matrix import everything, record_urls
 from pathways.core.tests.test_role_matrix import CASEWORK, pages

@@ -11,9 +11,9 @@ from django.utils import timezone
 from pathways.audit.models import AuditEvent
 from pathways.casework import services as casework
 from pathways.conftest import World
+from pathways.core.exceptions import RuleError
 from pathways.households import services
 from pathways.households.models import Consent, Household, Person, Referral
-from pathways.households.rules import RuleError
 from pathways.households.tests.helpers import member, refer, referral_form
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,11 @@ import re
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.accounts.tests.factories import PASSWORD, give_authenticator
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
+from pathways.core.roles import Role
 from pathways.organisations.models import Organisation, Team
 
 

@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.oath import TOTP
 
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World, load_programmes
+from pathways.core.roles import Role
 from pathways.organisations.models import Organisation, Team
 
 FIRST_ADMIN = [

@@ -17,8 +17,8 @@ from pathways.assessments.models import Instrument
 from pathways.audit.models import AuditEvent
 from pathways.casework import services as casework
 from pathways.conftest import World, load_programmes
+from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, TimelineEntry
-from pathways.households.rules import RuleError
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.outcomes import services
 from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome
@@ -143,9 +143,9 @@ def test_correcting_a_claimed_outcome_flags_it_for_a_reversal_in_the_next_claim(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_claiming_at_once_never_claim_an_outcome_twice() -> None:
-    from pathways.accounts.models import Role
     from pathways.accounts.tests.factories import UserFactory
     from pathways.budgets.services import allocate  # noqa: F401  (the world's import path)
+    from pathways.core.roles import Role
     from pathways.organisations.tests.factories import council_for
 
     programmes = load_programmes()
@@ -367,8 +367,8 @@ def test_a_paid_outcome_is_paid_once_locked_and_listed_for_review_if_withdrawn(
 def test_new_measures_recompute_the_programme_in_the_background() -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from pathways.accounts.models import Role
     from pathways.accounts.tests.factories import UserFactory
+    from pathways.core.roles import Role
     from pathways.organisations.tests.factories import council_for
     from pathways.outcomes.tasks import recompute_programme_outcomes
     from pathways.programmes import services as programmes

@@ -14,8 +14,8 @@ from django.urls import reverse
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.conftest import World
+from pathways.core.exceptions import RuleError
 from pathways.households.models import Person
-from pathways.households.rules import RuleError
 from pathways.outcomes import rules, services
 from pathways.outcomes.models import Outcome
 

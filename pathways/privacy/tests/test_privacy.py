@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
+from pathways.core.exceptions import RuleError
 from pathways.core.tests.test_field_level import BORN_SHOWN, SECRETS, plant_personal_data
 from pathways.households import services as households
-from pathways.households.rules import RuleError
 from pathways.households.tests.factories import PersonFactory
 from pathways.outcomes.models import Claim
 from pathways.outcomes.tests.test_outcome_pages import dwp_claim, verified

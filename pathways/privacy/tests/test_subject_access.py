@@ -165,7 +165,7 @@ def test_one_action_exports_everything_held_about_the_person(world: World, signe
 
 @pytest.mark.django_db
 def test_a_request_dated_in_the_future_is_refused(world: World) -> None:
-    from pathways.households.rules import RuleError
+    from pathways.core.exceptions import RuleError
 
     with pytest.raises(RuleError, match="today or in the past"):
         services.record_subject_access(

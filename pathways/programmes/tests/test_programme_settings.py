@@ -135,7 +135,7 @@ def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them
     world: World, signed_in
 ) -> None:
     from pathways.budgets import services as budgets
-    from pathways.households.rules import RuleError
+    from pathways.core.exceptions import RuleError
 
     client = signed_in(world.programme_manager)
     categories = ProgrammeForm.initial_for(world.hiw)["budget_categories"]

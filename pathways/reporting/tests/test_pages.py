@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pathways.accounts.models import Role
 from pathways.accounts.tests.factories import UserFactory
 from pathways.audit.models import AuditEvent
+from pathways.core.roles import Role
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.reporting.dashboard import AT_RISK, MET, MISSED, OFF_TRACK, ON_TRACK, status_of
 from pathways.reporting.tests.conftest import Tiny

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.budgets.imports import import_budget_csv
-from pathways.exchange.problems import ImportRefused
+from pathways.core.problems import ImportRefused
 from pathways.programmes.models import Programme
 
 

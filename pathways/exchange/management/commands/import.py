@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pathways.core.problems import ImportRefused
 from pathways.exchange import services
 from pathways.exchange.models import ImportRun
-from pathways.exchange.problems import ImportRefused
 
 
 def _size(path: Path) -> int:

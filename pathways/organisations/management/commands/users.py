@@ -18,7 +18,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.accounts import services as accounts
-from pathways.accounts.models import Role, User
+from pathways.accounts.models import User
+from pathways.core.roles import Role
 from pathways.organisations import staff
 from pathways.organisations.models import Organisation
 

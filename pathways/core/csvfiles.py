@@ -21,9 +21,9 @@ import zlib
 from collections.abc import Iterator
 from typing import IO
 
+from pathways.core.limits import Limits, limits, size_text
+from pathways.core.problems import Problem
 from pathways.core.tabular import unescaped
-from pathways.exchange.limits import Limits, limits, size_text
-from pathways.exchange.problems import Problem
 
 # Longer than any real cell (a description); a bigger field is a broken file.
 MAX_FIELD = 10_000
