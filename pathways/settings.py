@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "pathways.exchange",
     "pathways.reporting",
     "pathways.operations",
+    "pathways.site",
 ]
 
 MIDDLEWARE = [
