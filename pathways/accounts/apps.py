@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from pathways.accounts import schema, signals  # noqa: F401
+        from pathways.accounts import api_schemes, signals  # noqa: F401
