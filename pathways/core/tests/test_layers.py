@@ -85,10 +85,14 @@ def arrows(path: Path) -> list[Arrow]:
                 modules = []
             for module in modules:
                 names = module.split(".")
-                if names[0] == "pathways" and len(names) > 1 and names[1] in ORDER:
-                    if names[1] != app:
-                        rel = str(path.relative_to(ROOT))
-                        found.append(Arrow(rel, app, names[1], child.lineno, in_function))
+                if (
+                    names[0] == "pathways"
+                    and len(names) > 1
+                    and names[1] in ORDER
+                    and names[1] != app
+                ):
+                    rel = str(path.relative_to(ROOT))
+                    found.append(Arrow(rel, app, names[1], child.lineno, in_function))
             function = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
             visit(child, in_function or function)
 
@@ -97,7 +101,9 @@ def arrows(path: Path) -> list[Arrow]:
 
 
 def all_arrows() -> list[Arrow]:
-    return [arrow for path in product_files() if path.is_relative_to(PACKAGE) for arrow in arrows(path)]
+    return [
+        arrow for path in product_files() if path.is_relative_to(PACKAGE) for arrow in arrows(path)
+    ]
 
 
 def test_every_app_has_its_place_in_the_order() -> None:
