@@ -144,8 +144,9 @@ def main() -> None:
     from django.db import connection
 
     from pathways.households.models import Household
-    from pathways.outcomes import services
+    from pathways.outcomes.batches import recompute_programme
     from pathways.outcomes.models import EmploymentSpell, Outcome
+    from pathways.outcomes.spells import correct_spell
     from pathways.programmes.models import Programme
 
     if args.reuse:
@@ -177,7 +178,7 @@ def main() -> None:
     for run in ("first (every outcome new)", "second (nothing changed)"):
         count = Household.objects.filter(programme=programme).count()
         start = time.perf_counter()
-        total = services.recompute_programme(programme, batch=args.batch, workers=args.workers)
+        total = recompute_programme(programme, batch=args.batch, workers=args.workers)
         seconds = time.perf_counter() - start
         print(
             f"recompute, {run}: {seconds:.1f} s, {count / seconds:,.0f} households/s; "
@@ -192,7 +193,7 @@ def main() -> None:
 
     spell = EmploymentSpell.objects.order_by("pk").first()
     start = time.perf_counter()
-    services.correct_spell(actor=None, spell=spell, end_date=spell.start_date)
+    correct_spell(actor=None, spell=spell, end_date=spell.start_date)
     print(
         f"one correction (spell saved, its household recomputed): {(time.perf_counter() - start) * 1000:.0f} ms"
     )

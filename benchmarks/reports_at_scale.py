@@ -47,14 +47,14 @@ def build(args: argparse.Namespace) -> None:
     base.configure(args.database)
     from django.db import connection
 
-    from pathways.outcomes import services
+    from pathways.outcomes.batches import recompute_programme
     from pathways.programmes.models import Programme
 
     loaded = base.load(args.households, args.seed)
     began = time.perf_counter()
     records = outcomes_bench.add_records(random.Random(args.seed))  # noqa: S311 - invented data
     programme = Programme.objects.get(code="households-into-work")
-    services.recompute_programme(programme, batch=1000)
+    recompute_programme(programme, batch=1000)
     with connection.cursor() as cursor:
         # What autovacuum would have done by the time anyone reads a report: statistics, hint
         # bits and the visibility map (without it the first reads rewrite every page).

@@ -40,7 +40,8 @@ from pathways.households.codes import (
     TimeSinceWork,
 )
 from pathways.households.models import Household
-from pathways.outcomes import services as outcomes
+from pathways.outcomes.engine import recompute_once_at_the_end
+from pathways.outcomes.spells import change_hours, record_spell
 from pathways.programmes.models import Programme
 
 STREETS = (
@@ -168,7 +169,7 @@ def create_demo_households(
         stage = _stage(index // len(authorities))  # every authority gets every stage
         # A household's outcomes are worked out once its story is told, not after every
         # reading and activity in it (the same outcomes, in half the time).
-        with outcomes.recompute_once_at_the_end():
+        with recompute_once_at_the_end():
             _make(
                 rng,
                 programme,
@@ -362,7 +363,7 @@ def _work(
     employer, title = rng.choice(EMPLOYERS)
     first = start + dt.timedelta(days=rng.randint(20, max(20, (until - start).days - 10)))
     last = first + dt.timedelta(days=rng.choice([14, 40, 120, 400]))
-    spell = outcomes.record_spell(
+    spell = record_spell(
         actor=advocate,
         person=person,
         employer=employer,
@@ -374,9 +375,7 @@ def _work(
     )
     change = first + dt.timedelta(days=60)
     if spell.end_date is None and change < until and rng.random() < 0.3:
-        outcomes.change_hours(
-            actor=advocate, spell=spell, from_date=change, hours_per_week=Decimal(30)
-        )
+        change_hours(actor=advocate, spell=spell, from_date=change, hours_per_week=Decimal(30))
 
 
 def _contacts(

@@ -115,7 +115,7 @@ def import_bundle(
             # Outcomes are worked out from what was imported once it is in (on PostgreSQL in
             # two processes); like the nightly recompute, they follow the records.
             outcomes_began = time.perf_counter()
-            from pathways.outcomes.services import recompute_many
+            from pathways.outcomes.batches import recompute_many
 
             for programme, ids in writer.touched_by_programme().items():
                 told("Working out outcomes", "", len(ids))

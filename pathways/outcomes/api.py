@@ -17,7 +17,7 @@ from pathways.core.exceptions import RuleError
 from pathways.core.roles import CASEWORK_ROLES
 from pathways.households.models import Person
 from pathways.households.selectors import people_visible_to
-from pathways.outcomes import services
+from pathways.outcomes import spells, verification
 from pathways.outcomes.models import EmploymentSpell, Evidence, Outcome, OutcomeEvidence
 from pathways.outcomes.selectors import outcomes_visible_to
 
@@ -74,7 +74,7 @@ class SpellViewSet(
         data = dict(serializer.validated_data)
         person = data.pop("person")
         try:
-            serializer.instance = services.record_spell(
+            serializer.instance = spells.record_spell(
                 actor=self.request.user, person=person, **data
             )
         except RuleError as error:
@@ -82,7 +82,7 @@ class SpellViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         try:
-            serializer.instance = services.correct_spell(
+            serializer.instance = spells.correct_spell(
                 actor=self.request.user, spell=serializer.instance, **serializer.validated_data
             )
         except RuleError as error:
@@ -159,7 +159,7 @@ class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = EvidenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            outcome = services.record_evidence(
+            outcome = verification.record_evidence(
                 actor=request.user, outcome=outcome, **serializer.validated_data
             )
         except RuleError as error:
@@ -172,7 +172,7 @@ class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
     def verify(self, request: Request, pk: str | None = None) -> Response:
         outcome = self.get_object()
         try:
-            outcome = services.verify(actor=request.user, outcome=outcome)
+            outcome = verification.verify(actor=request.user, outcome=outcome)
         except RuleError as error:
             raise refused(error) from None
         return Response(OutcomeSerializer(outcome).data)

@@ -8,6 +8,8 @@ from typing import Any
 from pathways.core.tabular import csv_lines as _csv_lines
 from pathways.core.tabular import xlsx_bytes as _xlsx_bytes
 from pathways.outcomes.models import Claim
+from pathways.privacy.models import Purpose
+from pathways.privacy.services import people_shared_for
 
 CLAIM_COLUMNS = (
     "claim_id",
@@ -26,9 +28,6 @@ CLAIM_COLUMNS = (
 def shareable_lines(claim: Claim) -> Any:
     """The claim's lines whose person has an active basis for sharing with the funder; the
     others stay out of every download (privacy.services.people_shared_for)."""
-    from pathways.privacy.models import Purpose
-    from pathways.privacy.services import people_shared_for
-
     return claim.lines.filter(outcome__person__in=people_shared_for(Purpose.FUNDER))
 
 

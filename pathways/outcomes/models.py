@@ -1,7 +1,7 @@
 """Employment spells, the outcomes the programme's rules find in the records, claims to funders
 and payments to participants.
 
-Outcomes are worked out by `outcomes.services.recompute_household` from the records (spells,
+Outcomes are worked out by `outcomes.engine.recompute_household` from the records (spells,
 readings, activities) using the pure rules in `outcomes.rules`; people never type them in. They
 move from achieved to evidenced to verified; one that no longer holds is withdrawn (and, if it
 was claimed, flagged for a reversal in the next claim).
@@ -173,6 +173,8 @@ EVIDENCE_FOR: dict[str, tuple[str, ...]] = {
     Outcome.Kind.PROGRESS: _STAR_EVIDENCE,
     Outcome.Kind.COMPLETED_ACTIVITY: (OutcomeEvidence.ACTIVITY_RECORD, OutcomeEvidence.OTHER),
 }
+# The statuses of an outcome that holds (not withdrawn).
+ACTIVE = [Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED]
 
 
 class Claim(models.Model):

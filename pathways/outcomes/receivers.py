@@ -9,13 +9,13 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from pathways.households.signals import records_changed
+from pathways.outcomes.engine import recompute_household
+from pathways.outcomes.tasks import recompute_programme_outcomes
 from pathways.programmes.signals import programme_changed
 
 
 @receiver(records_changed)
 def recompute_after_a_change(sender: Any, household: Any, **kwargs: Any) -> None:
-    from pathways.outcomes.services import recompute_household
-
     recompute_household(household)
 
 
@@ -29,6 +29,4 @@ def recompute_after_new_measures(
         "instrument"
     ):
         return
-    from pathways.outcomes.tasks import recompute_programme_outcomes
-
     transaction.on_commit(lambda: recompute_programme_outcomes.enqueue(programme.pk))

@@ -2,9 +2,9 @@
 
 Each function takes plain facts (spells, readings, activities), the person's start, the report
 date and the programme's thresholds, and returns what was achieved with the records it rests on,
-or None. Nothing here touches the database: `outcomes.services` loads the facts and keeps the
-results. The definitions are those of `shared/spec/programmes.md` ("Measures" and "Precise
-rules"); the thresholds come from the programme's settings.
+or None. Nothing here touches the database: `outcomes.facts` loads the facts and
+`outcomes.engine` keeps the results. The definitions are those of `shared/spec/programmes.md`
+("Measures" and "Precise rules"); the thresholds come from the programme's settings.
 
 Days are whole calendar days, inclusive: a spell from 1 to 28 March is 28 days. An open spell, or
 one ending after the report date, runs to the report date. Work before the person's start does

@@ -1,14 +1,16 @@
-"""Reading outcomes and claims: only through the households a user may see."""
+"""Reading outcomes and claims: for a user, only through the households they may see."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
+from pathways.assessments.models import Reading
+from pathways.casework.models import Activity
 from pathways.core.roles import Role
 from pathways.households.selectors import households_visible_to
-from pathways.outcomes.models import Claim, Outcome
+from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome
 
 
 def outcomes_visible_to(user: Any) -> QuerySet[Outcome]:
@@ -24,10 +26,6 @@ def claims_visible_to(user: Any) -> QuerySet[Claim]:
 
 def why(outcome: Outcome) -> list[dict[str, Any]]:
     """The records an outcome rests on, each as {"kind", "date", "text", "record"}, in date order."""
-    from pathways.assessments.models import Reading
-    from pathways.casework.models import Activity
-    from pathways.outcomes.models import EmploymentSpell
-
     basis = outcome.basis or {}
     rows: list[dict[str, Any]] = []
     for spell in EmploymentSpell.objects.filter(
@@ -55,3 +53,16 @@ def why(outcome: Outcome) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda row: (row["date"] or outcome.achieved_on, row["kind"]))
+
+
+def with_claim_counts(outcomes: Any) -> Any:
+    """These outcomes, each with its number of claim lines (`claims`) and reversals."""
+    return outcomes.annotate(
+        claims=Count("claim_lines", filter=Q(claim_lines__kind=ClaimLine.Kind.CLAIM)),
+        reversals=Count("claim_lines", filter=Q(claim_lines__kind=ClaimLine.Kind.REVERSAL)),
+    )
+
+
+def currently_claimed(outcomes: Any) -> Any:
+    """Of these outcomes, those in a claim that has not been reversed."""
+    return with_claim_counts(outcomes).filter(claims__gt=F("reversals"))

@@ -16,11 +16,11 @@ urlpatterns = [
     path(f"{outcome}evidence/", views.record_evidence, name="evidence"),
     path(f"{outcome}verify/", views.verify, name="verify"),
     path("outcomes/", views.outcome_list, name="list"),
-    path("outcomes/claims/", views.claims, name="claims"),
+    path("outcomes/claims/", views.claim_list, name="claims"),
     path("outcomes/claims/new/", views.new_claim, name="new-claim"),
     path("outcomes/claims/<int:claim_pk>/", views.claim_detail, name="claim"),
     path("outcomes/claims/<int:claim_pk>/claim.csv", views.claim_csv, name="claim-csv"),
     path("outcomes/claims/<int:claim_pk>/claim.xlsx", views.claim_xlsx, name="claim-xlsx"),
-    path("outcomes/payments/", views.payments, name="payments"),
+    path("outcomes/payments/", views.payment_list, name="payments"),
     path("outcomes/payments/<int:outcome_pk>/paid/", views.record_payment, name="paid"),
 ]

@@ -20,7 +20,7 @@ from pathways.core.pagination import paginate
 from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
 from pathways.households.permissions import get_household_for_user, get_person_for_user
 from pathways.households.selectors import advocates_managed_by
-from pathways.outcomes import exports, forms, selectors, services
+from pathways.outcomes import claims, exports, forms, payments, selectors, spells, verification
 from pathways.outcomes.models import EmploymentSpell, Outcome
 from pathways.programmes.selectors import programmes_for
 
@@ -60,7 +60,7 @@ def add_spell(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household, person = get_person_for_user(request.user, pk, person_pk)
     form = forms.SpellForm(request.POST or None)
     if carried_out(
-        request, form, lambda data: services.record_spell(actor=request.user, person=person, **data)
+        request, form, lambda data: spells.record_spell(actor=request.user, person=person, **data)
     ):
         messages.success(request, "Work recorded")
         return redirect(_work_url(household, person))
@@ -78,10 +78,10 @@ def _spell(person: Any, spell_pk: int) -> EmploymentSpell:
 def correct_spell(request: HttpRequest, pk: int, person_pk: int, spell_pk: int) -> HttpResponse:
     household, person = get_person_for_user(request.user, pk, person_pk)
     spell = _spell(person, spell_pk)
-    initial = {name: getattr(spell, name) for name in services.SPELL_FIELDS}
+    initial = {name: getattr(spell, name) for name in spells.SPELL_FIELDS}
     form = forms.SpellForm(request.POST or None, initial=initial)
     if carried_out(
-        request, form, lambda data: services.correct_spell(actor=request.user, spell=spell, **data)
+        request, form, lambda data: spells.correct_spell(actor=request.user, spell=spell, **data)
     ):
         messages.success(request, "Work corrected; outcomes worked out again")
         return redirect(_work_url(household, person))
@@ -94,7 +94,7 @@ def change_hours(request: HttpRequest, pk: int, person_pk: int, spell_pk: int) -
     spell = _spell(person, spell_pk)
     form = forms.HoursForm(request.POST or None)
     if carried_out(
-        request, form, lambda data: services.change_hours(actor=request.user, spell=spell, **data)
+        request, form, lambda data: spells.change_hours(actor=request.user, spell=spell, **data)
     ):
         messages.success(request, "Hours changed")
         return redirect(_work_url(household, person))
@@ -131,7 +131,7 @@ def outcome_detail(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespon
             "outcome": outcome,
             "records": selectors.why(outcome),
             "evidence_form": forms.EvidenceForm(outcome=outcome),
-            "may_verify": services.may_verify(request.user, outcome)
+            "may_verify": verification.may_verify(request.user, outcome)
             and outcome.status == Outcome.Status.EVIDENCED,
             "claim_lines": outcome.claim_lines.select_related("claim"),
         },
@@ -145,7 +145,7 @@ def record_evidence(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespo
     if carried_out(
         request,
         form,
-        lambda data: services.record_evidence(actor=request.user, outcome=outcome, **data),
+        lambda data: verification.record_evidence(actor=request.user, outcome=outcome, **data),
     ):
         messages.success(request, "Evidence recorded")
         return redirect("outcomes:outcome", pk=household.pk, outcome_pk=outcome.pk)
@@ -163,7 +163,7 @@ def verify(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404("Post to verify an outcome")
     try:
-        services.verify(actor=request.user, outcome=outcome)
+        verification.verify(actor=request.user, outcome=outcome)
     except RuleError as error:
         messages.error(request, "; ".join(error.problems.values()))
     else:
@@ -224,7 +224,7 @@ def _managed(request: HttpRequest) -> list[Any]:
 
 
 @roles(Role.PROGRAMME_MANAGER)
-def claims(request: HttpRequest) -> HttpResponse:
+def claim_list(request: HttpRequest) -> HttpResponse:
     made = selectors.claims_visible_to(request.user).select_related("programme", "made_by")
     page = paginate(request, made)
     return render(request, "outcomes/claims.html", {"page": page, "claims": page.object_list})
@@ -246,13 +246,13 @@ def new_claim(request: HttpRequest) -> HttpResponse:
             request.method == "POST"
             and "make" in request.POST
             and carried_out(
-                request, form, lambda d: made.append(services.make_claim(actor=request.user, **d))
+                request, form, lambda d: made.append(claims.make_claim(actor=request.user, **d))
             )
         ):
             messages.success(request, "Claim made")
             return redirect("outcomes:claim", claim_pk=made[0].pk)
-        new, reversals = services.claimable(filters["programme"], filters["start"], filters["end"])
-        amounts = services.payments_of(filters["programme"], "provider")
+        new, reversals = claims.claimable(filters["programme"], filters["start"], filters["end"])
+        amounts = payments.payments_of(filters["programme"], "provider")
         preview = {
             "new": [(o, amounts.get(o.kind, 0)) for o in new],
             "reversals": list(reversals),
@@ -325,13 +325,13 @@ def claim_xlsx(request: HttpRequest, claim_pk: int) -> HttpResponse:
 
 
 @roles(Role.PROGRAMME_MANAGER)
-def payments(request: HttpRequest) -> HttpResponse:
+def payment_list(request: HttpRequest) -> HttpResponse:
     """Payments due to participants for verified outcomes (WIN: £500 at 13 weeks, £750 at 26)."""
     due, review = [], []
     for programme in _managed(request):
-        amounts = services.payments_of(programme, "participant")
-        due += [(outcome, amounts[outcome.kind]) for outcome in services.payments_due(programme)]
-        review += list(services.paid_then_withdrawn(programme))
+        amounts = payments.payments_of(programme, "participant")
+        due += [(outcome, amounts[outcome.kind]) for outcome in payments.payments_due(programme)]
+        review += list(payments.paid_then_withdrawn(programme))
     return render(
         request,
         "outcomes/payments.html",
@@ -353,7 +353,7 @@ def record_payment(request: HttpRequest, outcome_pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.record_payment(actor=request.user, outcome=outcome, **data),
+        lambda data: payments.record_payment(actor=request.user, outcome=outcome, **data),
     ):
         messages.success(request, "Payment recorded")
     else:

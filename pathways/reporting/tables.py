@@ -32,8 +32,7 @@ from pathways.households.codes import (
     TimeSinceWork,
 )
 from pathways.households.participation import participating
-from pathways.outcomes.models import Outcome
-from pathways.outcomes.services import ACTIVE
+from pathways.outcomes.models import ACTIVE, Outcome
 from pathways.programmes.definition import TARGET_MEASURES
 from pathways.reporting import disclosure, readings
 from pathways.reporting.scope import (

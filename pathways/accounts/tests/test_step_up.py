@@ -18,7 +18,7 @@ from pathways.budgets import services as budgets
 from pathways.budgets.models import SpendRequest
 from pathways.conftest import World, sign_in
 from pathways.core.exceptions import RuleError
-from pathways.outcomes import services as outcomes
+from pathways.outcomes.claims import make_claim
 from pathways.outcomes.models import Claim, Outcome
 from pathways.outcomes.tests.test_outcome_pages import START, verified
 
@@ -155,7 +155,7 @@ def test_nobody_claims_money_for_outcomes_they_verified_themselves(world: World)
     verified(world, world.household_k, world.advocate_k, world.programme_manager)
     end = START + dt.timedelta(days=120)
     with pytest.raises(RuleError, match="You verified 2 of these outcomes yourself"):
-        outcomes.make_claim(
+        make_claim(
             actor=world.programme_manager, programme=world.hiw, funder="DWP", start=START, end=end
         )
     assert not Claim.objects.exists()
@@ -163,7 +163,5 @@ def test_nobody_claims_money_for_outcomes_they_verified_themselves(world: World)
         username="second-pm", role="programme_manager"
     )
     other.programmes.add(world.hiw)
-    claim = outcomes.make_claim(
-        actor=other, programme=world.hiw, funder="DWP", start=START, end=end
-    )
+    claim = make_claim(actor=other, programme=world.hiw, funder="DWP", start=START, end=end)
     assert claim.lines.count() == 2

@@ -19,16 +19,17 @@ from pathways.audit.models import AuditEvent
 from pathways.budgets.models import SpendRequest
 from pathways.conftest import World
 from pathways.core.tests.test_access_rules import all_patterns
-from pathways.outcomes import services as outcomes
 from pathways.outcomes.models import Outcome
+from pathways.outcomes.spells import record_spell
 from pathways.outcomes.tests.test_outcome_pages import START
+from pathways.outcomes.verification import record_evidence
 
 pytestmark = pytest.mark.django_db
 
 
 def evidenced(world: World) -> Outcome:
     """A job outcome with its evidence, waiting for a manager to verify it."""
-    outcomes.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=world.household_k.members.get(),
         start_date=START,
@@ -36,7 +37,7 @@ def evidenced(world: World) -> Outcome:
         hours_per_week=Decimal(30),
     )
     outcome = Outcome.objects.get(household=world.household_k, kind="job_outcome")
-    return outcomes.record_evidence(actor=world.advocate_k, outcome=outcome, evidence="payslip")
+    return record_evidence(actor=world.advocate_k, outcome=outcome, evidence="payslip")
 
 
 def api_actions(world: World) -> list[tuple[str, str, dict[str, Any]]]:

@@ -17,7 +17,7 @@ from pathways.budgets import services
 from pathways.budgets.selectors import average_pence
 from pathways.conftest import World
 from pathways.households.models import Household
-from pathways.outcomes import services as outcome_services
+from pathways.outcomes.spells import record_spell
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def spent(world: World) -> World:
         on=JULY,
     )
     # Someone in the Knowsley household is in work: 28 days of 30 hours a week make a job outcome.
-    outcome_services.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=world.household_k.members.get(),
         start_date=JUNE,

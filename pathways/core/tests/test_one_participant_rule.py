@@ -21,8 +21,8 @@ from pathways.exchange.importer import import_bundle
 from pathways.households.models import Household, Person
 from pathways.households.participation import CHILD_CANNOT_TAKE_PART, takes_part
 from pathways.households.tests.factories import PersonFactory
+from pathways.outcomes.engine import recompute_household
 from pathways.outcomes.models import Outcome
-from pathways.outcomes.services import recompute_household
 from pathways.reporting.scope import make_scope, participants
 from pathways.reporting.tables import _completed_activities
 

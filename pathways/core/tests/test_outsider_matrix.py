@@ -30,8 +30,8 @@ from pathways.conftest import World
 from pathways.core.tests.test_access_rules import all_patterns
 from pathways.households.models import Household
 from pathways.households.rules import name_key
-from pathways.outcomes import services as outcomes
 from pathways.outcomes.models import EmploymentSpell, Outcome
+from pathways.outcomes.spells import record_spell
 from pathways.outcomes.tests.test_outcome_pages import START, dwp_claim, verified
 from pathways.privacy import services as privacy
 
@@ -223,7 +223,7 @@ def one_of_each_everywhere(world: World) -> World:
         casework.add_activity(
             actor=actor, person=person, activity_type="course", title="Course", agreed_date=today
         )
-        outcomes.record_spell(
+        record_spell(
             actor=actor,
             person=person,
             start_date=START,

@@ -211,7 +211,7 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
 
     from pathways.budgets import services as budgets
     from pathways.casework import services as casework
-    from pathways.outcomes import services as outcomes
+    from pathways.outcomes.spells import record_spell
 
     household = world.household_k
     person = household.members.get()
@@ -223,7 +223,7 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
         agreed_date=on,
         hours=Decimal("6"),
     )
-    spell = outcomes.record_spell(
+    spell = record_spell(
         actor=world.advocate_k, person=person, start_date=on, hours_per_week=Decimal("20")
     )
     referral = casework.record_onward_referral(
@@ -319,15 +319,13 @@ def test_a_spell_corrected_in_pathways_is_still_itself_when_its_export_comes_bac
 ) -> None:
     import datetime as dt
 
-    from pathways.outcomes import services as outcomes
+    from pathways.outcomes.spells import correct_spell
 
     load_programmes()
     generate(tmp_path / "generated", Settings(households=40, seed=21))
     import_bundle(tmp_path / "generated")
     spell = EmploymentSpell.objects.exclude(reference="").first()
-    outcomes.correct_spell(
-        actor=None, spell=spell, start_date=spell.start_date + dt.timedelta(days=1)
-    )
+    correct_spell(actor=None, spell=spell, start_date=spell.start_date + dt.timedelta(days=1))
     spells = EmploymentSpell.objects.count()
     programme = Programme.objects.get(code="households-into-work")
     export_bundle(tmp_path / "out", programme=programme, households=Household.objects.all())

@@ -16,7 +16,8 @@ from pathways.exchange import cohort
 from pathways.exchange.generate import FILES, Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.households.models import Household, Person
-from pathways.outcomes import rules, services
+from pathways.outcomes import rules
+from pathways.outcomes.facts import facts_of, outcomes_of
 from pathways.programmes.models import Programme
 
 
@@ -119,8 +120,8 @@ def test_the_imported_cohort_follows_the_source_tables_at_10000_households(
     reached: dict[str, set[int]] = defaultdict(set)
     ids = list(started.values_list("pk", flat=True))
     for first in range(0, len(ids), 1000):
-        for person in services._facts(programme, ids[first : first + 1000], as_of).values():
-            for kind in services.outcomes_of(person, measures, as_of):
+        for person in facts_of(programme, ids[first : first + 1000], as_of).values():
+            for kind in outcomes_of(person, measures, as_of):
                 reached[kind].add(person.household_id)
     rate = {kind: 100 * len(found) / len(ids) for kind, found in reached.items()}
     assert abs(rate["job_outcome"] - 100 * cohort.JOB_OUTCOME_RATE) <= 2, rate

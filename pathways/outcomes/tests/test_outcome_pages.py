@@ -13,8 +13,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pathways.conftest import World
-from pathways.outcomes import services
+from pathways.outcomes.claims import CLAIMABLE, make_claim
 from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome, ParticipantPayment
+from pathways.outcomes.spells import record_spell
+from pathways.outcomes.verification import record_evidence, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +81,7 @@ def test_an_advocate_records_work_and_sees_the_outcome_and_why(world: World, sig
 def test_another_authority_cannot_see_or_change_work_or_outcomes(world: World, signed_in) -> None:
     household = world.household_k
     person = household.members.get()
-    services.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=person,
         start_date=START,
@@ -123,7 +125,7 @@ def test_the_outcomes_list_filters_by_type_status_area_and_advocate(
         (world.household_k, world.advocate_k),
         (world.household_l, world.advocate_l),
     ):
-        services.record_spell(
+        record_spell(
             actor=advocate,
             person=household.members.get(),
             start_date=START,
@@ -160,23 +162,23 @@ def test_the_outcomes_list_filters_by_type_status_area_and_advocate(
 
 
 def verified(world: World, household, advocate, manager, days: int = 100) -> list[Outcome]:
-    services.record_spell(
+    record_spell(
         actor=advocate,
         person=household.members.get(),
         start_date=START,
         end_date=START + dt.timedelta(days=days),
         hours_per_week=Decimal(30),
     )
-    outcomes = list(Outcome.objects.filter(household=household, kind__in=services.CLAIMABLE))
+    outcomes = list(Outcome.objects.filter(household=household, kind__in=CLAIMABLE))
     for outcome in outcomes:
-        services.record_evidence(actor=advocate, outcome=outcome, evidence="payslip")
-        services.verify(actor=manager, outcome=outcome)
+        record_evidence(actor=advocate, outcome=outcome, evidence="payslip")
+        verify(actor=manager, outcome=outcome)
     return outcomes
 
 
 def dwp_claim(world: World) -> Claim:
     """The programme manager's claim to DWP of the first 120 days' verified outcomes."""
-    return services.make_claim(
+    return make_claim(
         actor=world.programme_manager,
         programme=world.hiw,
         funder="DWP",
@@ -229,7 +231,7 @@ def test_a_programme_manager_builds_a_claim_and_downloads_it(world: World, signe
 
 def test_payments_due_to_participants_are_paid_once(world: World, signed_in) -> None:
     household = world.household_win  # WIN pays £500 at 13 weeks and £750 at 26
-    services.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=household.members.get(),
         start_date=START,
@@ -237,8 +239,8 @@ def test_payments_due_to_participants_are_paid_once(world: World, signed_in) -> 
         hours_per_week=Decimal(30),
     )
     outcome = Outcome.objects.get(household=household, kind="sustained_13")
-    services.record_evidence(actor=world.advocate_k, outcome=outcome, evidence="payslip")
-    services.verify(actor=world.manager_k, outcome=outcome)
+    record_evidence(actor=world.advocate_k, outcome=outcome, evidence="payslip")
+    verify(actor=world.manager_k, outcome=outcome)
     client = signed_in(world.win_manager)
     page = client.get(reverse("outcomes:payments"))
     assert [(o.pk, amount) for o, amount in page.context["due"]] == [(outcome.pk, 50_000)]
@@ -330,14 +332,14 @@ def test_the_outcomes_list_and_work_page_run_the_same_queries_as_they_grow(
     def add_work(n: int) -> None:
         for i in range(n):
             household = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
-            services.record_spell(
+            record_spell(
                 actor=world.advocate_k,
                 person=PersonFactory(household=household),
                 start_date=START,
                 end_date=START + dt.timedelta(days=100),
                 hours_per_week=Decimal(30),
             )
-            services.record_spell(
+            record_spell(
                 actor=world.advocate_k,
                 person=person,
                 start_date=START + dt.timedelta(days=200 + 40 * i),

@@ -20,8 +20,13 @@ from pathways.conftest import World, load_programmes
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, TimelineEntry
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
-from pathways.outcomes import services
+from pathways.outcomes.batches import recompute_programme
+from pathways.outcomes.claims import make_claim
+from pathways.outcomes.engine import COPY_FROM, recompute_household, recompute_once_at_the_end
 from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome
+from pathways.outcomes.payments import paid_then_withdrawn, record_payment
+from pathways.outcomes.spells import change_hours, correct_spell, record_spell
+from pathways.outcomes.verification import record_evidence, verify
 
 START = dt.date(2018, 4, 20)  # the world's households start then
 
@@ -33,7 +38,7 @@ def day(n: int) -> dt.date:
 def work(world: World, household: Household | None = None, *, first=0, last=40, hours="20"):
     household = household or world.household_k
     person = household.members.get()
-    return services.record_spell(
+    return record_spell(
         actor=world.advocate_k,
         person=person,
         employer="Acme Ltd",
@@ -65,19 +70,19 @@ def test_a_spell_of_work_makes_a_job_outcome_that_names_its_spell(world: World) 
 @pytest.mark.django_db
 def test_correcting_a_spell_withdraws_an_unclaimed_outcome_with_the_reason(world: World) -> None:
     spell = work(world)
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(20))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(20))
     found = outcome(world.household_k, "job_outcome")
     assert found.status == "withdrawn" and not found.reversal_due
     assert "no longer make 28 days in work" in found.withdrawn_reason
     # Corrected back: reinstated.
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(40))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(40))
     assert outcome(world.household_k, "job_outcome").status == "achieved"
 
 
 @pytest.mark.django_db
 def test_a_change_of_hours_is_a_new_spell_and_short_hours_do_not_count(world: World) -> None:
     spell = work(world, first=0, last=None, hours="20")
-    services.change_hours(
+    change_hours(
         actor=world.advocate_k, spell=spell, from_date=day(10), hours_per_week=Decimal("12")
     )
     spells = list(EmploymentSpell.objects.order_by("start_date"))
@@ -91,20 +96,20 @@ def test_a_change_of_hours_is_a_new_spell_and_short_hours_do_not_count(world: Wo
 def verified_job_outcome(world: World) -> Outcome:
     work(world)
     found = outcome(world.household_k, "job_outcome")
-    services.record_evidence(actor=world.advocate_k, outcome=found, evidence="payslip")
-    return services.verify(actor=world.manager_k, outcome=found)
+    record_evidence(actor=world.advocate_k, outcome=found, evidence="payslip")
+    return verify(actor=world.manager_k, outcome=found)
 
 
 @pytest.mark.django_db
 def test_nobody_verifies_their_own_evidence_or_work(world: World) -> None:
     work(world)
     found = outcome(world.household_k, "job_outcome")
-    services.record_evidence(actor=world.manager_k, outcome=found, evidence="employer_letter")
+    record_evidence(actor=world.manager_k, outcome=found, evidence="employer_letter")
     with pytest.raises(RuleError, match="another manager must verify"):
-        services.verify(actor=world.manager_k, outcome=found)
+        verify(actor=world.manager_k, outcome=found)
     with pytest.raises(RuleError, match="Only the household's team manager"):
-        services.verify(actor=world.manager_l, outcome=found)
-    verified = services.verify(actor=world.programme_manager, outcome=found)
+        verify(actor=world.manager_l, outcome=found)
+    verified = verify(actor=world.programme_manager, outcome=found)
     assert verified.status == "verified" and verified.verified_by == world.programme_manager
 
 
@@ -113,7 +118,7 @@ def test_correcting_a_claimed_outcome_flags_it_for_a_reversal_in_the_next_claim(
     world: World,
 ) -> None:
     found = verified_job_outcome(world)
-    claim = services.make_claim(
+    claim = make_claim(
         actor=world.programme_manager,
         programme=world.hiw,
         funder="DWP",
@@ -122,7 +127,7 @@ def test_correcting_a_claimed_outcome_flags_it_for_a_reversal_in_the_next_claim(
     )
     assert [line.outcome for line in claim.lines.all()] == [found]
     with pytest.raises(RuleError, match="Nothing to claim"):
-        services.make_claim(
+        make_claim(
             actor=world.programme_manager,
             programme=world.hiw,
             funder="DWP",
@@ -130,10 +135,10 @@ def test_correcting_a_claimed_outcome_flags_it_for_a_reversal_in_the_next_claim(
             end=day(60),
         )
     spell = EmploymentSpell.objects.get()
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
     found.refresh_from_db()
     assert found.status == "withdrawn" and found.reversal_due
-    later = services.make_claim(
+    later = make_claim(
         actor=world.programme_manager, programme=world.hiw, funder="DWP", start=day(61), end=day(90)
     )
     assert [(line.kind, line.outcome_id) for line in later.lines.all()] == [("reversal", found.pk)]
@@ -157,7 +162,7 @@ def test_two_managers_claiming_at_once_never_claim_an_outcome_twice() -> None:
     for _ in range(3):
         household = HouseholdFactory(programme=hiw, organisation=knowsley, advocate=advocate)
         person = PersonFactory(household=household)
-        services.record_spell(
+        record_spell(
             actor=advocate,
             person=person,
             start_date=day(0),
@@ -165,8 +170,8 @@ def test_two_managers_claiming_at_once_never_claim_an_outcome_twice() -> None:
             hours_per_week=Decimal(30),
         )
     for found in Outcome.objects.filter(kind="job_outcome"):
-        services.record_evidence(actor=advocate, outcome=found, evidence="payslip")
-        services.verify(actor=manager, outcome=found)
+        record_evidence(actor=advocate, outcome=found, evidence="payslip")
+        verify(actor=manager, outcome=found)
 
     barrier = threading.Barrier(len(managers))
     made: list[Claim] = []
@@ -176,9 +181,7 @@ def test_two_managers_claiming_at_once_never_claim_an_outcome_twice() -> None:
         try:
             barrier.wait()
             made.append(
-                services.make_claim(
-                    actor=user, programme=hiw, funder="DWP", start=day(0), end=day(60)
-                )
+                make_claim(actor=user, programme=hiw, funder="DWP", start=day(0), end=day(60))
             )
         except RuleError as error:
             refused.append(str(error.problems))
@@ -253,19 +256,19 @@ def test_a_change_recomputes_only_that_household(world: World) -> None:
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            services.recompute_household(world.household_k)
+            recompute_household(world.household_k)
         return len(captured)
 
     few = queries()
     for _ in range(5):
         other = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
         person = PersonFactory(household=other)
-        services.record_spell(
+        record_spell(
             actor=world.advocate_k, person=person, start_date=day(0), hours_per_week=Decimal(20)
         )
     assert queries() == few
     before = {o.pk: o.changed_at for o in Outcome.objects.exclude(household=world.household_k)}
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(20))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(20))
     after = {o.pk: o.changed_at for o in Outcome.objects.exclude(household=world.household_k)}
     assert before == after
 
@@ -274,22 +277,22 @@ def test_a_change_recomputes_only_that_household(world: World) -> None:
 def test_many_changes_in_one_go_recompute_each_household_once_at_the_end(world: World) -> None:
     """The demo builds a household's whole story, then works out its outcomes once: the same
     outcomes as after each change, and nothing half-done if building fails."""
-    with services.recompute_once_at_the_end():
+    with recompute_once_at_the_end():
         spell = work(world, first=0, last=40)
-        services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(120))
+        correct_spell(actor=world.advocate_k, spell=spell, end_date=day(120))
         assert not Outcome.objects.exists()  # not yet: the story is still being told
     once = outcome(world.household_k, "job_outcome")
-    assert services.recompute_household(world.household_k).unchanged >= 1
+    assert recompute_household(world.household_k).unchanged >= 1
     assert outcome(world.household_k, "job_outcome").fingerprint == once.fingerprint
 
-    with pytest.raises(ValueError, match="building failed"), services.recompute_once_at_the_end():
-        services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    with pytest.raises(ValueError, match="building failed"), recompute_once_at_the_end():
+        correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
         raise ValueError("building failed")
     spell.refresh_from_db()
     assert spell.end_date == day(120)  # the change went with the failure
     assert outcome(world.household_k, "job_outcome").fingerprint == once.fingerprint
     # Outside, each change recomputes at once again.
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
     assert outcome(world.household_k, "job_outcome").status == Outcome.Status.WITHDRAWN
 
 
@@ -323,15 +326,15 @@ def test_a_whole_programme_recompute_finds_what_each_household_recompute_finds(
         }
 
     Outcome.objects.all().delete()
-    result = services.recompute_programme(world.hiw, batch=42)
-    assert result.created >= 2 * services.COPY_FROM  # enough to take the bulk path
+    result = recompute_programme(world.hiw, batch=42)
+    assert result.created >= 2 * COPY_FROM  # enough to take the bulk path
     everything = snapshot()
     assert AuditEvent.objects.filter(verb="outcome.recomputed").count() == 2  # one a batch
     Outcome.objects.all().delete()
     for household in households:
-        services.recompute_household(household)
+        recompute_household(household)
     assert snapshot() == everything
-    again = services.recompute_programme(world.hiw)
+    again = recompute_programme(world.hiw)
     assert (again.created, again.updated, again.withdrawn) == (0, 0, 0)
 
 
@@ -340,7 +343,7 @@ def test_a_paid_outcome_is_paid_once_locked_and_listed_for_review_if_withdrawn(
     world: World,
 ) -> None:
     household = world.household_win  # WIN pays participants at 13 and 26 weeks
-    services.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=household.members.get(),
         start_date=day(0),
@@ -348,19 +351,17 @@ def test_a_paid_outcome_is_paid_once_locked_and_listed_for_review_if_withdrawn(
         hours_per_week=Decimal(30),
     )
     found = outcome(household, "sustained_13")
-    services.record_evidence(actor=world.advocate_k, outcome=found, evidence="payslip")
-    services.verify(actor=world.manager_k, outcome=found)
-    services.record_payment(actor=world.win_manager, outcome=found, paid_on=day(101))
+    record_evidence(actor=world.advocate_k, outcome=found, evidence="payslip")
+    verify(actor=world.manager_k, outcome=found)
+    record_payment(actor=world.win_manager, outcome=found, paid_on=day(101))
     with pytest.raises(RuleError, match="recorded already"):
-        services.record_payment(actor=world.win_manager, outcome=found, paid_on=day(102))
+        record_payment(actor=world.win_manager, outcome=found, paid_on=day(102))
     with pytest.raises(RuleError, match="claimed or paid"):  # locked
-        services.record_evidence(actor=world.advocate_k, outcome=found, evidence="hmrc")
-    services.correct_spell(
-        actor=world.advocate_k, spell=EmploymentSpell.objects.get(), end_date=day(60)
-    )
+        record_evidence(actor=world.advocate_k, outcome=found, evidence="hmrc")
+    correct_spell(actor=world.advocate_k, spell=EmploymentSpell.objects.get(), end_date=day(60))
     found.refresh_from_db()
     assert found.status == "withdrawn"
-    assert list(services.paid_then_withdrawn(world.win)) == [found]  # for the team to review
+    assert list(paid_then_withdrawn(world.win)) == [found]  # for the team to review
 
 
 @pytest.mark.django_db(transaction=True)
@@ -377,7 +378,7 @@ def test_new_measures_recompute_the_programme_in_the_background() -> None:
     knowsley = council_for("E08000011")
     advocate = UserFactory(role=Role.ADVOCATE, organisation=knowsley)
     household = HouseholdFactory(programme=hiw, organisation=knowsley, advocate=advocate)
-    services.record_spell(
+    record_spell(
         actor=advocate,
         person=PersonFactory(household=household),
         start_date=day(0),
@@ -400,7 +401,7 @@ def test_a_reversed_outcome_that_holds_again_is_claimed_again(world: World) -> N
     spell = EmploymentSpell.objects.get()
 
     def claim(first: int, last: int) -> list[tuple[str, int, int]]:
-        made = services.make_claim(
+        made = make_claim(
             actor=world.programme_manager,
             programme=world.hiw,
             funder="DWP",
@@ -410,12 +411,12 @@ def test_a_reversed_outcome_that_holds_again_is_claimed_again(world: World) -> N
         return [(line.kind, line.cycle, line.outcome_id) for line in made.lines.all()]
 
     assert claim(0, 60) == [("claim", 1, found.pk)]
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(10))
     assert claim(61, 90) == [("reversal", 1, found.pk)]
-    services.correct_spell(actor=world.advocate_k, spell=spell, end_date=day(40))
+    correct_spell(actor=world.advocate_k, spell=spell, end_date=day(40))
     found.refresh_from_db()
     assert found.status == "evidenced"  # the evidence stands; it needs verifying again
-    services.verify(actor=world.manager_k, outcome=found)
+    verify(actor=world.manager_k, outcome=found)
     assert claim(0, 90) == [("claim", 2, found.pk)]
 
 
@@ -423,9 +424,7 @@ def test_a_reversed_outcome_that_holds_again_is_claimed_again(world: World) -> N
 def test_a_change_of_hours_does_not_interrupt_a_verified_outcome(world: World) -> None:
     found = verified_job_outcome(world)  # 20 hours a week, days 0 to 40
     spell = EmploymentSpell.objects.get()
-    services.change_hours(
-        actor=world.advocate_k, spell=spell, from_date=day(20), hours_per_week=Decimal(30)
-    )
+    change_hours(actor=world.advocate_k, spell=spell, from_date=day(20), hours_per_week=Decimal(30))
     found.refresh_from_db()
     # It now rests on both spells, so it needs verifying again, but it was never withdrawn.
     assert (found.status, len(found.basis["spells"]), found.achieved_on) == (
@@ -471,7 +470,7 @@ def test_two_worker_processes_find_what_one_finds() -> None:
             end_date=day(40 + 3 * n),
             hours_per_week=20,
         )
-    one = services.recompute_programme(hiw, batch=7, workers=1)
+    one = recompute_programme(hiw, batch=7, workers=1)
     found = set(Outcome.objects.values_list("person_id", "kind", "achieved_on", "fingerprint"))
     Outcome.objects.all().delete()
     command = [sys.executable, "-m", "pathways", "outcomes", "recompute"]

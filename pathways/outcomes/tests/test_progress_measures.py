@@ -16,8 +16,11 @@ from pathways.assessments.models import Instrument
 from pathways.conftest import World
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Person
-from pathways.outcomes import rules, services
+from pathways.outcomes import rules
+from pathways.outcomes.engine import recompute_household
 from pathways.outcomes.models import Outcome
+from pathways.outcomes.spells import record_spell
+from pathways.outcomes.verification import record_evidence, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,7 @@ def test_two_readings_on_one_day_make_no_progress_measure_outcome(world: World) 
     # The programme may ask for no interval at all (programmes.md: Table 6 needs none).
     world.hiw.measures = {**world.hiw.measures, "progress_measure_min_days": 0}
     world.hiw.save()
-    services.recompute_household(world.household_k)
+    recompute_household(world.household_k)
     assert found(person, Outcome.Kind.PROGRESS).quantity == 2
 
 
@@ -103,7 +106,7 @@ def test_the_evidence_offered_fits_the_outcome(world: World, signed_in) -> None:
     person = world.household_k.members.get()
     read(world, person, day(3))
     read(world, person, day(40), money=4)
-    services.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=person,
         start_date=day(0),
@@ -119,7 +122,7 @@ def test_the_evidence_offered_fits_the_outcome(world: World, signed_in) -> None:
     assert "Payslip" not in page.content.decode()
     # The service has the last word, for the API too.
     with pytest.raises(RuleError) as refused:
-        services.record_evidence(actor=world.advocate_k, outcome=progress, evidence="payslip")
+        record_evidence(actor=world.advocate_k, outcome=progress, evidence="payslip")
     assert refused.value.problems == {
         "evidence": "Choose the evidence held: for progress measures, the star readings, agreed "
         "with the participant or other"
@@ -146,13 +149,13 @@ def test_a_verified_outcome_only_reworded_stays_verified(world: World, signed_in
     read(world, person, day(3))
     read(world, person, day(40), emotional_wellbeing=4, self_esteem=3)
     improvement = found(person, Outcome.Kind.SIGNIFICANT_IMPROVEMENT)
-    services.record_evidence(actor=world.advocate_k, outcome=improvement, evidence="star_readings")
-    services.verify(actor=world.manager_k, outcome=improvement)
+    record_evidence(actor=world.advocate_k, outcome=improvement, evidence="star_readings")
+    verify(actor=world.manager_k, outcome=improvement)
     words = improvement.why
     Outcome.objects.filter(pk=improvement.pk).update(
         why=words.replace("Feelings and mood", "emotional_wellbeing"), fingerprint="as before"
     )
-    services.recompute_household(world.household_k)
+    recompute_household(world.household_k)
     improvement.refresh_from_db()
     assert (improvement.status, improvement.why) == ("verified", words)
     read(world, person, day(50), emotional_wellbeing=5, self_esteem=3)

@@ -40,7 +40,7 @@ from pathways.casework import services as casework
 from pathways.conftest import World
 from pathways.households.models import Household, Person
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
-from pathways.outcomes import services as outcomes
+from pathways.outcomes.spells import record_spell
 
 START = dt.date(2018, 4, 20)
 REPORT_DATE = dt.date(2018, 12, 31)
@@ -150,7 +150,7 @@ def tiny(world: World) -> Tiny:
         date=day(2),
         scores=dict.fromkeys(points, (1, None)),
     )
-    outcomes.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=ann,
         employer="Acme Ltd",

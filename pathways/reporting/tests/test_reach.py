@@ -17,8 +17,8 @@ from pathways.areas.hotspots import find_area
 from pathways.conftest import World
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
-from pathways.outcomes import services as outcomes
 from pathways.outcomes.models import Outcome
+from pathways.outcomes.spells import record_spell
 from pathways.reporting import reach
 from pathways.reporting.scope import make_scope
 
@@ -66,7 +66,7 @@ def programme(shipped_areas: None, world: World) -> World:
     _household(world, B, referred=d(2019, 5, 1), started=d(2019, 5, 2))
     other = _household(world, B, referred=d(2018, 5, 1), started=d(2018, 6, 1))
     Household.objects.filter(pk=other.pk).update(programme=world.win)
-    outcomes.record_spell(
+    record_spell(
         actor=world.advocate_k,
         person=working.members.get(),
         employer="Acme Ltd",

@@ -18,7 +18,7 @@ from pathways.assessments.models import Instrument, Reading, Score
 from pathways.conftest import World
 from pathways.households.models import Household
 from pathways.outcomes import rules
-from pathways.outcomes.services import recompute_household
+from pathways.outcomes.engine import recompute_household
 from pathways.reporting import readings
 from pathways.reporting.scope import make_scope
 

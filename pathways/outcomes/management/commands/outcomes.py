@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.outcomes.services import recompute_programme
+from pathways.outcomes.batches import recompute_programme
 from pathways.programmes.models import Programme
 
 
