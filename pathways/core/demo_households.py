@@ -19,7 +19,7 @@ from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
-from pathways.budgets import services as budgets
+from pathways.budgets import spend_requests
 from pathways.casework import services as casework
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
@@ -320,7 +320,7 @@ def _spending(
         on = start + dt.timedelta(days=rng.randint(3, max(3, (until - start).days)))
         amount = rng.randint(low, high) * 100 + rng.choice([0, 0, 49, 99])
         try:
-            request = budgets.request_spend(
+            request = spend_requests.request_spend(
                 actor=advocate,
                 household=household,
                 category=category,
@@ -332,9 +332,9 @@ def _spending(
             if request.status == "requested":
                 if manager is None or rng.random() < 0.3:
                     continue  # waiting in the manager's Approvals
-                budgets.approve(actor=manager, request=request, on=on)
+                spend_requests.approve(actor=manager, request=request, on=on)
             if rng.random() < 0.85:
-                budgets.pay(actor=advocate, request=request, on=on)
+                spend_requests.pay(actor=advocate, request=request, on=on)
         except RuleError:
             return  # the budget is spent
 

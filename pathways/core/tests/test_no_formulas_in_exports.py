@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pathways.areas.models import LocalAuthority, Lsoa, Ward
-from pathways.budgets import services as budgets
+from pathways.budgets import spend_requests
 from pathways.casework import services as casework
 from pathways.conftest import World
 from pathways.core.tabular import escaped, unescaped
@@ -124,7 +124,7 @@ def hostile(shipped_areas: None, world: World) -> World:
         agreed_date=dt.date.today(),
     )
     for household in (world.household_k, world.household_l):
-        budgets.request_spend(
+        spend_requests.request_spend(
             actor=household.advocate,
             household=household,
             category="travel",

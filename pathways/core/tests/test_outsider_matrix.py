@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from pathways.assessments import services as assessments
 from pathways.assessments.tests.test_readings_and_plans import all_points, star
-from pathways.budgets import services as budgets
+from pathways.budgets import receipts, spend_requests
 from pathways.budgets.models import Budget
 from pathways.casework import services as casework
 from pathways.conftest import World
@@ -79,10 +79,10 @@ def everything(world: World) -> dict[str, int]:
     casework.record_contact(
         actor=world.advocate_k, household=household, date=today, method="phone", notes="A note"
     )
-    spend = budgets.request_spend(
+    spend = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="clothing", amount_pence=4_500
     )
-    receipt = budgets.add_receipt(
+    receipt = receipts.add_receipt(
         actor=world.advocate_k, request=spend, upload=SimpleUploadedFile("shoes.pdf", PDF)
     )
     asked = privacy.record_subject_access(actor=world.manager_k, person=person, received_on=today)

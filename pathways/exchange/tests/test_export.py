@@ -209,7 +209,7 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
     """Records made through the services (no refs of their own), on a started household."""
     import datetime as dt
 
-    from pathways.budgets import services as budgets
+    from pathways.budgets import ledger, spend_requests
     from pathways.casework import services as casework
     from pathways.outcomes import services as outcomes
 
@@ -229,11 +229,11 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
     referral = casework.record_onward_referral(
         actor=world.advocate_k, person=person, date=on, service_type="debt_advice"
     )
-    request = budgets.request_spend(
+    request = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="travel", amount_pence=2500, on=on
     )
-    budgets.pay(actor=world.manager_k, request=request, on=on)
-    budgets.refund(
+    spend_requests.pay(actor=world.manager_k, request=request, on=on)
+    ledger.refund(
         actor=world.advocate_k, household=household, amount_pence=500, category="travel", on=on
     )
     return {"activity": activity, "spell": spell, "referral": referral}
