@@ -20,6 +20,7 @@ from pathways.areas.models import LocalAuthority
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.budgets import spend_requests
+from pathways.casework import action_plans
 from pathways.casework import services as casework
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
@@ -445,7 +446,7 @@ def _readings_and_plans(
         for activity_type, title, point, hours in rng.sample(ACTIVITIES, k=rng.randint(0, 3)):
             agreed = start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days)))
             due = agreed + dt.timedelta(days=rng.randint(7, 60))
-            activity = casework.add_activity(
+            activity = action_plans.add_activity(
                 actor=advocate,
                 person=person,
                 activity_type=activity_type,
@@ -456,7 +457,7 @@ def _readings_and_plans(
                 due_date=due,
             )
             if due <= until and rng.random() < 0.7:
-                casework.update_activity(
+                action_plans.update_activity(
                     actor=advocate, activity=activity, status="completed", completed_date=due
                 )
 

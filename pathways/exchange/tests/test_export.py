@@ -210,13 +210,13 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
     import datetime as dt
 
     from pathways.budgets import ledger, spend_requests
-    from pathways.casework import services as casework
+    from pathways.casework import action_plans, onward_referrals
     from pathways.outcomes import services as outcomes
 
     household = world.household_k
     person = household.members.get()
     on = household.start_date + dt.timedelta(days=3)
-    activity = casework.add_activity(
+    activity = action_plans.add_activity(
         actor=world.advocate_k,
         person=person,
         activity_type="course",
@@ -226,7 +226,7 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
     spell = outcomes.record_spell(
         actor=world.advocate_k, person=person, start_date=on, hours_per_week=Decimal("20")
     )
-    referral = casework.record_onward_referral(
+    referral = onward_referrals.record_onward_referral(
         actor=world.advocate_k, person=person, date=on, service_type="debt_advice"
     )
     request = spend_requests.request_spend(
