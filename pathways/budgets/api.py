@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pathways.accounts.stepup import needs_step_up
-from pathways.budgets import services
+from pathways.budgets import ledger, spend_requests
 from pathways.budgets.models import Budget, Category, Entry, SpendRequest
 from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields, refused
@@ -51,7 +51,7 @@ class BudgetSerializer(RefusesUnknownFields, serializers.ModelSerializer):
         fields = ["id", "household", "balance"]
 
     def get_balance(self, budget: Budget) -> dict[str, str]:
-        balance = services.balance(budget)
+        balance = ledger.balance(budget)
         return {
             name: amount_text(getattr(balance, name))
             for name in ("allocated", "committed", "spent", "available")
@@ -150,7 +150,7 @@ class SpendRequestViewSet(
                 {"household": ["No household you may see has this id"]}
             )
         try:
-            made = services.request_spend(
+            made = spend_requests.request_spend(
                 actor=request.user,
                 household=household,
                 category=data["category"],
@@ -171,9 +171,9 @@ class SpendRequestViewSet(
         serializer.is_valid(raise_exception=True)
         try:
             if serializer.validated_data["decision"] == "approve":
-                spend = services.approve(actor=request.user, request=spend)
+                spend = spend_requests.approve(actor=request.user, request=spend)
             else:
-                spend = services.reject(
+                spend = spend_requests.reject(
                     actor=request.user, request=spend, reason=serializer.validated_data["reason"]
                 )
         except RuleError as error:
@@ -186,7 +186,7 @@ class SpendRequestViewSet(
     def pay(self, request: Request, pk: str | None = None) -> Response:
         spend = self.get_object()
         try:
-            spend = services.pay(actor=request.user, request=spend)
+            spend = spend_requests.pay(actor=request.user, request=spend)
         except RuleError as error:
             raise refused(error) from None
         return Response(SpendRequestSerializer(spend).data)

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from pathways.audit.models import AuditEvent
-from pathways.budgets import services
+from pathways.budgets import ledger, rules
 from pathways.budgets.models import Budget, Category, Entry
 from pathways.core import bulk
 from pathways.core.csvfiles import read_rows
@@ -39,6 +39,18 @@ ENTRY_COLUMNS = (
     "request_id",
     "recorded_by_id",
     "created_at",
+)
+# An audit event's columns, in the order of the plain rows the import writes for its entries.
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_label",
+    "programme_id",
+    "data",
 )
 
 
@@ -204,7 +216,7 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
             )
             continue
         try:
-            outcome = services.record_past_spending(
+            outcome = ledger.record_past_spending(
                 actor=actor,
                 household=household,
                 on=row.date,
@@ -222,7 +234,7 @@ def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) 
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     # (a fresh household's lines were checked in memory against its whole ledger)
     for reference in sorted(({row.household_ref for row in rows} & with_budget) - fresh):
-        for reason in services.check_ledger(households[reference]).values():
+        for reason in ledger.check_ledger(households[reference]).values():
             summary.problems.append(Problem(FILE, 0, "household_ref", reference, reason))
 
 
@@ -244,7 +256,7 @@ def _without_payments_made_here(
         for entry in Entry.objects.filter(
             pk__in=named.values(),
             source_key="",
-            kind__in=services.SPENT,
+            kind__in=rules.SPENT,
             budget__household__programme=programme,
         ).select_related("budget__household")
     }
@@ -297,7 +309,7 @@ def _apply_fresh(
     actor: Any,
     summary: Summary,
 ) -> None:
-    """The same rules as `services.record_past_spending`, applied to each household's rows in
+    """The same rules as `ledger.record_past_spending`, applied to each household's rows in
     date order against its ledger as it stands; the entries written a chunk of households at a
     time (memory stays flat), and none once any row breaks a rule (then every problem is still
     found, and the caller rolls back)."""
@@ -331,43 +343,35 @@ def _apply_fresh_chunk(
             "household__reference", "pk"
         )
     )
-    available: Counter[str] = Counter()
-    used: Counter[tuple[str, str]] = Counter()
-    spent: Counter[tuple[str, str]] = Counter()
-    for ref, kind, category, total in (
-        Entry.objects.filter(budget_id__in=budgets.values())
-        .values_list("budget__household__reference", "kind", "category")
-        .annotate(total=Sum("amount_pence"))
-    ):
-        available[ref] += total
-        if kind in services.USED:
-            used[(ref, category)] -= total
-        if kind in services.SPENT:
-            spent[(ref, category)] -= total
-    rules = services.rules_of(programme)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    entries = _checked_entries(rows, budgets, rules.rules_of(programme), summary)
+    if summary.problems:
+        return
+    _write_entries(entries, budgets, households, programme, actor)
+    summary.created += len(entries)
+
+
+def _checked_entries(
+    rows: list[tuple[BudgetRow, str]],
+    budgets: dict[str, int],
+    spending_rules: rules.SpendingRules,
+    summary: Summary,
+) -> list[tuple]:
+    """Each row through the budget's rules in turn, against its household's ledger as the rows
+    before it left it; the entries of the rows that keep to them, the problems of the rest."""
+    ledgers = ledger.ledgers_of(budgets.values())
     entries: list[tuple] = []
-    lines: Counter[str] = Counter()
     for row, key in rows:
-        ref, category, amount = row.household_ref, row.category, row.amount_pence
-        if amount > 0:
-            problems = services.spend_problems(
-                rules, category, amount, used=used[(ref, category)], available=available[ref]
-            )
-        else:
-            problems = services.refund_problems(category, -amount, spent=spent[(ref, category)])
+        budget_id, category, amount = budgets[row.household_ref], row.category, row.amount_pence
+        problems = ledgers.take(spending_rules, budget_id, category, amount)
         if problems:
             for column, reason in problems.items():
                 column = column if column in REQUIRED else "amount"
                 value = amount_text(amount) if column == "amount" else getattr(row, column, "")
                 summary.problems.append(Problem(FILE, row.line, column, value, reason))
             continue
-        available[ref] -= amount
-        used[(ref, category)] += amount
-        spent[(ref, category)] += amount
         entries.append(
             (
-                budgets[ref],
+                budget_id,
                 Entry.Kind.SPEND if amount > 0 else Entry.Kind.REFUND,
                 -amount,
                 row.date,
@@ -376,10 +380,19 @@ def _apply_fresh_chunk(
                 key,
             )
         )
-        lines[ref] += 1
-    if summary.problems:
-        return
+    return entries
+
+
+def _write_entries(
+    entries: list[tuple],
+    budgets: dict[str, int],
+    households: dict[str, Household],
+    programme: Any,
+    actor: Any,
+) -> None:
+    """The chunk's new entries, their audit events and a line on each household's timeline."""
     # Written as plain rows (COPY on PostgreSQL), then their ids read back for the audit trail.
+    user = ledger.recorder(actor)
     user_id = user.pk if user else None
     now = timezone.now()
     bulk.insert(
@@ -396,17 +409,7 @@ def _apply_fresh_chunk(
     )
     bulk.insert(
         AuditEvent,
-        (
-            "at",
-            "actor_id",
-            "actor_label",
-            "verb",
-            "target_type",
-            "target_id",
-            "target_label",
-            "programme_id",
-            "data",
-        ),
+        AUDIT_COLUMNS,
         (
             (
                 now,
@@ -422,6 +425,8 @@ def _apply_fresh_chunk(
             for _, kind, pence, on, category, _, key in entries
         ),
     )
+    reference_of = {pk: ref for ref, pk in budgets.items()}
+    lines = Counter(reference_of[budget_id] for budget_id, *_ in entries)
     TimelineEntry.objects.bulk_create(
         [
             TimelineEntry(
@@ -435,7 +440,6 @@ def _apply_fresh_chunk(
         ],
         batch_size=2000,
     )
-    summary.created += len(entries)
 
 
 def _reverse_missing_rows(
@@ -464,7 +468,7 @@ def _reverse_missing_rows(
         ):
             continue
         try:
-            services.record_past_spending(
+            ledger.record_past_spending(
                 actor=actor,
                 household=households[row["budget__household__reference"]],
                 on=timezone.localdate(),

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
-from pathways.budgets import exports, forms, selectors, services
+from pathways.budgets import exports, forms, ledger, receipts, rules, selectors, spend_requests
 from pathways.budgets.models import Budget, Receipt, SpendRequest
 from pathways.core.access import roles
 from pathways.core.exceptions import RuleError
 from pathways.core.forms import carried_out
+from pathways.core.money import pounds
 from pathways.core.pagination import paginate
 from pathways.core.roles import CASEWORK_ROLES, MANAGERS
 from pathways.households.permissions import get_household_for_user
@@ -38,12 +39,12 @@ def budget_page(request: HttpRequest, pk: int) -> HttpResponse:
         "budgets/budget.html",
         {
             "household": household,
-            "balance": services.balance(budget),
+            "balance": ledger.balance(budget),
             "requests": budget.requests.select_related(
                 "requested_by", "decided_by"
             ).prefetch_related("receipts")[:50],
             "entries": budget.entries.select_related("recorded_by").order_by("-date", "-id")[:200],
-            "may_approve": services.may_approve(request.user, household),
+            "may_approve": rules.may_approve(request.user, household),
         },
     )
 
@@ -63,7 +64,7 @@ def request_money(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.request_spend(actor=request.user, household=household, **data),
+        lambda data: spend_requests.request_spend(actor=request.user, household=household, **data),
     ):
         messages.success(request, "Request recorded")
         return redirect("budgets:budget", pk=household.pk)
@@ -75,7 +76,7 @@ def record_refund(request: HttpRequest, pk: int) -> HttpResponse:
     household, _ = _budget(request, pk)
     form = forms.RefundForm(request.POST or None)
     if carried_out(
-        request, form, lambda data: services.refund(actor=request.user, household=household, **data)
+        request, form, lambda data: ledger.refund(actor=request.user, household=household, **data)
     ):
         messages.success(request, "Refund recorded")
         return redirect("budgets:budget", pk=household.pk)
@@ -87,7 +88,7 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     household, _ = _budget(request, pk)
     form = forms.AdjustForm(request.POST or None)
     if carried_out(
-        request, form, lambda data: services.adjust(actor=request.user, household=household, **data)
+        request, form, lambda data: ledger.adjust(actor=request.user, household=household, **data)
     ):
         messages.success(request, "Budget changed")
         return redirect("budgets:budget", pk=household.pk)
@@ -110,8 +111,8 @@ def decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
 
     def apply(data: dict[str, Any]) -> Any:
         if data["decision"] == "approve":
-            return services.approve(actor=request.user, request=spend)
-        return services.reject(actor=request.user, request=spend, reason=data["reason"])
+            return spend_requests.approve(actor=request.user, request=spend)
+        return spend_requests.reject(actor=request.user, request=spend, reason=data["reason"])
 
     if carried_out(request, form, apply):
         messages.success(
@@ -130,11 +131,11 @@ def mark_paid(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404("Post to mark a request paid")
     try:
-        services.pay(actor=request.user, request=spend)
+        spend_requests.pay(actor=request.user, request=spend)
     except RuleError as error:
         messages.error(request, "; ".join(error.problems.values()))
     else:
-        messages.success(request, f"Paid {services.pounds(spend.amount_pence)}")
+        messages.success(request, f"Paid {pounds(spend.amount_pence)}")
     return redirect("budgets:budget", pk=household.pk)
 
 
@@ -161,7 +162,7 @@ def add_receipt(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.add_receipt(
+        lambda data: receipts.add_receipt(
             actor=request.user, request=spend, upload=data["receipt"]
         ),
     ):

@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pathways.casework import services
+from pathways.casework import action_plans, onward_referrals, services
 from pathways.casework.models import Activity, Contact, OnwardReferral, Service
 from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields, refused
@@ -79,7 +79,7 @@ class ActivityViewSet(
         data = dict(serializer.validated_data)
         person = data.pop("person")
         try:
-            serializer.instance = services.add_activity(
+            serializer.instance = action_plans.add_activity(
                 actor=self.request.user, person=person, **data
             )
         except RuleError as error:
@@ -88,7 +88,7 @@ class ActivityViewSet(
     def perform_update(self, serializer: Any) -> None:
         data = serializer.validated_data
         try:
-            serializer.instance = services.update_activity(
+            serializer.instance = action_plans.update_activity(
                 actor=self.request.user,
                 activity=serializer.instance,
                 status=data.get("status", serializer.instance.status),
@@ -145,13 +145,15 @@ class OnwardReferralViewSet(
         data = dict(serializer.validated_data)
         data.pop("status", None)
         try:
-            serializer.instance = services.record_onward_referral(actor=self.request.user, **data)
+            serializer.instance = onward_referrals.record_onward_referral(
+                actor=self.request.user, **data
+            )
         except RuleError as error:
             raise refused(error) from None
 
     def perform_update(self, serializer: Any) -> None:
         try:
-            serializer.instance = services.update_onward_referral(
+            serializer.instance = onward_referrals.update_onward_referral(
                 actor=self.request.user,
                 referral=serializer.instance,
                 status=serializer.validated_data.get("status", serializer.instance.status),

@@ -11,7 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.casework import forms, selectors, services
+from pathways.casework import (
+    action_plans,
+    exit_plans,
+    forms,
+    onward_referrals,
+    selectors,
+    services,
+)
 from pathways.casework.models import Activity, Appointment, OnwardReferral, Service
 from pathways.core.access import roles
 from pathways.core.exceptions import RuleError
@@ -43,7 +50,7 @@ def plan(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
                 "status", "due_date", "id"
             ),
             "onward_referrals": person.onward_referrals.select_related("service"),
-            "points": dict(services.star_points(household)),
+            "points": dict(action_plans.star_points(household)),
             "today": timezone.localdate(),
         },
     )
@@ -52,14 +59,14 @@ def plan(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 @roles(*CASEWORK_ROLES)
 def add_goal(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household, person = _person(request, pk, person_pk)
-    points = list(services.star_points(household).items())
+    points = list(action_plans.star_points(household).items())
     form = forms.GoalForm(
         request.POST or None, points=points, initial={"agreed_date": timezone.localdate()}
     )
     if carried_out(
         request,
         form,
-        lambda data: services.add_goal(actor=request.user, person=person, **data),
+        lambda data: action_plans.add_goal(actor=request.user, person=person, **data),
     ):
         messages.success(request, "Goal added")
         return redirect(_plan_url(household, person))
@@ -79,7 +86,7 @@ def add_goal(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 @roles(*CASEWORK_ROLES)
 def add_activity(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household, person = _person(request, pk, person_pk)
-    points = list(services.star_points(household).items())
+    points = list(action_plans.star_points(household).items())
     form = forms.ActivityForm(
         request.POST or None,
         points=points,
@@ -89,7 +96,7 @@ def add_activity(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.add_activity(actor=request.user, person=person, **data),
+        lambda data: action_plans.add_activity(actor=request.user, person=person, **data),
     ):
         messages.success(request, "Activity added")
         return redirect(_plan_url(household, person))
@@ -124,7 +131,7 @@ def update_activity(
     if carried_out(
         request,
         form,
-        lambda data: services.update_activity(actor=request.user, activity=activity, **data),
+        lambda data: action_plans.update_activity(actor=request.user, activity=activity, **data),
     ):
         messages.success(
             request, f"{activity}: {Activity.Status(form.cleaned_data['status']).label.lower()}"
@@ -164,7 +171,7 @@ def service_directory(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "services": selectors.directory(**filters),
-            "may_edit": services.may_keep_directory(request.user),
+            "may_edit": onward_referrals.may_keep_directory(request.user),
             "for_person": request.GET.get("for", ""),
         },
     )
@@ -195,7 +202,7 @@ def edit_service(request: HttpRequest, service_pk: int | None = None) -> HttpRes
     def save(data: dict[str, Any]) -> Any:
         data = dict(data)
         authorities = data.pop("local_authorities")
-        return services.save_service(
+        return onward_referrals.save_service(
             actor=request.user, service=service, fields=data, local_authorities=authorities
         )
 
@@ -222,7 +229,7 @@ def add_onward_referral(request: HttpRequest, pk: int, person_pk: int) -> HttpRe
     if carried_out(
         request,
         form,
-        lambda data: services.record_onward_referral(
+        lambda data: onward_referrals.record_onward_referral(
             actor=request.user,
             person=person,
             date=data["date"],
@@ -257,7 +264,7 @@ def update_onward_referral(
     if carried_out(
         request,
         form,
-        lambda data: services.update_onward_referral(
+        lambda data: onward_referrals.update_onward_referral(
             actor=request.user, referral=referral, status=data["status"]
         ),
     ):
@@ -292,7 +299,9 @@ def referral_for_partner(
     referral = _referral(person, referral_pk)
     context = {"household": household, "person": person, "referral": referral}
     try:
-        context["details"] = services.share_with_partner(actor=request.user, referral=referral)
+        context["details"] = onward_referrals.share_with_partner(
+            actor=request.user, referral=referral
+        )
     except RuleError as refused:
         context["refused"] = refused.problems["partner"]
     return render(request, "casework/referral_for_partner.html", context)
@@ -389,7 +398,7 @@ def exit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.add_exit_step(actor=request.user, household=household, **data),
+        lambda data: exit_plans.add_exit_step(actor=request.user, household=household, **data),
     ):
         messages.success(request, "Step added to the exit plan")
         return redirect("casework:exit-plan", pk=household.pk)
@@ -415,7 +424,7 @@ def exit_step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.complete_exit_step(actor=request.user, step=step, **data),
+        lambda data: exit_plans.complete_exit_step(actor=request.user, step=step, **data),
     ):
         messages.success(request, "Step done")
         return redirect("casework:exit-plan", pk=household.pk)

@@ -19,7 +19,8 @@ from pathways.accounts.models import User
 from pathways.areas.models import LocalAuthority
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
-from pathways.budgets import services as budgets
+from pathways.budgets import spend_requests
+from pathways.casework import action_plans
 from pathways.casework import services as casework
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
@@ -321,7 +322,7 @@ def _spending(
         on = start + dt.timedelta(days=rng.randint(3, max(3, (until - start).days)))
         amount = rng.randint(low, high) * 100 + rng.choice([0, 0, 49, 99])
         try:
-            request = budgets.request_spend(
+            request = spend_requests.request_spend(
                 actor=advocate,
                 household=household,
                 category=category,
@@ -333,9 +334,9 @@ def _spending(
             if request.status == "requested":
                 if manager is None or rng.random() < 0.3:
                     continue  # waiting in the manager's Approvals
-                budgets.approve(actor=manager, request=request, on=on)
+                spend_requests.approve(actor=manager, request=request, on=on)
             if rng.random() < 0.85:
-                budgets.pay(actor=advocate, request=request, on=on)
+                spend_requests.pay(actor=advocate, request=request, on=on)
         except RuleError:
             return  # the budget is spent
 
@@ -444,7 +445,7 @@ def _readings_and_plans(
         for activity_type, title, point, hours in rng.sample(ACTIVITIES, k=rng.randint(0, 3)):
             agreed = start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days)))
             due = agreed + dt.timedelta(days=rng.randint(7, 60))
-            activity = casework.add_activity(
+            activity = action_plans.add_activity(
                 actor=advocate,
                 person=person,
                 activity_type=activity_type,
@@ -455,7 +456,7 @@ def _readings_and_plans(
                 due_date=due,
             )
             if due <= until and rng.random() < 0.7:
-                casework.update_activity(
+                action_plans.update_activity(
                     actor=advocate, activity=activity, status="completed", completed_date=due
                 )
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from pathways.budgets import services as budget_services
+from pathways.budgets import rules
 from pathways.core.access import roles
 from pathways.core.roles import Role
 from pathways.programmes import services
@@ -38,7 +38,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             for t in programme.targets
         ],
         "versions": programme.versions.select_related("created_by")[:20],
-        "spending_rules": budget_services.rules_of(programme),
+        "spending_rules": rules.rules_of(programme),
     }
     return render(request, "programmes/detail.html", context)
 

@@ -14,7 +14,7 @@ from django.urls import resolve, reverse
 from pathways.accounts.services import current_totp_code
 from pathways.accounts.stepup import STEPPED_UP_AT
 from pathways.audit.models import AuditEvent
-from pathways.budgets import services as budgets
+from pathways.budgets import spend_requests
 from pathways.budgets.models import SpendRequest
 from pathways.conftest import World, sign_in
 from pathways.core.exceptions import RuleError
@@ -36,7 +36,7 @@ def signed_in_long_ago(user) -> Client:
 
 
 def money_asked(world: World) -> SpendRequest:
-    return budgets.request_spend(
+    return spend_requests.request_spend(
         actor=world.advocate_k,
         household=world.household_k,
         category="childcare",

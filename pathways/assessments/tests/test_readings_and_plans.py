@@ -13,7 +13,7 @@ from django.urls import reverse
 from pathways.assessments import services
 from pathways.assessments.models import Instrument, Reading
 from pathways.audit.models import AuditEvent
-from pathways.casework import services as casework
+from pathways.casework import action_plans
 from pathways.casework.due_dates import refresh_household_due_dates
 from pathways.casework.models import Activity
 from pathways.conftest import World
@@ -191,7 +191,7 @@ def test_a_colleague_in_another_authority_cannot_read_or_write_readings(
 def test_activities_are_validated_and_completed(world: World, signed_in) -> None:
     person = world.household_k.members.get()
     with pytest.raises(RuleError) as refused:
-        casework.add_activity(
+        action_plans.add_activity(
             actor=world.advocate_k,
             person=person,
             activity_type="course",
@@ -200,7 +200,7 @@ def test_activities_are_validated_and_completed(world: World, signed_in) -> None
         )
     assert "due_date" in refused.value.problems
     with pytest.raises(RuleError) as refused:
-        casework.add_activity(
+        action_plans.add_activity(
             actor=world.advocate_k,
             person=person,
             activity_type="course",
@@ -208,7 +208,7 @@ def test_activities_are_validated_and_completed(world: World, signed_in) -> None
             agreed_date=dt.date(2026, 3, 1),
         )
     assert "star_point" in refused.value.problems
-    activity = casework.add_activity(
+    activity = action_plans.add_activity(
         actor=world.advocate_k,
         person=person,
         activity_type="money_advice",
@@ -274,7 +274,7 @@ def test_overdue_actions_appear_the_day_after_they_are_due(world: World) -> None
         scores=all_points(),
     )
     with time_machine.travel(dt.datetime(2026, 5, 1, 12, 0), tick=False):
-        activity = casework.add_activity(
+        activity = action_plans.add_activity(
             actor=world.advocate_k,
             person=person,
             activity_type="job_search",
@@ -285,7 +285,7 @@ def test_overdue_actions_appear_the_day_after_they_are_due(world: World) -> None
         assert flags(world) == (False, False)
     with time_machine.travel(dt.datetime(2026, 5, 11, 12, 0), tick=False):
         assert flags(world) == (False, True)
-        casework.update_activity(
+        action_plans.update_activity(
             actor=world.advocate_k,
             activity=activity,
             status=Activity.Status.COMPLETED,
@@ -430,7 +430,7 @@ def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, si
             scores=all_points(1 + index % 5),
         )
     for index in range(100):
-        casework.add_activity(
+        action_plans.add_activity(
             actor=world.advocate_k,
             person=people[index % 5],
             activity_type="job_search",

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways.audit.models import AuditEvent
-from pathways.budgets import services
+from pathways.budgets import ledger, spend_requests
 from pathways.budgets.imports import import_budget_csv
 from pathways.budgets.models import Entry
 from pathways.conftest import World
@@ -41,7 +41,7 @@ GOOD = (
 
 
 def available(household) -> int:
-    return services.balance(household.budget).available
+    return ledger.balance(household.budget).available
 
 
 @pytest.mark.django_db
@@ -221,14 +221,14 @@ def test_a_row_whose_date_is_corrected_replaces_the_old_one(world: World) -> Non
 
 @pytest.mark.django_db
 def test_a_refund_is_never_more_than_was_spent_on_that_cost(world: World) -> None:
-    services.request_spend(
+    spend_requests.request_spend(
         actor=world.advocate_k,
         household=world.household_k,
         category="childcare",
         amount_pence=5_000,
     )
     with pytest.raises(RuleError, match="spent on travel"):
-        services.refund(
+        ledger.refund(
             actor=world.advocate_k,
             household=world.household_k,
             amount_pence=1_000,

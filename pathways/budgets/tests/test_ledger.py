@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from pathways.accounts.tests.factories import UserFactory
-from pathways.budgets import services
+from pathways.budgets import ledger, services, spend_requests
 from pathways.budgets.models import Budget, Entry, LedgerIsAppendOnly, SpendRequest
 from pathways.conftest import World, load_programmes
 from pathways.core.exceptions import RuleError
@@ -42,7 +42,7 @@ def budget_for(world: World) -> Budget:
 def test_a_started_household_gets_the_programmes_budget_once(world: World) -> None:
     budget = budget_for(world)
     services.allocate(actor=world.advocate_k, household=world.household_k, on=DAY)
-    assert services.balance(budget) == services.Balance(
+    assert ledger.balance(budget) == ledger.Balance(
         allocated=100_000, committed=0, spent=0, available=100_000
     )
     assert (
@@ -53,35 +53,35 @@ def test_a_started_household_gets_the_programmes_budget_once(world: World) -> No
 @pytest.mark.django_db
 def test_request_approve_pay_refund(world: World) -> None:
     budget = budget_for(world)
-    small = services.request_spend(
+    small = spend_requests.request_spend(
         actor=world.advocate_k, household=world.household_k, category="travel", amount_pence=1_250
     )
     assert small.status == SpendRequest.Status.APPROVED  # under the threshold: committed at once
-    big = services.request_spend(
+    big = spend_requests.request_spend(
         actor=world.advocate_k,
         household=world.household_k,
         category="childcare",
         amount_pence=30_000,
     )
     assert big.status == SpendRequest.Status.REQUESTED
-    assert services.balance(budget).available == 100_000 - 1_250
+    assert ledger.balance(budget).available == 100_000 - 1_250
     with pytest.raises(RuleError, match="Only the household's team manager"):
-        services.approve(actor=world.advocate_k, request=big)  # an advocate cannot approve
-    services.approve(actor=world.manager_k, request=big)
-    services.pay(actor=world.advocate_k, request=big)
-    services.pay(actor=world.advocate_k, request=small)
-    assert services.balance(budget) == services.Balance(
+        spend_requests.approve(actor=world.advocate_k, request=big)  # an advocate cannot approve
+    spend_requests.approve(actor=world.manager_k, request=big)
+    spend_requests.pay(actor=world.advocate_k, request=big)
+    spend_requests.pay(actor=world.advocate_k, request=small)
+    assert ledger.balance(budget) == ledger.Balance(
         allocated=100_000, committed=0, spent=31_250, available=68_750
     )
-    services.refund(
+    ledger.refund(
         actor=world.advocate_k,
         household=world.household_k,
         amount_pence=4_000,
         category="childcare",
     )
-    assert services.balance(budget).available == 72_750
+    assert ledger.balance(budget).available == 72_750
     with pytest.raises(RuleError, match="cannot be more than has been spent"):
-        services.refund(
+        ledger.refund(
             actor=world.advocate_k,
             household=world.household_k,
             amount_pence=999_999,
@@ -92,41 +92,44 @@ def test_request_approve_pay_refund(world: World) -> None:
 @pytest.mark.django_db
 def test_a_manager_cannot_approve_their_own_request(world: World) -> None:
     budget_for(world)
-    own = services.request_spend(
+    own = spend_requests.request_spend(
         actor=world.manager_k, household=world.household_k, category="clothing", amount_pence=26_000
     )
     with pytest.raises(RuleError, match="cannot approve your own request"):
-        services.approve(actor=world.manager_k, request=own)
+        spend_requests.approve(actor=world.manager_k, request=own)
     other_manager = UserFactory(role=Role.TEAM_MANAGER, organisation=world.knowsley)
-    assert services.approve(actor=other_manager, request=own).status == SpendRequest.Status.APPROVED
+    assert (
+        spend_requests.approve(actor=other_manager, request=own).status
+        == SpendRequest.Status.APPROVED
+    )
     with pytest.raises(RuleError, match="Only the household's team manager"):
-        services.approve(actor=world.manager_l, request=own)
+        spend_requests.approve(actor=world.manager_l, request=own)
 
 
 @pytest.mark.django_db
 def test_adjustments_need_a_reason_and_cannot_take_away_committed_money(world: World) -> None:
     budget = budget_for(world)
-    services.request_spend(
+    spend_requests.request_spend(
         actor=world.advocate_k, household=world.household_k, category="travel", amount_pence=20_000
     )
     with pytest.raises(RuleError, match="reason"):
-        services.adjust(
+        ledger.adjust(
             actor=world.manager_k, household=world.household_k, amount_pence=10_000, reason=""
         )
     with pytest.raises(RuleError, match="at most £800.00"):
-        services.adjust(
+        ledger.adjust(
             actor=world.manager_k,
             household=world.household_k,
             amount_pence=-90_000,
             reason="Programme cut",
         )
-    services.adjust(
+    ledger.adjust(
         actor=world.manager_k,
         household=world.household_k,
         amount_pence=25_000,
         reason="Exceptional childcare costs",
     )
-    assert services.balance(budget).allocated == 125_000
+    assert ledger.balance(budget).allocated == 125_000
 
 
 @pytest.mark.django_db
@@ -182,13 +185,13 @@ class LedgerProperty(HypothesisTestCase):
         for kind, amount in steps:
             if kind == "spend":
                 try:
-                    request = services.request_spend(
+                    request = spend_requests.request_spend(
                         actor=advocate,
                         household=household,
                         category="travel",
                         amount_pence=min(amount, 25_000),
                     )
-                    services.pay(actor=advocate, request=request)
+                    spend_requests.pay(actor=advocate, request=request)
                 except RuleError:
                     assert min(amount, 25_000) > available
                     continue
@@ -196,7 +199,7 @@ class LedgerProperty(HypothesisTestCase):
                 spent += min(amount, 25_000)
             else:
                 try:
-                    services.refund(
+                    ledger.refund(
                         actor=advocate, household=household, amount_pence=amount, category="travel"
                     )
                 except RuleError:
@@ -204,7 +207,7 @@ class LedgerProperty(HypothesisTestCase):
                     continue
                 available += amount
                 spent -= amount
-            balance = services.balance(budget)
+            balance = ledger.balance(budget)
             assert (balance.available, balance.spent) == (available, spent)
             assert all(
                 type(value) is int
@@ -219,7 +222,7 @@ def test_ten_spends_at_once_never_overspend(world: World) -> None:
     exactly three succeed, and the ledger adds up."""
     budget = budget_for(world)
     requests = [
-        services.request_spend(
+        spend_requests.request_spend(
             actor=world.advocate_k,
             household=world.household_k,
             category="childcare",
@@ -235,7 +238,7 @@ def test_ten_spends_at_once_never_overspend(world: World) -> None:
     def approve(request: SpendRequest, manager) -> None:  # type: ignore[no-untyped-def]
         try:
             start.wait()
-            services.approve(actor=manager, request=request)
+            spend_requests.approve(actor=manager, request=request)
             result = "approved"
         except RuleError:
             result = "refused"
@@ -252,7 +255,7 @@ def test_ten_spends_at_once_never_overspend(world: World) -> None:
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["approved"] * 3 + ["refused"] * 7
-    assert services.balance(budget) == services.Balance(
+    assert ledger.balance(budget) == ledger.Balance(
         allocated=100_000, committed=90_000, spent=0, available=10_000
     )
     assert budget.entries.filter(kind=Entry.Kind.COMMITMENT).count() == 3
@@ -270,7 +273,7 @@ def test_small_spends_at_once_never_overspend(world: World) -> None:
     def spend() -> None:
         try:
             start.wait()
-            services.request_spend(
+            spend_requests.request_spend(
                 actor=world.advocate_k,
                 household=world.household_k,
                 category="travel",
@@ -290,7 +293,7 @@ def test_small_spends_at_once_never_overspend(world: World) -> None:
     for thread in threads:
         thread.join()
     assert outcomes.count("committed") == 5
-    assert services.balance(budget).available == 0
+    assert ledger.balance(budget).available == 0
 
 
 @pytest.mark.django_db
@@ -317,22 +320,22 @@ def test_the_programmes_spending_rules_apply(world: World) -> None:
     world.household_k.programme.refresh_from_db()
     household = world.household_k
     with pytest.raises(RuleError, match="not a cost this programme's budget pays for"):
-        services.request_spend(
+        spend_requests.request_spend(
             actor=world.advocate_k, household=household, category="digital", amount_pence=1_000
         )
     with pytest.raises(RuleError, match="at most £400.00"):
-        services.request_spend(
+        spend_requests.request_spend(
             actor=world.advocate_k, household=household, category="childcare", amount_pence=40_001
         )
-    waits = services.request_spend(
+    waits = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="childcare", amount_pence=10_001
     )
     assert waits.status == SpendRequest.Status.REQUESTED  # above the programme's £100 threshold
-    services.request_spend(
+    spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="travel", amount_pence=10_000
     )
     with pytest.raises(RuleError, match="capped at £150.00 a household; £50.00 is left"):
-        services.request_spend(
+        spend_requests.request_spend(
             actor=world.advocate_k, household=household, category="travel", amount_pence=6_000
         )
     bad = copy.deepcopy(definition)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pathways.budgets import services
+from pathways.budgets import spend_requests
 from pathways.budgets.models import Receipt
 from pathways.conftest import World
 
@@ -19,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def spend(world: World):  # type: ignore[no-untyped-def]
-    return services.request_spend(
+    return spend_requests.request_spend(
         actor=world.advocate_k, household=world.household_k, category="clothing", amount_pence=4_500
     )
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pathways.audit.models import AuditEvent
-from pathways.budgets import services
+from pathways.budgets import ledger, spend_requests
 from pathways.budgets.selectors import average_pence
 from pathways.conftest import World
 from pathways.households.models import Household
@@ -26,13 +26,13 @@ JUNE, JULY = dt.date(2018, 6, 5), dt.date(2018, 7, 9)
 
 def spend(world: World, household: Household, category: str, pence: int, on: dt.date) -> None:
     advocate = household.advocate
-    request = services.request_spend(
+    request = spend_requests.request_spend(
         actor=advocate, household=household, category=category, amount_pence=pence, on=on
     )
     if request.status == "requested":
         manager = world.manager_k if household == world.household_k else world.manager_l
-        services.approve(actor=manager, request=request, on=on)
-    services.pay(actor=advocate, request=request, on=on)
+        spend_requests.approve(actor=manager, request=request, on=on)
+    spend_requests.pay(actor=advocate, request=request, on=on)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def spent(world: World) -> World:
     refunded in July. Liverpool: £20.01 travel in June, £99.99 digital committed, not paid."""
     spend(world, world.household_k, "childcare", 30_000, JUNE)
     spend(world, world.household_k, "travel", 1_257, JULY)
-    services.refund(
+    ledger.refund(
         actor=world.advocate_k,
         household=world.household_k,
         amount_pence=4_000,
@@ -49,7 +49,7 @@ def spent(world: World) -> World:
         on=JULY,
     )
     spend(world, world.household_l, "travel", 2_001, JUNE)
-    services.request_spend(
+    spend_requests.request_spend(
         actor=world.advocate_l,
         household=world.household_l,
         category="digital",
@@ -214,7 +214,7 @@ def test_a_households_ledger_downloads_with_the_balance_on_its_page(
 
 
 def test_a_supplier_that_looks_like_a_formula_is_written_as_text(world: World, signed_in) -> None:
-    services.request_spend(
+    spend_requests.request_spend(
         actor=world.advocate_k,
         household=world.household_k,
         category="travel",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from pathways.areas.models import LocalAuthority
 from pathways.audit.models import AuditEvent
-from pathways.casework import services
+from pathways.casework import onward_referrals
 from pathways.casework.models import OnwardReferral, Service
 from pathways.conftest import World
 from pathways.core.exceptions import RuleError
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def add_debt_advice(world: World) -> Service:
-    return services.save_service(
+    return onward_referrals.save_service(
         actor=world.manager_k,
         service=None,
         fields={
@@ -59,7 +59,9 @@ def test_managers_keep_the_directory_and_advocates_search_it(world: World, signe
     advocate = signed_in(world.advocate_k)
     assert advocate.get(reverse("directory:add")).status_code == 403
     with pytest.raises(RuleError):
-        services.save_service(actor=world.advocate_k, service=None, fields={}, local_authorities=[])
+        onward_referrals.save_service(
+            actor=world.advocate_k, service=None, fields={}, local_authorities=[]
+        )
     found = advocate.get(
         reverse("directory:list"), {"need": "mental_health", "local_authority": knowsley.pk}
     )
@@ -114,7 +116,7 @@ def test_details_go_to_the_partner_only_while_the_person_agrees(world: World, si
     person.phone, person.email = "07700 900123", "riley@example.org"
     person.date_of_birth = dt.date(1990, 4, 5)
     person.save()
-    referral = services.record_onward_referral(
+    referral = onward_referrals.record_onward_referral(
         actor=world.advocate_k,
         person=person,
         date=dt.date(2026, 6, 1),

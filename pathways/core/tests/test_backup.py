@@ -17,8 +17,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from pathways.audit import services as audit
-from pathways.budgets import services as budgets
+from pathways.budgets import receipts, spend_requests
 from pathways.budgets.models import Entry, Receipt
+from pathways.budgets.services import allocate
 from pathways.conftest import World
 from pathways.core import backup
 from pathways.households.tests.factories import HouseholdFactory
@@ -44,10 +45,10 @@ def ledger_totals() -> dict[tuple[int, str], int]:
 
 @pytest.fixture
 def money(world: World) -> Receipt:
-    request = budgets.request_spend(
+    request = spend_requests.request_spend(
         actor=world.advocate_k, household=world.household_k, category="clothing", amount_pence=4_500
     )
-    budgets.add_receipt(
+    receipts.add_receipt(
         actor=world.advocate_k, request=request, upload=SimpleUploadedFile("shoes.pdf", PDF)
     )
     return Receipt.objects.get()
@@ -64,7 +65,7 @@ def test_a_backup_restores_to_exactly_what_it_held(world: World, money: Receipt,
 
     # The day goes on: new records, a receipt file lost.
     household = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
-    budgets.allocate(actor=world.manager_k, household=household, on=household.start_date)
+    allocate(actor=world.manager_k, household=household, on=household.start_date)
     audit.record(actor=world.manager_k, verb="test.after_backup")
     Path(money.file.path).unlink()
 

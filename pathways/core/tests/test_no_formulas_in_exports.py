@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pathways.areas.models import LocalAuthority, Lsoa, Ward
-from pathways.budgets import services as budgets
-from pathways.casework import services as casework
+from pathways.budgets import spend_requests
+from pathways.casework import action_plans
 from pathways.conftest import World
 from pathways.core.tabular import escaped, unescaped
 from pathways.households.models import Household, Person
@@ -116,7 +116,7 @@ def hostile(shipped_areas: None, world: World) -> World:
     Ward.objects.update(name=HOSTILE[2])
     LocalAuthority.objects.update(name=HOSTILE[3])
     person = world.household_k.members.get()
-    casework.add_activity(
+    action_plans.add_activity(
         actor=world.advocate_k,
         person=person,
         activity_type="course",
@@ -124,7 +124,7 @@ def hostile(shipped_areas: None, world: World) -> World:
         agreed_date=dt.date.today(),
     )
     for household in (world.household_k, world.household_l):
-        budgets.request_spend(
+        spend_requests.request_spend(
             actor=household.advocate,
             household=household,
             category="travel",

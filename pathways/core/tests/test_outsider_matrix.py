@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from pathways.assessments import services as assessments
 from pathways.assessments.tests.test_readings_and_plans import all_points, star
-from pathways.budgets import services as budgets
+from pathways.budgets import receipts, spend_requests
 from pathways.budgets.models import Budget
+from pathways.casework import action_plans, exit_plans, onward_referrals
 from pathways.casework import services as casework
 from pathways.conftest import World
 from pathways.core.tests.test_access_rules import all_patterns
@@ -52,37 +53,39 @@ def everything(world: World) -> dict[str, int]:
     reading = assessments.record_reading(
         actor=world.advocate_k, person=person, instrument=star(), date=today, scores=all_points()
     )
-    activity = casework.add_activity(
+    activity = action_plans.add_activity(
         actor=world.advocate_k,
         person=person,
         activity_type="money_advice",
         title="Budgeting course",
         agreed_date=today,
     )
-    casework.add_goal(actor=world.advocate_k, person=person, description="A job", agreed_date=today)
+    action_plans.add_goal(
+        actor=world.advocate_k, person=person, description="A job", agreed_date=today
+    )
     appointment = casework.book_appointment(
         actor=world.advocate_k,
         household=household,
         starts_at=timezone.now() - dt.timedelta(days=1),
         method="home_visit",
     )
-    referral = casework.record_onward_referral(
+    referral = onward_referrals.record_onward_referral(
         actor=world.advocate_k,
         person=person,
         date=today,
         service_type="jobcentre_plus",
         organisation="JCP",
     )
-    step = casework.add_exit_step(
+    step = exit_plans.add_exit_step(
         actor=world.advocate_k, household=household, description="Hand over", due_date=today
     )
     casework.record_contact(
         actor=world.advocate_k, household=household, date=today, method="phone", notes="A note"
     )
-    spend = budgets.request_spend(
+    spend = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="clothing", amount_pence=4_500
     )
-    receipt = budgets.add_receipt(
+    receipt = receipts.add_receipt(
         actor=world.advocate_k, request=spend, upload=SimpleUploadedFile("shoes.pdf", PDF)
     )
     asked = privacy.record_subject_access(actor=world.manager_k, person=person, received_on=today)
@@ -220,7 +223,7 @@ def one_of_each_everywhere(world: World) -> World:
         assessments.record_reading(
             actor=actor, person=person, instrument=star(), date=today, scores=all_points()
         )
-        casework.add_activity(
+        action_plans.add_activity(
             actor=actor, person=person, activity_type="course", title="Course", agreed_date=today
         )
         record_spell(

@@ -209,14 +209,14 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
     """Records made through the services (no refs of their own), on a started household."""
     import datetime as dt
 
-    from pathways.budgets import services as budgets
-    from pathways.casework import services as casework
+    from pathways.budgets import ledger, spend_requests
+    from pathways.casework import action_plans, onward_referrals
     from pathways.outcomes.spells import record_spell
 
     household = world.household_k
     person = household.members.get()
     on = household.start_date + dt.timedelta(days=3)
-    activity = casework.add_activity(
+    activity = action_plans.add_activity(
         actor=world.advocate_k,
         person=person,
         activity_type="course",
@@ -226,14 +226,14 @@ def made_in_pathways(world: Any) -> dict[str, Any]:
     spell = record_spell(
         actor=world.advocate_k, person=person, start_date=on, hours_per_week=Decimal("20")
     )
-    referral = casework.record_onward_referral(
+    referral = onward_referrals.record_onward_referral(
         actor=world.advocate_k, person=person, date=on, service_type="debt_advice"
     )
-    request = budgets.request_spend(
+    request = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="travel", amount_pence=2500, on=on
     )
-    budgets.pay(actor=world.manager_k, request=request, on=on)
-    budgets.refund(
+    spend_requests.pay(actor=world.manager_k, request=request, on=on)
+    ledger.refund(
         actor=world.advocate_k, household=household, amount_pence=500, category="travel", on=on
     )
     return {"activity": activity, "spell": spell, "referral": referral}

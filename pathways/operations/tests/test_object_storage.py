@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from pathways.budgets import services as budgets
+from pathways.budgets import receipts, spend_requests
 from pathways.budgets.models import Receipt
 from pathways.conftest import World
 from pathways.core import backup
@@ -97,7 +97,7 @@ def keys(client: Any) -> list[str]:
 def test_a_receipt_is_kept_in_the_bucket_encrypted_and_served_only_to_those_who_may_see_it(
     world: World, signed_in: Any, bucket: Any, settings: Any
 ) -> None:
-    request = budgets.request_spend(
+    request = spend_requests.request_spend(
         actor=world.advocate_k, household=world.household_k, category="clothing", amount_pence=4_500
     )
     client = signed_in(world.advocate_k)
@@ -159,10 +159,10 @@ def test_progress_notes_are_replaced_in_the_bucket_and_read_back(world: World, b
 def test_a_backup_holds_the_receipts_from_the_bucket_and_restores_them(
     world: World, bucket: Any, tmp_path: Path
 ) -> None:
-    request = budgets.request_spend(
+    request = spend_requests.request_spend(
         actor=world.advocate_k, household=world.household_k, category="clothing", amount_pence=4_500
     )
-    budgets.add_receipt(
+    receipts.add_receipt(
         actor=world.advocate_k, request=request, upload=SimpleUploadedFile("shoes.pdf", PDF)
     )
     receipt = Receipt.objects.get()

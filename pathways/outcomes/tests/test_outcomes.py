@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.audit.models import AuditEvent
-from pathways.casework import services as casework
+from pathways.casework import action_plans
 from pathways.conftest import World, load_programmes
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, TimelineEntry
@@ -233,7 +233,7 @@ def test_amending_a_reading_withdraws_a_significant_improvement(world: World) ->
 @pytest.mark.django_db
 def test_completing_an_activity_is_an_outcome_that_names_it(world: World) -> None:
     person = world.household_k.members.get()
-    activity = casework.add_activity(
+    activity = action_plans.add_activity(
         actor=world.advocate_k,
         person=person,
         activity_type="course",
@@ -242,7 +242,7 @@ def test_completing_an_activity_is_an_outcome_that_names_it(world: World) -> Non
         agreed_date=day(5),
     )
     assert not Outcome.objects.exists()
-    casework.update_activity(
+    action_plans.update_activity(
         actor=world.advocate_k, activity=activity, status="completed", completed_date=day(12)
     )
     found = outcome(world.household_k, "completed_activity")

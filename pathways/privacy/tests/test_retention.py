@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from pathways.audit.models import AuditEvent
-from pathways.budgets import services as budgets
+from pathways.budgets import receipts, spend_requests
 from pathways.budgets.models import Entry, Receipt
 from pathways.casework.models import Contact
 from pathways.conftest import World
@@ -42,10 +42,10 @@ def test_a_household_past_its_retention_period_is_anonymised_once(world: World) 
     plant_personal_data(world)
     household = world.household_k
     verified(world, household, world.advocate_k, world.manager_k)
-    request = budgets.request_spend(
+    request = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="clothing", amount_pence=4_500
     )
-    budgets.add_receipt(
+    receipts.add_receipt(
         actor=world.advocate_k, request=request, upload=SimpleUploadedFile("shoes.pdf", PDF)
     )
     receipt_file = Path(Receipt.objects.get().file.path)

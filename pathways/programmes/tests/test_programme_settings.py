@@ -134,7 +134,7 @@ def test_the_api_gives_a_programme_with_money_as_exact_text(world: World, signed
 def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them(
     world: World, signed_in
 ) -> None:
-    from pathways.budgets import services as budgets
+    from pathways.budgets import rules, spend_requests
     from pathways.core.exceptions import RuleError
 
     client = signed_in(world.programme_manager)
@@ -151,7 +151,7 @@ def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them
     )
     assert response.status_code == 302
     world.hiw.refresh_from_db()
-    rules = budgets.rules_of(world.hiw)
+    rules = rules.rules_of(world.hiw)
     assert (rules.approval_threshold, rules.category_caps, rules.item_cap) == (
         10000,
         {"travel": 30000},
@@ -164,11 +164,11 @@ def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them
 
     household = Household.objects.get(pk=world.household_k.pk)
     with pytest.raises(RuleError) as refused:
-        budgets.request_spend(
+        spend_requests.request_spend(
             actor=world.advocate_k, household=household, category="digital", amount_pence=2000
         )
     assert "is not a cost this programme" in refused.value.problems["category"]
-    waiting = budgets.request_spend(
+    waiting = spend_requests.request_spend(
         actor=world.advocate_k, household=household, category="childcare", amount_pence=15000
     )
     assert waiting.status == "requested"  # above the new £100 threshold

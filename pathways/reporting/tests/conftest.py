@@ -36,7 +36,7 @@ import pytest
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
 from pathways.budgets.services import allocate
-from pathways.casework import services as casework
+from pathways.casework import action_plans
 from pathways.conftest import World
 from pathways.households.models import Household, Person
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
@@ -165,7 +165,7 @@ def tiny(world: World) -> Tiny:
         ("work_related", "Work trial", None, day(20)),
         ("course", "Forklift licence", Decimal(20), dt.date(2019, 2, 1)),
     ):
-        casework.add_activity(
+        action_plans.add_activity(
             actor=world.advocate_k,
             person=cal,
             activity_type=kind,

@@ -1,0 +1,105 @@
+"""The budget's rules: what a programme's budget pays for, its caps, and who may decide.
+
+Pure functions over the programme's data and plain numbers (whole pence), so the pages, the API
+and the importer's in-memory checks all apply the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pathways.budgets.models import Category, Entry
+from pathways.core.exceptions import RuleError
+from pathways.core.money import parse_pounds, pounds
+from pathways.core.roles import Role
+from pathways.households.models import Household
+
+# Requests above the programme's threshold need a team manager's approval before the money is
+# committed; this is the default when a programme sets none.
+APPROVAL_THRESHOLD_PENCE = 25_000
+
+USED = [Entry.Kind.COMMITMENT, Entry.Kind.RELEASE, Entry.Kind.SPEND, Entry.Kind.REFUND]
+SPENT = [Entry.Kind.SPEND, Entry.Kind.REFUND]
+
+
+@dataclass(frozen=True)
+class SpendingRules:
+    approval_threshold: int
+    categories: tuple[str, ...]
+    category_caps: dict[str, int]
+    item_cap: int | None
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [Category(code).label for code in self.categories]
+
+    @property
+    def cap_labels(self) -> list[tuple[str, int]]:
+        return [(Category(code).label, cap) for code, cap in self.category_caps.items()]
+
+
+def rules_of(programme: Any) -> SpendingRules:
+    """The programme's spending rules (programme data), in pence."""
+    raw = programme.budget_rules or {}
+    threshold = raw.get("approval_threshold")
+    return SpendingRules(
+        approval_threshold=parse_pounds(threshold) if threshold else APPROVAL_THRESHOLD_PENCE,
+        categories=tuple(raw.get("categories") or Category.values),
+        category_caps={k: parse_pounds(v) for k, v in (raw.get("category_caps") or {}).items()},
+        item_cap=parse_pounds(raw["item_cap"]) if raw.get("item_cap") else None,
+    )
+
+
+def check_request(category: str, amount: int) -> None:
+    """A request names a budget category and an amount of more than nothing."""
+    problems = {}
+    if category not in Category.values:
+        problems["category"] = "Choose what the money is for"
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        problems["amount"] = "Enter an amount more than £0.00"
+    if problems:
+        raise RuleError(problems)
+
+
+def spend_problems(
+    rules: SpendingRules, category: str, amount: int, *, used: int, available: int | None
+) -> dict[str, str]:
+    """What is wrong with spending `amount` on `category`, given what the household has used of
+    that category (committed or spent) and, if it matters, what is available: an eligible cost,
+    within the per-item cap, within the category's cap, never more than is available."""
+    label = Category(category).label
+    if category not in rules.categories:
+        return {"category": f"{label} is not a cost this programme's budget pays for"}
+    if rules.item_cap is not None and amount > rules.item_cap:
+        return {"amount": f"One item can be at most {pounds(rules.item_cap)} on this programme"}
+    cap = rules.category_caps.get(category)
+    if cap is not None and used + amount > cap:
+        return {
+            "amount": f"{label} is capped at {pounds(cap)} a household; {pounds(max(0, cap - used))} is left"
+        }
+    if available is not None and amount > available:
+        return {
+            "amount": f"Only {pounds(available)} of the budget is available, not {pounds(amount)}"
+        }
+    return {}
+
+
+def refund_problems(category: str, amount: int, *, spent: int) -> dict[str, str]:
+    """A refund is never more than has been spent on that kind of cost."""
+    if amount > spent:
+        return {
+            "amount": f"A refund cannot be more than has been spent on {Category(category).label.lower()} ({pounds(spent)})"
+        }
+    return {}
+
+
+def may_approve(user: Any, household: Household) -> bool:
+    """The household's team manager, or a manager of its programme, decides on its budget."""
+    role = getattr(user, "role", None)
+    if role == Role.TEAM_MANAGER:
+        return (
+            household.organisation_id is not None
+            and household.organisation_id == user.organisation_id
+        )
+    return role == Role.PROGRAMME_MANAGER and household.programme in user.programmes.all()
