@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pathways.areas.loaders import SHIPPED
 from pathways.core.tabular import csv_writer
 from pathways.exchange import cohort, schema
 
@@ -243,8 +244,6 @@ def lsoas_by_need() -> dict[str, dict[str, float]]:
     """Per local authority, its LSOAs weighted by need (working-age population × Employment
     Domain rate), from the shipped Indices of Deprivation file: where the generated households
     live, so that the most deprived neighbourhoods are referred most, as on the real programme."""
-    from pathways.areas.loaders import SHIPPED
-
     found: dict[str, dict[str, float]] = {}
     with (SHIPPED / "imd2019_lcr_lsoa.csv").open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
