@@ -120,21 +120,6 @@ def _note(household: Household, actor: Any, on: dt.date, summary: str) -> None:
     )
 
 
-@transaction.atomic
-def allocate(*, actor: Any, household: Household, on: dt.date) -> Budget | None:
-    """Give a started household the programme's budget (once; none if the programme has none)."""
-    amount = household.programme.budget_per_household_pence
-    if amount <= 0:
-        return None
-    budget, created = Budget.objects.get_or_create(household=household)
-    if created or not budget.entries.filter(kind=Entry.Kind.ALLOCATION).exists():
-        _entry(
-            budget, actor, Entry.Kind.ALLOCATION, amount, on, description="Household Support Budget"
-        )
-        _note(household, actor, on, f"Household Support Budget of {pounds(amount)} allocated")
-    return budget
-
-
 def _check_request(category: str, amount: int) -> None:
     problems = {}
     if category not in Category.values:

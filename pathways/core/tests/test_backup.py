@@ -18,6 +18,7 @@ from django.db import connection
 
 from pathways.audit import services as audit
 from pathways.budgets import services as budgets
+from pathways.budgets.allocation import allocate
 from pathways.budgets.models import Entry, Receipt
 from pathways.conftest import World
 from pathways.core import backup
@@ -64,7 +65,7 @@ def test_a_backup_restores_to_exactly_what_it_held(world: World, money: Receipt,
 
     # The day goes on: new records, a receipt file lost.
     household = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
-    budgets.allocate(actor=world.manager_k, household=household, on=household.start_date)
+    allocate(actor=world.manager_k, household=household, on=household.start_date)
     audit.record(actor=world.manager_k, verb="test.after_backup")
     Path(money.file.path).unlink()
 
