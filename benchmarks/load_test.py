@@ -903,7 +903,7 @@ def main() -> int:
         print(f"No demo users {', '.join(missing)}: run with --prepare.", file=sys.stderr)
         return 2
     try:
-        from pathways.exchange.generate import FAMILY
+        from pathways.exchange.invented import FAMILY
 
         surnames = list(FAMILY) or SURNAMES
     except ImportError:

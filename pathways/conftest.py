@@ -23,7 +23,7 @@ from pathways.accounts.tests.factories import UserFactory, give_authenticator
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
 from pathways.audit.locking import unlocked_for_emptying
-from pathways.budgets.services import allocate
+from pathways.budgets.allocation import allocate
 from pathways.core.roles import Role
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory

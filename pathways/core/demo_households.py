@@ -24,7 +24,7 @@ from pathways.casework import action_plans
 from pathways.casework import services as casework
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
-from pathways.exchange.generate import (  # invented names, real districts
+from pathways.exchange.invented import (  # invented names, real districts
     DISTRICTS,
     FAMILY,
     GIVEN,

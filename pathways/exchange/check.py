@@ -13,11 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pathways.accounts.models import User
+from pathways.areas.models import LocalAuthority
+from pathways.assessments.models import InstrumentPoint
+from pathways.budgets.imports import parse_row
 from pathways.core.csvfiles import read_rows
 from pathways.core.problems import Problem
+from pathways.core.roles import Role
 from pathways.exchange.bundle import Bundle
 from pathways.exchange.schema import FILES, REQUIRED_FILES, FileSpec
 from pathways.households.participation import participation_problem
+from pathways.programmes.models import Programme
 
 MAX_PROBLEMS = 1000
 PROGRESS_EVERY = 5000
@@ -294,8 +300,6 @@ def _employment(line: int, v: dict, cells: dict, context: Context, checked: Chec
 
 
 def _budget(line: int, v: dict, cells: dict, context: Context, checked: Checked) -> None:
-    from pathways.budgets.imports import parse_row
-
     ref = v["household_ref"]
     if ref not in checked.households and (None, ref) not in context.existing_households:
         checked.fail(
@@ -326,12 +330,6 @@ ROW_RULES = {
 
 def context_from_database() -> Context:
     """What Pathways holds now that a bundle may refer to."""
-    from pathways.accounts.models import User
-    from pathways.areas.models import LocalAuthority
-    from pathways.assessments.models import InstrumentPoint
-    from pathways.core.roles import Role
-    from pathways.programmes.models import Programme
-
     authorities: dict[str, str] = {}
     for code, name in LocalAuthority.objects.values_list("code", "name"):
         authorities[code] = code

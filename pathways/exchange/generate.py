@@ -9,9 +9,7 @@ extra columns `x_given_name` and `x_family_name`; postcodes are well-formed but 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
 import random
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -21,180 +19,21 @@ from typing import Any
 
 from pathways.core.tabular import csv_writer
 from pathways.exchange import cohort, schema
+from pathways.exchange.decks import Decks, pick
+from pathways.exchange.invented import (
+    ACTIVITIES,
+    BUDGET_ITEMS,
+    DISTRICTS,
+    EMPLOYERS,
+    FAMILY,
+    GIVEN,
+    SERVICES,
+    STREETS,
+    lsoas_by_need,
+)
 
 FILES = schema.HEADERS
 STAR_POINTS = FILES["star_readings.csv"][3:]
-
-GIVEN = [
-    "Alex",
-    "Sam",
-    "Jo",
-    "Chris",
-    "Robin",
-    "Ash",
-    "Morgan",
-    "Casey",
-    "Taylor",
-    "Jamie",
-    "Jordan",
-    "Charlie",
-    "Frankie",
-    "Riley",
-    "Dee",
-    "Kerry",
-    "Lee",
-    "Billie",
-    "Ellis",
-    "Harper",
-    "Marley",
-    "Remi",
-    "Sasha",
-    "Toni",
-    "Avery",
-    "Blair",
-    "Drew",
-    "Eden",
-    "Jess",
-    "Kit",
-]
-FAMILY = [
-    "Example",
-    "Sample",
-    "Placeholder",
-    "Fictional",
-    "Madeup",
-    "Testington",
-    "Demoson",
-    "Notreal",
-    "Invento",
-    "Imaginary",
-    "Pretendo",
-    "Storybook",
-    "Lorem",
-    "Ipsum",
-    "Dummy",
-    "Mockett",
-    "Fauxley",
-    "Fakenham",
-    "Nonesuch",
-    "Whatnot",
-]
-DISTRICTS = {
-    "E06000006": ("WA7", "WA8"),
-    "E08000011": ("L36", "L28", "L34"),
-    "E08000012": ("L4", "L8", "L24"),
-    "E08000013": ("WA9", "WA10"),
-    "E08000014": ("L20", "L30", "PR8"),
-    "E08000015": ("CH41", "CH42", "CH46"),
-}
-STREETS = ("Example Street", "Sample Road", "Demo Avenue", "Pretend Lane", "Invented Close")
-ACTIVITIES = {
-    "course": (30, ("Food hygiene", "Maths functional skills", "First aid", "CSCS card")),
-    "work_related": (10, ("CV and cover letter", "Mock interview", "Job fair")),
-    "job_search": (15, ("Weekly job search", "Applications with the advocate")),
-    "health": (12, ("Talking therapies", "GP appointment for sleep", "Walking group")),
-    "money_advice": (12, ("Debt advice appointment", "Benefit check")),
-    "housing": (6, ("Rent arrears plan", "Housing register")),
-    "volunteering": (6, ("Food bank volunteering", "Charity shop")),
-    "work_placement": (4, ("Two-week placement",)),
-    "apprenticeship": (1, ("Apprenticeship application",)),
-    "other": (4, ("Confidence course",)),
-}
-SERVICES = {
-    "debt_advice": 20,
-    "nhs_mental_health": 18,
-    "counselling": 12,
-    "training_provider": 14,
-    "housing": 10,
-    "childcare": 8,
-    "jobcentre_plus": 8,
-    "drug_alcohol": 4,
-    "domestic_abuse": 3,
-    "nhs_other": 2,
-    "other": 1,
-}
-BUDGET_ITEMS = {
-    "travel": (30, 10, 80),
-    "childcare": (15, 60, 300),
-    "clothing": (15, 25, 90),
-    "documents_checks": (10, 11, 40),
-    "training": (8, 20, 150),
-    "household_goods": (8, 50, 320),
-    "digital": (8, 60, 280),
-    "utilities_debt": (6, 30, 200),
-    "tools_equipment": (3, 20, 120),
-    "health_wellbeing": (2, 10, 60),
-    "other": (1, 10, 50),
-}
-EMPLOYERS = (
-    "Example Care Homes",
-    "Sample Logistics",
-    "Demo Retail Park",
-    "Invented Cleaning Services",
-    "Pretend Cafe",
-)
-
-
-def pick(rng: random.Random, weights: Mapping[Any, float]) -> Any:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-class Deck:
-    """Draws in the table's proportions: a shuffled deck of 1,000 cards, dealt and reshuffled,
-    so that even a few thousand people follow the table closely (independent draws would
-    wander by a few points)."""
-
-    def __init__(self, rng: random.Random, weights: Mapping[Any, float], size: int = 1000) -> None:
-        total = sum(weights.values())
-        exact = {key: size * value / total for key, value in weights.items()}
-        counts = {key: int(value) for key, value in exact.items()}
-        by_remainder = sorted(exact, key=lambda key: exact[key] - counts[key], reverse=True)
-        for key in by_remainder[: size - sum(counts.values())]:
-            counts[key] += 1
-        self.rng, self.cards = rng, [key for key, count in counts.items() for _ in range(count)]
-        self.left: list[Any] = []
-
-    def deal(self) -> Any:
-        if not self.left:
-            self.left = list(self.cards)
-            self.rng.shuffle(self.left)
-        return self.left.pop()
-
-
-class Decks:
-    """One deck for each of the cohort's tables."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.since = Deck(rng, cohort.TIME_SINCE_WORK)
-        self.age = {
-            since: Deck(rng, weights)
-            for since, weights in cohort.age_given_time_since_work().items()
-        }
-        self.gender = Deck(rng, cohort.GENDER)
-        self.ethnicity = Deck(rng, cohort.ETHNICITY)
-        self.needs = {
-            need: Deck(rng, {True: percent, False: 100 - percent})
-            for need, percent in cohort.SUPPORT_NEEDS.items()
-        }
-        # Table 1's headline rates, dealt to started households. A household dealt one too
-        # soon after its start to reach it passes it on to the next that can (`owed`), so the
-        # shares come out right over all started households.
-        self.rates = {
-            name: Deck(rng, {True: 100 * rate, False: 100 * (1 - rate)})
-            for name, rate in (
-                ("completes", cohort.ACTIVITY_COMPLETED_RATE),
-                ("improves", cohort.SIGNIFICANT_IMPROVEMENT_RATE),
-            )
-        }
-        self.owed = dict.fromkeys(self.rates, 0)
-
-    def reaches(self, name: str, can: bool) -> bool:
-        """Whether a started household reaches this headline measure."""
-        self.owed[name] += self.rates[name].deal()
-        if can and self.owed[name]:
-            self.owed[name] -= 1
-            return True
-        return False
 
 
 @dataclass(frozen=True)
@@ -238,32 +77,26 @@ def generate(out: Path, settings: Settings) -> dict[str, int]:
     return writer.rows
 
 
-@functools.cache
-def lsoas_by_need() -> dict[str, dict[str, float]]:
-    """Per local authority, its LSOAs weighted by need (working-age population × Employment
-    Domain rate), from the shipped Indices of Deprivation file: where the generated households
-    live, so that the most deprived neighbourhoods are referred most, as on the real programme."""
-    from pathways.areas.loaders import SHIPPED
-
-    found: dict[str, dict[str, float]] = {}
-    with (SHIPPED / "imd2019_lcr_lsoa.csv").open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            rate = row["derived_employment_rate_approx"]
-            working = row[
-                "Working age population 18-59/64: for use with Employment Deprivation Domain "
-                "(excluding prisoners)"
-            ]
-            if rate and working:
-                found.setdefault(row["Local Authority District code (2019)"], {})[
-                    row["LSOA code (2011)"]
-                ] = float(rate) * int(working)
-    return found
-
-
 def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index: int) -> None:
     ref = f"SYN-{index + 1:06d}"
     la = pick(rng, cohort.POPULATION)
     referral = s.as_of - dt.timedelta(days=rng.randint(20, 420))
+    start, end, exit_reason = _course(rng, s, referral)
+    _household_row(rng, w, s, index, ref, la, referral, (start, end, exit_reason))
+    family = rng.choice(FAMILY)
+    until = min(end or s.as_of, s.as_of)
+    participants = _members(rng, w, s, decks, ref, family, referral, start)
+    if start is None:
+        return
+    _support(rng, w, decks, participants, start, until)
+    _work(rng, w, participants, start, until)
+    _budget(rng, w, s, ref, start, until)
+
+
+def _course(
+    rng: random.Random, s: Settings, referral: dt.date
+) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """When a referred household starts (most do), and when and why it ends, if it has."""
     started = rng.random() < 0.92
     start = min(s.as_of, referral + dt.timedelta(days=rng.randint(2, 30))) if started else None
     end = exit_reason = None
@@ -278,6 +111,20 @@ def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index:
                 )
         if end is None and planned <= s.as_of:
             end, exit_reason = planned, "completed"
+    return start, end, exit_reason
+
+
+def _household_row(
+    rng: random.Random,
+    w: _Writer,
+    s: Settings,
+    index: int,
+    ref: str,
+    la: str,
+    referral: dt.date,
+    course: tuple[dt.date | None, dt.date | None, str | None],
+) -> None:
+    start, end, exit_reason = course
     advocates = (s.advocates or {}).get(la) or ()
     district = rng.choice(DISTRICTS[la])
     postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
@@ -304,8 +151,19 @@ def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index:
             f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
         ],
     )
-    family = rng.choice(FAMILY)
-    until = min(end or s.as_of, s.as_of)
+
+
+def _members(
+    rng: random.Random,
+    w: _Writer,
+    s: Settings,
+    decks: Decks,
+    ref: str,
+    family: str,
+    referral: dt.date,
+    start: dt.date | None,
+) -> list[str]:
+    """The household's adults (who take part) and children (who do not); returns the adults."""
     adults = pick(rng, cohort.ADULTS_IN_HOUSEHOLD)
     participants = []
     for n in range(adults):
@@ -320,8 +178,18 @@ def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index:
             + [""] * 5
             + [rng.choice(GIVEN), family],
         )
-    if start is None:
-        return
+    return participants
+
+
+def _support(
+    rng: random.Random,
+    w: _Writer,
+    decks: Decks,
+    participants: list[str],
+    start: dt.date,
+    until: dt.date,
+) -> None:
+    """Each participant's readings, activities and onward referrals."""
     # One participant (the lead) makes the household reach Table 1's measures when it does;
     # where it does not, nobody in it does.
     days = (until - start).days
@@ -343,8 +211,6 @@ def _household(rng: random.Random, w: _Writer, s: Settings, decks: Decks, index:
                     rng.choice(["made", "accepted", "attended", "attended", "declined"]),
                 ],
             )
-    _work(rng, w, participants, start, until)
-    _budget(rng, w, s, ref, start, until)
 
 
 def _adult(

@@ -33,6 +33,7 @@ from pathways.core.limits import upload_refusal
 from pathways.core.problems import ImportRefused
 from pathways.exchange.bundle import check_zip
 from pathways.exchange.models import ImportRun
+from pathways.programmes.selectors import managed_programmes
 
 PROGRESS_SECONDS = 1.0  # the progress file is written at most this often
 
@@ -229,8 +230,6 @@ def carry_out(run: ImportRun, path: Path, programmes: set[str] | None) -> Any:
 
 def run_import(run_id: int) -> ImportRun:
     """The job: import the run's bundle as its user may, and record what came of it."""
-    from pathways.programmes.selectors import managed_programmes
-
     mark_interrupted()
     run = ImportRun.objects.select_related("started_by").get(pk=run_id)
     if run.status != ImportRun.Status.QUEUED:

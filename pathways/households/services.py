@@ -514,7 +514,7 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
         allocated_by=_actor(actor),
     )
     records_changed(household)
-    from pathways.budgets.services import allocate
+    from pathways.budgets.allocation import allocate
 
     allocate(actor=actor, household=household, on=start_date)
     _note(

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from pathways.accounts.tests.factories import UserFactory
-from pathways.budgets import ledger, services, spend_requests
+from pathways.budgets import allocation, ledger, spend_requests
 from pathways.budgets.models import Budget, Entry, LedgerIsAppendOnly, SpendRequest
 from pathways.conftest import World, load_programmes
 from pathways.core.exceptions import RuleError
@@ -34,19 +34,19 @@ DAY = dt.date(2026, 6, 1)
 
 
 def budget_for(world: World) -> Budget:
-    services.allocate(actor=world.advocate_k, household=world.household_k, on=DAY)
+    allocation.allocate(actor=world.advocate_k, household=world.household_k, on=DAY)
     return world.household_k.budget
 
 
 @pytest.mark.django_db
 def test_a_started_household_gets_the_programmes_budget_once(world: World) -> None:
     budget = budget_for(world)
-    services.allocate(actor=world.advocate_k, household=world.household_k, on=DAY)
+    allocation.allocate(actor=world.advocate_k, household=world.household_k, on=DAY)
     assert ledger.balance(budget) == ledger.Balance(
         allocated=100_000, committed=0, spent=0, available=100_000
     )
     assert (
-        services.allocate(actor=world.advocate_k, household=world.household_win, on=DAY) is None
+        allocation.allocate(actor=world.advocate_k, household=world.household_win, on=DAY) is None
     )  # WIN has none
 
 
@@ -180,7 +180,7 @@ class LedgerProperty(HypothesisTestCase):
         household = HouseholdFactory(
             programme=programmes["households-into-work"], organisation=knowsley, advocate=advocate
         )
-        budget = services.allocate(actor=advocate, household=household, on=DAY)
+        budget = allocation.allocate(actor=advocate, household=household, on=DAY)
         available, spent = 100_000, 0
         for kind, amount in steps:
             if kind == "spend":

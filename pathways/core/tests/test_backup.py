@@ -18,8 +18,8 @@ from django.db import connection
 
 from pathways.audit import services as audit
 from pathways.budgets import receipts, spend_requests
+from pathways.budgets.allocation import allocate
 from pathways.budgets.models import Entry, Receipt
-from pathways.budgets.services import allocate
 from pathways.conftest import World
 from pathways.core import backup
 from pathways.households.tests.factories import HouseholdFactory

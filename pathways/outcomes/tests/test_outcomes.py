@@ -149,7 +149,7 @@ def test_correcting_a_claimed_outcome_flags_it_for_a_reversal_in_the_next_claim(
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_claiming_at_once_never_claim_an_outcome_twice() -> None:
     from pathways.accounts.tests.factories import UserFactory
-    from pathways.budgets.services import allocate  # noqa: F401  (the world's import path)
+    from pathways.budgets.allocation import allocate  # noqa: F401  (the world's import path)
     from pathways.core.roles import Role
     from pathways.organisations.tests.factories import council_for
 

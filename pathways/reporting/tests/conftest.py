@@ -35,7 +35,7 @@ import pytest
 
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument
-from pathways.budgets.services import allocate
+from pathways.budgets.allocation import allocate
 from pathways.casework import action_plans
 from pathways.conftest import World
 from pathways.households.models import Household, Person
