@@ -103,20 +103,23 @@ DISCLOSURE_SETTINGS = {
     # Published figures are as at the end of a period of this many months (1, 2, 3, 4, 6 or 12).
     "publish_every_months": (1, 12),
 }
-# Household Support Budget categories (budget.csv).
-BUDGET_CATEGORIES = (
-    "travel",
-    "childcare",
-    "clothing",
-    "documents_checks",
-    "training",
-    "tools_equipment",
-    "household_goods",
-    "utilities_debt",
-    "digital",
-    "health_wellbeing",
-    "other",
-)
+# Household Support Budget categories (budget.csv): what a programme's budget may pay for, by
+# code, with the words the pages show.
+BUDGET_CATEGORIES: dict[str, str] = {
+    "travel": "Travel",
+    "childcare": "Childcare",
+    "clothing": "Clothing",
+    "documents_checks": "Documents and checks",
+    "training": "Training",
+    "tools_equipment": "Tools and equipment",
+    "household_goods": "Household goods",
+    "utilities_debt": "Utilities and debt",
+    "digital": "Digital",
+    "health_wellbeing": "Health and wellbeing",
+    "other": "Other",
+}
+# Requests above this need a team manager's approval, unless the programme sets its own.
+APPROVAL_THRESHOLD = "250.00"
 
 DEFINITION_FIELDS = (
     "code",
@@ -257,7 +260,7 @@ def _clean_disclosure(check: FieldChecker, value: Any) -> dict:
 
 def _clean_budget_rules(check: FieldChecker, raw: Any) -> dict[str, Any]:
     """Spending rules: which categories, caps per category and per item, and the amount above
-    which a team manager must approve (default £250.00)."""
+    which a team manager must approve (APPROVAL_THRESHOLD by default)."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -270,7 +273,7 @@ def _clean_budget_rules(check: FieldChecker, raw: Any) -> dict[str, Any]:
         "budget_rules.",
     )
     threshold = check.money(
-        raw.get("approval_threshold", "250.00"), "budget_rules.approval_threshold"
+        raw.get("approval_threshold", APPROVAL_THRESHOLD), "budget_rules.approval_threshold"
     )
     categories = check.listing(
         raw.get("categories", list(BUDGET_CATEGORIES)), "budget_rules.categories"
@@ -289,7 +292,7 @@ def _clean_budget_rules(check: FieldChecker, raw: Any) -> dict[str, Any]:
         clean_caps[category] = check.money(amount, f"budget_rules.category_caps.{category}")
     item_cap = raw.get("item_cap")
     return {
-        "approval_threshold": threshold or "250.00",
+        "approval_threshold": threshold or APPROVAL_THRESHOLD,
         "categories": [c for c in BUDGET_CATEGORIES if c in categories],
         "category_caps": clean_caps,
         "item_cap": check.money(item_cap, "budget_rules.item_cap")
