@@ -8,7 +8,7 @@ The second is SQLite, the embedded default (`--database` defaults to $DATABASE_U
 `--prepare` it uses the database as it is (migrated, with the demo loaded).
 
 With `--prepare` it creates the database if it is missing (`--fresh`: drops it first), migrates,
-loads the shipped areas and, on a database with no users yet, the demo (`pathways demo`). Then it
+collects the static files (into --var-dir), loads the shipped areas and, on a database with no users yet, the demo (`pathways demo`). Then it
 starts the production server (`pathways run`: gunicorn, its job worker and the scheduler) on a free loopback
 port, signs each simulated user in through the real pages (password, then the demo account's
 authenticator code), runs them all for the given time, stops the server and prints what it saw:
@@ -83,7 +83,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--prepare",
         action="store_true",
-        help="create the database if missing, migrate, load areas and (on an empty one) the demo",
+        help="create the database if missing, migrate, collect the static files, load areas and (on "
+        "an empty one) the demo",
     )
     parser.add_argument("--fresh", action="store_true", help="with --prepare: drop it first")
     parser.add_argument(

@@ -1,5 +1,6 @@
 """The database and the server under test: the environment, creating and preparing the
-database (`pathways migrate`, `areas load-shipped`, `demo`), and starting and stopping
+database (`pathways migrate`, `collectstatic`, `areas load-shipped`,
+`demo`), and starting and stopping
 `pathways run` on a free loopback port."""
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def create_database(args: argparse.Namespace) -> None:
 
 def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
     pathways(env, "migrate", "--no-input", "-v", "0")
+    pathways(env, "collectstatic", "--no-input", "-v", "0")  # `pathways run` serves only then
     pathways(env, "areas", "load-shipped")
     from pathways.accounts.models import User
 
