@@ -31,6 +31,8 @@ def configure(database: str) -> None:
     os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
     os.environ["PATHWAYS_SECURE"] = "false"
+    # Pages render with the static files' plain names, without `collectstatic` (as in the tests).
+    os.environ.setdefault("PATHWAYS_STATIC_FROM_FINDERS", "true")
     import django
 
     django.setup()
@@ -221,8 +223,9 @@ def _casework_for_open_households(rng: random.Random, today: dt.date) -> tuple[i
     """Star readings (about every 12 weeks since the start) and a few activities for the adults
     of every open household: what the caseload's flags read."""
     from pathways.assessments.models import Instrument, Reading, Score
+    from pathways.casework.due_dates import refresh_due_dates
     from pathways.casework.models import Activity
-    from pathways.households.models import Person
+    from pathways.households.models import Household, Person
 
     instrument = Instrument.objects.get(code="progress-star")
     points = list(instrument.points.all())
@@ -254,11 +257,7 @@ def _casework_for_open_households(rng: random.Random, today: dt.date) -> tuple[i
         batch_size=5000,
     )
     Activity.objects.bulk_create(activities, batch_size=5000)
-    from pathways.households.models import Household
-    from pathways.households.services import refresh_due_dates
-
-    for household in Household.objects.filter(status="started").select_related("programme"):
-        refresh_due_dates(household)
+    refresh_due_dates(Household.objects.filter(status="started").values_list("pk", flat=True))
     return len(readings), len(activities)
 
 
