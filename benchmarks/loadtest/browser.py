@@ -102,11 +102,7 @@ class Browser:
         kind = page_type(method, path)
         began = time.perf_counter()
         try:
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-            self.connection.request(method, path, body=body, headers=headers)
-            reply = self.connection.getresponse()
-            content = reply.read()
+            reply, content = self._exchange(method, path, body, headers)
         except (OSError, http.client.HTTPException) as error:
             seconds = time.perf_counter() - began
             self.figures.add(Sample(self.phase, self.role, kind, 0, seconds))
@@ -132,6 +128,27 @@ class Browser:
         elif reply.status not in (200, 301, 302, 303):
             self.figures.error(f"{self.name}: {method} {path}: HTTP {reply.status}")
         return Response(reply.status, path, text, reply.getheader("Location"))
+
+    def _exchange(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        """The request on the kept connection or, if the server closed that one while the user
+        was thinking (gunicorn closes idle connections after a few seconds), on a new one, as a
+        browser does."""
+        if self.connection is not None:
+            try:
+                return self._request(method, path, body, headers)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        return self._request(method, path, body, headers)
+
+    def _request(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        self.connection.request(method, path, body=body, headers=headers)
+        reply = self.connection.getresponse()
+        return reply, reply.read()
 
     def _keep_cookie(self, header: str) -> None:
         jar = SimpleCookie()
