@@ -60,6 +60,7 @@ def load(households: int, seed: int) -> dict:
     from pathways.accounts.models import User
     from pathways.core.demo import create_demo
     from pathways.core.demo_households import DISTRICTS, FAMILY, GIVEN
+    from pathways.core.postcodes import postcode_key
     from pathways.core.roles import Role
     from pathways.households import rules
     from pathways.households.models import Household, Person
@@ -119,7 +120,7 @@ def load(households: int, seed: int) -> dict:
                 else start + dt.timedelta(days=rng.randint(0, 300)),
                 address_line_1=f"{rng.randint(1, 200)} Example Street",
                 postcode=postcode,
-                postcode_key=rules.postcode_key(postcode),
+                postcode_key=postcode_key(postcode),
                 referral_source="jobcentre_plus",
                 referral_date=start - dt.timedelta(days=7),
                 eligibility="eligible",

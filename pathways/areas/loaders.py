@@ -34,8 +34,8 @@ from pathways.areas.models import (
 )
 from pathways.core import bulk
 from pathways.core.csvfiles import MAX_FIELD, _why
+from pathways.core.postcodes import postcode_key
 from pathways.core.problems import Problem
-from pathways.households import rules
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 WARD_CODE = re.compile(r"^[EW]05\d{6}$")
@@ -897,7 +897,7 @@ def load_postcodes(stream: IO[bytes], name: str) -> Loaded:
                 codes.append("")
             else:
                 codes.append("")
-        wanted[rules.postcode_key(text)] = (codes[0], codes[1])
+        wanted[postcode_key(text)] = (codes[0], codes[1])
     if not wanted and not problems:
         problems.append(Problem(name, 0, "", "", "has no postcodes"))
     _refuse_if(problems)
