@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from pathways.areas.loaders import LSOA_CODE
+from pathways.areas.loaders.reading import LSOA_CODE
 from pathways.areas.models import LocalAuthority, Lsoa, Neighbourhood
 from pathways.audit import services as audit
 

@@ -23,14 +23,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.areas import hotspots, loaders
+from pathways.areas import hotspots
+from pathways.areas.loaders.boundaries import load_boundaries
+from pathways.areas.loaders.imd import load_imd
+from pathways.areas.loaders.indicators import load_indicator
+from pathways.areas.loaders.lookup import load_lookup
+from pathways.areas.loaders.postcodes import load_postcodes
+from pathways.areas.loaders.reading import AreaDataRefused, Loaded
+from pathways.areas.loaders.shipped import load_shipped
+from pathways.areas.models import Indicator
 from pathways.audit import services as audit
 
 FILE_LOADS = {
-    "load-imd": loaders.load_imd,
-    "load-boundaries": loaders.load_boundaries,
-    "load-lookup": loaders.load_lookup,
-    "load-postcodes": loaders.load_postcodes,
+    "load-imd": load_imd,
+    "load-boundaries": load_boundaries,
+    "load-lookup": load_lookup,
+    "load-postcodes": load_postcodes,
 }
 
 
@@ -69,9 +77,7 @@ class Command(BaseCommand):
         indicator.add_argument("file", type=Path)
         indicator.add_argument("--name", required=True, help="The indicator's code, e.g. claimants")
         indicator.add_argument("--date", required=True, help="The date the values are for")
-        indicator.add_argument(
-            "--kind", default="count", choices=sorted(loaders.Indicator.Kind.values)
-        )
+        indicator.add_argument("--kind", default="count", choices=sorted(Indicator.Kind.values))
         indicator.add_argument("--column", default="value", help="The column of values")
         indicator.add_argument("--title", default="", help="A readable name")
         spots = actions.add_parser("hotspots", help="An area's LSOAs ranked by an indicator")
@@ -110,10 +116,10 @@ class Command(BaseCommand):
             return
         try:
             if action == "load-shipped":
-                done = loaders.load_shipped()
+                done = load_shipped()
             else:
                 done = [self._load_file(action, options)]
-        except loaders.AreaDataRefused as refused:
+        except AreaDataRefused as refused:
             raise CommandError(
                 "Nothing was loaded. Fix these problems:\n  "
                 + "\n  ".join(str(p) for p in refused.problems)
@@ -168,13 +174,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(reach.as_csv(found, options["top"]), ending="")
 
-    def _load_file(self, action: str, options: dict[str, Any]) -> loaders.Loaded:
+    def _load_file(self, action: str, options: dict[str, Any]) -> Loaded:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
         with path.open("rb") as stream:
             if action == "load-indicator":
-                return loaders.load_indicator(
+                return load_indicator(
                     stream,
                     path.name,
                     indicator=options["name"],
