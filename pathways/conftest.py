@@ -156,6 +156,15 @@ def shipped_areas(django_db_setup: Any, django_db_blocker: Any) -> Any:
         Ward.objects.all().delete()
 
 
+@pytest.fixture
+def region(shipped_areas: None, world: World) -> World:
+    """The world on the shipped area data: its Knowsley households live in Knowsley 006A, its
+    Liverpool households in Liverpool 019C."""
+    Household.objects.filter(organisation=world.knowsley).update(lsoa="E01006412")
+    Household.objects.filter(organisation=world.liverpool).update(lsoa="E01006547")
+    return world
+
+
 @pytest.fixture(autouse=True)
 def _test_overrides(settings: Any) -> None:
     """The test client speaks plain http; and hashing every factory password with argon2
