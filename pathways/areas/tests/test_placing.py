@@ -68,7 +68,7 @@ def test_households_referred_before_the_directory_was_loaded_are_placed_by_the_c
     expected = Household.objects.filter(lsoa="", postcode_key__in=known).count()
     assert expected >= 1  # this one, and any of the world's with a postcode in the fixture
     out = io.StringIO()
-    call_command("areas", "place-households", stdout=out)
+    call_command("place_households", stdout=out)
     assert f"{expected} households placed" in out.getvalue()
     assert not Household.objects.filter(lsoa="", postcode_key__in=known).exists()
     assert Household.objects.get(pk=household.pk).lsoa == "E01006413"

@@ -134,7 +134,6 @@ def test_published_reach_withholds_small_counts(programme: World) -> None:
 def test_the_command_writes_the_csv_most_under_served_first(programme: World) -> None:
     out = io.StringIO()
     call_command(
-        "areas",
         "reach",
         "--programme",
         "households-into-work",

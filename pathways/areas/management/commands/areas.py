@@ -6,12 +6,11 @@
     pathways areas load-lookup FILE                  LSOA → ward → local authority lookup
     pathways areas load-indicator FILE --name N --date D [--kind K] [--column C] [--title T]
     pathways areas load-postcodes FILE               ONS postcode directory extract (pcds, lsoa11/21)
-    pathways areas place-households                  households with no LSOA, placed by postcode
-    pathways areas reach --programme CODE --area CODE [--to D] [--top N] [--publish]
     pathways areas hotspots --area CODE --indicator CODE [--top N|all] [--at-least X]
                             [--most-deprived PCT] [--date D] [--format json|csv|text]
 
-Each load is all or nothing, and loading the same file twice changes nothing.
+Each load is all or nothing, and loading the same file twice changes nothing. Households with
+no LSOA are placed by `pathways place-households`; need against reach is `pathways reach`.
 """
 
 from __future__ import annotations
@@ -67,9 +66,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("load-shipped", help="The Liverpool City Region files in the package")
-        actions.add_parser(
-            "place-households", help="Place households with no LSOA by their postcode"
-        )
         for name in FILE_LOADS:
             action = actions.add_parser(name, help=FILE_LOADS[name].__doc__.split("\n")[0])
             action.add_argument("file", type=Path)
@@ -91,28 +87,11 @@ class Command(BaseCommand):
             "--most-deprived", help="Only LSOAs in the most deprived N%% nationally (1, 5, 10)"
         )
         spots.add_argument("--format", default="text", choices=sorted(hotspots.FORMATS))
-        reach = actions.add_parser(
-            "reach",
-            help="Need against reach for every LSOA of an area (CSV, most under-served first)",
-        )
-        reach.add_argument("--programme", required=True)
-        reach.add_argument("--area", required=True, help="E08000011, a ward or a neighbourhood")
-        reach.add_argument("--to", help="Report date (default: today)")
-        reach.add_argument("--top", type=int, help="Only the first N")
-        reach.add_argument("--publish", action="store_true", help="The programme's disclosure rule")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "hotspots":
             self._hotspots(options)
-            return
-        if action == "reach":
-            self._reach(options)
-            return
-        if action == "place-households":
-            from pathways.households.services import place_unplaced_households
-
-            self.stdout.write(f"{place_unplaced_households():,} households placed in their LSOA")
             return
         try:
             if action == "load-shipped":
@@ -153,26 +132,6 @@ class Command(BaseCommand):
         except hotspots.AreaError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(hotspots.FORMATS[options["format"]](ranking), ending="")
-
-    def _reach(self, options: dict[str, Any]) -> None:
-        from django.utils import timezone
-
-        from pathways.households.models import Household
-        from pathways.reporting import reach, services
-        from pathways.reporting.scope import ReportError, make_scope
-
-        try:
-            programme = services.programme_called(options["programme"])
-            scope = make_scope(
-                programme,
-                Household.objects.all(),
-                date_to=services.parse_date(options["to"], "--to") or timezone.localdate(),
-                published=options["publish"],
-            )
-            found = reach.need_and_reach(scope, hotspots.find_area(options["area"]))
-        except (ReportError, hotspots.AreaError) as error:
-            raise CommandError(str(error)) from None
-        self.stdout.write(reach.as_csv(found, options["top"]), ending="")
 
     def _load_file(self, action: str, options: dict[str, Any]) -> Loaded:
         path: Path = options["file"]
