@@ -152,6 +152,7 @@ def _household(
 ):
     """One household (not saved), invented from `rng`."""
     from pathways.core.demo_households import DISTRICTS
+    from pathways.core.postcodes import postcode_key
     from pathways.households import rules
     from pathways.households.models import Household
 
@@ -171,7 +172,7 @@ def _household(
         else start + dt.timedelta(days=rng.randint(0, 300)),
         address_line_1=f"{rng.randint(1, 200)} Example Street",
         postcode=postcode,
-        postcode_key=rules.postcode_key(postcode),
+        postcode_key=postcode_key(postcode),
         referral_source="jobcentre_plus",
         referral_date=start - dt.timedelta(days=7),
         eligibility="eligible",

@@ -142,11 +142,11 @@ def shipped_areas(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The shipped Liverpool City Region area data, loaded once for a module's tests (each
     test's own changes are rolled back as usual) and taken out again after them, so other
     modules start without it. Not for transactional tests, which empty the database."""
-    from pathways.areas import loaders
+    from pathways.areas.loaders.shipped import load_shipped
     from pathways.areas.models import Indicator, IndicatorValue, Lsoa, Neighbourhood, Ward
 
     with django_db_blocker.unblock():
-        loaders.load_shipped()
+        load_shipped()
     yield
     with django_db_blocker.unblock():
         Neighbourhood.objects.all().delete()
@@ -154,6 +154,15 @@ def shipped_areas(django_db_setup: Any, django_db_blocker: Any) -> Any:
         Indicator.objects.all().delete()
         Lsoa.objects.all().delete()
         Ward.objects.all().delete()
+
+
+@pytest.fixture
+def region(shipped_areas: None, world: World) -> World:
+    """The world on the shipped area data: its Knowsley households live in Knowsley 006A, its
+    Liverpool households in Liverpool 019C."""
+    Household.objects.filter(organisation=world.knowsley).update(lsoa="E01006412")
+    Household.objects.filter(organisation=world.liverpool).update(lsoa="E01006547")
+    return world
 
 
 @pytest.fixture(autouse=True)

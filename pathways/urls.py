@@ -49,6 +49,7 @@ urlpatterns = [
     path("organisations/", include("pathways.organisations.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("areas/", include("pathways.areas.urls")),
+    path("areas/", include("pathways.reporting.area_urls")),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/reports/<slug:name>/", ReportView.as_view(), name="api-report"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

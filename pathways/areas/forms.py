@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 
+from pathways.areas.loaders.reading import LSOA_CODE
 from pathways.areas.models import Indicator, LocalAuthority, Neighbourhood
+from pathways.areas.services import codes_in
 
 
 class HotspotForm(forms.Form):
@@ -105,9 +107,6 @@ class NeighbourhoodForm(forms.Form):
     def all_codes(self) -> list[str]:
         """The codes typed (each checked) and those found in the file (any cell that is an
         LSOA code; headings and notes passed over)."""
-        from pathways.areas.loaders import LSOA_CODE
-        from pathways.areas.services import codes_in
-
         typed = codes_in(self.cleaned_data.get("codes") or "")
         found = [
             c for c in codes_in(self.cleaned_data.get("codes_file") or "") if LSOA_CODE.match(c)

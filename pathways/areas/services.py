@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from pathways.areas.loaders import LSOA_CODE
+from pathways.areas.loaders.reading import LSOA_CODE
 from pathways.areas.models import LocalAuthority, Lsoa, Neighbourhood
 from pathways.audit import services as audit
 
@@ -57,8 +57,9 @@ def save_neighbourhood(
     description: str = "",
     programme: Any = None,
 ) -> Neighbourhood:
-    """A named group of LSOAs (all known to Pathways), or a programme's chosen area when
-    `programme` is given (the actor must manage it). Audited."""
+    """A named group of LSOAs (all known to Pathways), tied to `programme` when one is given
+    (a programme's chosen area: `programmes.areas.save_programme_area` checks the actor may
+    set it). Audited."""
     name = " ".join(name.split())
     if not name:
         raise NeighbourhoodError("Enter a name for the neighbourhood")
@@ -73,11 +74,6 @@ def save_neighbourhood(
         raise NeighbourhoodError(
             f"Pathways does not know these LSOAs (load their area data first): {', '.join(unknown[:10])}"
         )
-    if programme is not None:
-        from pathways.programmes.selectors import managed_programmes
-
-        if not managed_programmes(actor).filter(pk=programme.pk).exists():
-            raise NeighbourhoodError("Only the programme's managers may set its area")
     base = slugify(name)[:50] or "neighbourhood"
     code, n = base, 1
     while Neighbourhood.objects.filter(code=code).exists():

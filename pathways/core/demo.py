@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts.models import User
-from pathways.areas.loaders import load_shipped
+from pathways.areas.loaders.shipped import load_shipped
 from pathways.areas.models import Lsoa
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments

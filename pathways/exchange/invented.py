@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import functools
 
-from pathways.areas.loaders import SHIPPED
+from pathways.areas.loaders.shipped import SHIPPED
 
 GIVEN = [
     "Alex",

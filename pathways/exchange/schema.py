@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from pathways.budgets.models import Category
 from pathways.casework.models import Activity, OnwardReferral, ServiceType
+from pathways.core.postcodes import clean_postcode
 from pathways.households import codes
-from pathways.households.rules import clean_postcode
 from pathways.outcomes.models import Evidence
 
 Parser = Callable[[str], Any]

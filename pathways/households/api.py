@@ -19,6 +19,7 @@ from pathways.areas.models import LocalAuthority
 from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields, if_match, refused
 from pathways.core.exceptions import RuleError
+from pathways.core.postcodes import clean_postcode
 from pathways.core.roles import CASEWORK_ROLES, Role
 from pathways.households import rules, selectors, services
 from pathways.households.codes import (
@@ -439,7 +440,7 @@ class ReferralSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
     def validate_postcode(self, value: str) -> str:
         try:
-            return rules.clean_postcode(value)
+            return clean_postcode(value)
         except ValueError as error:
             raise ValidationError(str(error)) from None
 

@@ -14,6 +14,7 @@ from pathways.areas.models import LocalAuthority
 from pathways.casework.models import Contact
 from pathways.core.exceptions import RuleError
 from pathways.core.forms import DateField
+from pathways.core.postcodes import clean_postcode
 from pathways.households import rules
 from pathways.households.codes import (
     AgeBand,
@@ -54,7 +55,7 @@ class PostcodeField(forms.CharField):
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         try:
-            return rules.clean_postcode(value)
+            return clean_postcode(value)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
 

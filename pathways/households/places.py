@@ -9,6 +9,7 @@ from typing import Any
 
 from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.core.exceptions import RuleError
+from pathways.core.postcodes import clean_postcode, postcode_key
 from pathways.households import rules
 from pathways.households.models import Household
 
@@ -19,7 +20,7 @@ def clean_address(fields: dict[str, Any]) -> dict[str, Any]:
     problems = {}
     if "postcode" in fields:
         try:
-            fields["postcode"] = rules.clean_postcode(fields["postcode"] or "")
+            fields["postcode"] = clean_postcode(fields["postcode"] or "")
         except ValueError as error:
             problems["postcode"] = str(error)
     if "lsoa" in fields:
@@ -55,7 +56,7 @@ def locate(
     """The postcode key and LSOA that follow from the household's postcode, as it now stands.
     A new household keeps the LSOA it was given (or is placed by postcode); a household whose
     postcode changed is placed again by the new one, unless a new LSOA was given with it."""
-    key = rules.postcode_key(household.postcode)
+    key = postcode_key(household.postcode)
     moved = household.pk is not None and key != household.postcode_key and not lsoa_given
     household.postcode_key = key
     place_in_lsoa(household, moved=moved, places=places)

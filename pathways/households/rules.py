@@ -1,5 +1,5 @@
 """Rules about households and people, as plain functions the forms, API and importer share:
-checking a postcode, a person's facts and a household's make-up (saying what is wrong and how to
+checking a person's facts and a household's make-up (saying what is wrong and how to
 fix it), a programme's eligibility rule with each reason, and the name keys and similarity used
 to find the same person twice. Who takes part: `households.participation`."""
 
@@ -18,37 +18,10 @@ from pathways.households.participation import participation_problem
 ADULT_MIN_AGE = 16
 OLDEST_AGE = 120
 
-# The shape of a UK postcode (BS 7666): outward code, a space, inward code.
-POSTCODE_PATTERN = re.compile(
-    r"^(GIR0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})$"
-)
 LSOA_PATTERN = re.compile(r"^[EW]01\d{6}$")
 
 
-# --- postcodes and names ---------------------------------------------------------------
-
-
-def postcode_key(value: str) -> str:
-    """'l36 9gd ' -> 'L369GD': the postcode without spaces, for matching and search."""
-    return re.sub(r"\s+", "", value or "").upper()
-
-
-def clean_postcode(value: str) -> str:
-    """A postcode formatted 'L36 9GD', or ValueError with a message for the user."""
-    key = postcode_key(value)
-    if not key:
-        return ""
-    if not POSTCODE_PATTERN.match(key):
-        raise ValueError("Enter a real postcode, like L36 9GD")
-    return f"{key[:-3]} {key[-3:]}"
-
-
-def looks_like_postcode(text: str) -> bool:
-    """A full postcode, or an outward code like 'L36' (for search)."""
-    key = postcode_key(text)
-    return bool(POSTCODE_PATTERN.match(key)) or bool(
-        re.fullmatch(r"[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-Z]?", key)
-    )
+# --- names -----------------------------------------------------------------------------
 
 
 def name_key(value: str) -> str:

@@ -29,6 +29,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from pathways.accounts.models import User
+from pathways.core.postcodes import POSTCODE_PATTERN, looks_like_postcode, postcode_key
 from pathways.core.roles import AGGREGATE_ROLES, Role
 from pathways.households import rules
 from pathways.households.models import Allocation, Household, Person
@@ -332,8 +333,8 @@ def understand(query: str) -> SearchQuery | None:
         return SearchQuery("date", text, born)
     if REFERENCE_PATTERN.match(text) and any(c.isdigit() for c in text):
         return SearchQuery("reference", text.upper())
-    if rules.looks_like_postcode(text):
-        return SearchQuery("postcode", rules.postcode_key(text))
+    if looks_like_postcode(text):
+        return SearchQuery("postcode", postcode_key(text))
     return SearchQuery("name", text)
 
 
@@ -371,7 +372,7 @@ def search(user: Any, query: str) -> QuerySet[Household]:
         key = understood.text
         matches = (
             visible.filter(postcode_key=key)
-            if rules.POSTCODE_PATTERN.match(key)
+            if POSTCODE_PATTERN.match(key)
             # An outward code ("L3"): the index narrows, the space keeps L36 out.
             else visible.filter(
                 _starts_with("postcode_key", key.lower(), upper=True),
@@ -451,7 +452,7 @@ def find_duplicates(
     Tolerant of case, spacing, accents and common typos in names and dates of birth. Matches
     on households the user may not see are counted, never shown.
     """
-    key = rules.postcode_key(postcode)
+    key = postcode_key(postcode)
     visible_ids = set()
     candidates_filter = Q()
     wanted = []

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from pathways.areas.models import Neighbourhood
 from pathways.core.forms import DateField
 from pathways.households.codes import AgeBand, Gender, SupportNeed
 
@@ -56,8 +57,6 @@ class ReportFilterForm(forms.Form):
         self.fields["local_authority"].choices = [("", "All")] + sorted(
             ((code, la.name) for code, la in areas.items()), key=lambda choice: choice[1]
         )
-        from pathways.areas.models import Neighbourhood
-
         self.neighbourhoods = {h.code: h for h in Neighbourhood.objects.order_by("name")}
         self.fields["neighbourhood"].choices = [("", "All")] + [
             (code, hood.name) for code, hood in self.neighbourhoods.items()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.areas.models import LocalAuthority
+from pathways.areas.models import LocalAuthority, Neighbourhood
 from pathways.audit import services as audit
 from pathways.households.selectors import households_counted_for
 from pathways.programmes.models import Programme
@@ -41,12 +41,10 @@ def area_called(programme: Programme, code: str | None) -> LocalAuthority | None
     return area
 
 
-def neighbourhood_called(code: str | None) -> Any:
+def neighbourhood_called(code: str | None) -> Neighbourhood | None:
     """The neighbourhood with this code (pathways/areas), if any is asked for."""
     if not code:
         return None
-    from pathways.areas.models import Neighbourhood
-
     found = Neighbourhood.objects.filter(code=code.strip().lower()).first()
     if found is None:
         known = ", ".join(Neighbourhood.objects.order_by("code").values_list("code", flat=True))

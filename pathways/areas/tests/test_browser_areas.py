@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pathways.areas.hotspots import find_area, find_indicator, rank_lsoas
-from pathways.areas.loaders import load_shipped
+from pathways.areas.loaders.shipped import load_shipped
 from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible, page_text
 from pathways.core.tests.test_browser_journeys import sign_in

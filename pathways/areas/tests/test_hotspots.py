@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.areas import hotspots, loaders
+from pathways.areas import hotspots
+from pathways.areas.loaders.shipped import SHIPPED
 from pathways.areas.models import Neighbourhood
 
 RANK = "Employment Rank (where 1 is most deprived)"
@@ -21,7 +22,7 @@ AUTHORITIES = ["E06000006", "E08000011", "E08000012", "E08000013", "E08000014", 
 
 
 def _csv(name: str) -> list[dict[str, str]]:
-    with (loaders.SHIPPED / name).open(newline="", encoding="utf-8") as f:
+    with (SHIPPED / name).open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 

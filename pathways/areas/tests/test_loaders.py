@@ -14,11 +14,17 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.areas import loaders
+from pathways.areas.loaders.boundaries import load_boundaries
+from pathways.areas.loaders.imd import load_imd
+from pathways.areas.loaders.indicators import load_indicator
+from pathways.areas.loaders.lookup import load_lookup
+from pathways.areas.loaders.postcodes import load_postcodes
+from pathways.areas.loaders.reading import AreaDataRefused, Loaded
+from pathways.areas.loaders.shipped import SHIPPED, load_shipped
 from pathways.areas.models import Indicator, IndicatorValue, LocalAuthority, Lsoa, Postcode, Ward
 from pathways.audit.models import AuditEvent
 
-DATA = loaders.SHIPPED
+DATA = SHIPPED
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -48,8 +54,8 @@ def snapshot() -> dict[str, object]:
 
 
 @pytest.fixture
-def shipped(db: object) -> list[loaders.Loaded]:
-    return loaders.load_shipped()
+def shipped(db: object) -> list[Loaded]:
+    return load_shipped()
 
 
 def test_the_shipped_region_has_its_989_lsoas_in_six_authorities(shipped: object) -> None:
@@ -111,9 +117,9 @@ def test_a_suppressed_value_is_left_out_not_made_zero(shipped: object) -> None:
     ).exists()
 
 
-def test_loading_twice_changes_nothing(shipped: list[loaders.Loaded]) -> None:
+def test_loading_twice_changes_nothing(shipped: list[Loaded]) -> None:
     before = snapshot()
-    again = loaders.load_shipped()
+    again = load_shipped()
     assert snapshot() == before
     assert not any(loaded.changed for loaded in again)
     assert all(
@@ -156,8 +162,8 @@ def _imd_with(change: dict[str, str], at_row: int = 3) -> bytes:
     ],
 )
 def test_a_bad_code_or_rank_is_refused_with_its_line(column: str, bad: str, reason: str) -> None:
-    with pytest.raises(loaders.AreaDataRefused) as refused:
-        loaders.load_imd(io.BytesIO(_imd_with({column: bad})), "imd.csv")
+    with pytest.raises(AreaDataRefused) as refused:
+        load_imd(io.BytesIO(_imd_with({column: bad})), "imd.csv")
     [problem] = refused.value.problems
     # The header is line 1; the changed row is the third data row, line 4 of the file.
     assert problem.line == 4
@@ -172,8 +178,8 @@ def test_a_refused_file_changes_nothing_already_loaded(shipped: object) -> None:
     changed = _imd_with(
         {"Employment Rank (where 1 is most deprived)": "1", "LSOA code (2011)": "bad"}
     )
-    with pytest.raises(loaders.AreaDataRefused):
-        loaders.load_imd(io.BytesIO(changed), "imd.csv")
+    with pytest.raises(AreaDataRefused):
+        load_imd(io.BytesIO(changed), "imd.csv")
     assert snapshot() == before
 
 
@@ -181,7 +187,7 @@ def test_a_refused_file_changes_nothing_already_loaded(shipped: object) -> None:
 def test_a_corrected_file_updates_only_what_changed(shipped: object) -> None:
     code = "E01006412"
     changed = _imd_with({"Employment Rank (where 1 is most deprived)": "300"}, at_row=1)
-    loaded = loaders.load_imd(io.BytesIO(changed), "imd.csv")
+    loaded = load_imd(io.BytesIO(changed), "imd.csv")
     assert value(code, "employment_rank") == 300
     assert loaded.counts["indicator values"][:2] == [0, 1]
     assert loaded.counts["LSOAs"][:2] == [0, 0]
@@ -202,8 +208,8 @@ def test_a_corrected_file_updates_only_what_changed(shipped: object) -> None:
     ],
 )
 def test_files_that_are_not_the_indices_are_refused(content: bytes, reason: str) -> None:
-    with pytest.raises(loaders.AreaDataRefused) as refused:
-        loaders.load_imd(io.BytesIO(content), "imd.csv")
+    with pytest.raises(AreaDataRefused) as refused:
+        load_imd(io.BytesIO(content), "imd.csv")
     assert reason in " ".join(str(p) for p in refused.value.problems)
 
 
@@ -214,8 +220,8 @@ def test_the_lookup_refuses_a_ward_in_two_authorities() -> None:
         b"E01006412,Knowsley 006A,E05010946,Stockbridge,E08000011,Knowsley\n"
         b"E01006413,Knowsley 006B,E05010946,Stockbridge,E08000012,Liverpool\n"
     )
-    with pytest.raises(loaders.AreaDataRefused) as refused:
-        loaders.load_lookup(io.BytesIO(content), "lookup.csv")
+    with pytest.raises(AreaDataRefused) as refused:
+        load_lookup(io.BytesIO(content), "lookup.csv")
     [problem] = refused.value.problems
     assert problem.line == 3 and "also in E08000011" in problem.reason
 
@@ -226,7 +232,7 @@ def test_2021_lsoas_load_from_a_2021_lookup_and_keep_their_vintage() -> None:
         b"LSOA21CD,LSOA21NM,WD22CD,WD22NM,LAD22CD,LAD22NM\n"
         b"E01035041,Liverpool 060F,E05015297,Speke,E08000012,Liverpool\n"
     )
-    loaders.load_lookup(io.BytesIO(content), "lookup21.csv")
+    load_lookup(io.BytesIO(content), "lookup21.csv")
     lsoa = Lsoa.objects.get(code="E01035041")
     assert (lsoa.vintage, lsoa.ward.vintage, lsoa.local_authority.name) == (
         "2021",
@@ -260,8 +266,8 @@ def test_boundaries_of_unknown_lsoas_or_without_lon_lat_are_refused(shipped: obj
     ]
     content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     before = snapshot()
-    with pytest.raises(loaders.AreaDataRefused) as refused:
-        loaders.load_boundaries(io.BytesIO(content), "b.geojson")
+    with pytest.raises(AreaDataRefused) as refused:
+        load_boundaries(io.BytesIO(content), "b.geojson")
     said = [str(p) for p in refused.value.problems]
     assert any("feature 2" in s and "longitude and latitude" in s for s in said)
     assert any("feature 3" in s and "LSOA11CD" in s for s in said)
@@ -272,26 +278,24 @@ def test_boundaries_of_unknown_lsoas_or_without_lon_lat_are_refused(shipped: obj
 @pytest.mark.django_db
 def test_any_indicator_by_lsoa_loads_with_a_date_and_is_refused_by_line(shipped: object) -> None:
     good = b"LSOA11CD,value\nE01006412,35\nE01006413,20\n"
-    loaded = loaders.load_indicator(
+    loaded = load_indicator(
         io.BytesIO(good), "claimants.csv", indicator="claimants", date=dt.date(2024, 5, 1)
     )
     assert loaded.counts["indicator values"][0] == 2
     assert value("E01006412", "claimants") == 35
     bad = b"LSOA11CD,value\nE01006412,35\nE0100641X,20\nE01006414,lots\n"
-    with pytest.raises(loaders.AreaDataRefused) as refused:
-        loaders.load_indicator(
-            io.BytesIO(bad), "c.csv", indicator="claimants", date=dt.date(2024, 6, 1)
-        )
+    with pytest.raises(AreaDataRefused) as refused:
+        load_indicator(io.BytesIO(bad), "c.csv", indicator="claimants", date=dt.date(2024, 6, 1))
     assert [(p.line, p.column) for p in refused.value.problems] == [(3, "lsoa11cd"), (4, "value")]
     assert not IndicatorValue.objects.filter(indicator__code="claimants", date__month=6).exists()
 
 
 @pytest.mark.django_db
 def test_the_postcode_directory_extract_loads_and_scotland_is_passed_over() -> None:
-    loaded = loaders.load_postcodes((FIXTURES / "postcodes.csv").open("rb"), "postcodes.csv")
+    loaded = load_postcodes((FIXTURES / "postcodes.csv").open("rb"), "postcodes.csv")
     assert loaded.changed
     assert Postcode.objects.get(key="L369GD").lsoa11.startswith("E01")
-    again = loaders.load_postcodes((FIXTURES / "postcodes.csv").open("rb"), "postcodes.csv")
+    again = load_postcodes((FIXTURES / "postcodes.csv").open("rb"), "postcodes.csv")
     assert not again.changed
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from pathways.areas import loaders
+from pathways.areas.loaders.postcodes import load_postcodes
+from pathways.areas.loaders.shipped import load_shipped
 from pathways.areas.models import Postcode
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World, load_programmes
@@ -41,9 +42,9 @@ def rewrite_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 @pytest.fixture
 def directory(db: object) -> None:
-    loaders.load_shipped()
+    load_shipped()
     with (FIXTURES / "postcodes.csv").open("rb") as stream:
-        loaders.load_postcodes(stream, "postcodes.csv")
+        load_postcodes(stream, "postcodes.csv")
 
 
 def test_a_referral_is_placed_by_its_postcode(world: World, directory: None) -> None:
@@ -58,16 +59,16 @@ def test_a_referral_is_placed_by_its_postcode(world: World, directory: None) -> 
 def test_households_referred_before_the_directory_was_loaded_are_placed_by_the_command(
     world: World,
 ) -> None:
-    loaders.load_shipped()
+    load_shipped()
     household = refer(world.advocate_k, world.hiw, postcode="L36 9GE")
     assert household.lsoa == ""
     with (FIXTURES / "postcodes.csv").open("rb") as stream:
-        loaders.load_postcodes(stream, "postcodes.csv")
+        load_postcodes(stream, "postcodes.csv")
     known = Postcode.objects.values("key")
     expected = Household.objects.filter(lsoa="", postcode_key__in=known).count()
     assert expected >= 1  # this one, and any of the world's with a postcode in the fixture
     out = io.StringIO()
-    call_command("areas", "place-households", stdout=out)
+    call_command("place_households", stdout=out)
     assert f"{expected} households placed" in out.getvalue()
     assert not Household.objects.filter(lsoa="", postcode_key__in=known).exists()
     assert Household.objects.get(pk=household.pk).lsoa == "E01006413"

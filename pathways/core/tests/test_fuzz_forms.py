@@ -704,26 +704,30 @@ def _head(path: Path, lines: int) -> bytes:
 def _area_cases() -> dict[str, tuple[bytes, Callable[[io.BytesIO], Any]]]:
     import datetime as dt
 
-    from pathways.areas import loaders
+    from pathways.areas.loaders.imd import load_imd
+    from pathways.areas.loaders.indicators import load_indicator
+    from pathways.areas.loaders.lookup import load_lookup
+    from pathways.areas.loaders.postcodes import load_postcodes
+    from pathways.areas.loaders.shipped import SHIPPED
 
-    data, fixtures = loaders.SHIPPED, Path(loaders.__file__).parent / "tests" / "fixtures"
+    data, fixtures = SHIPPED, SHIPPED.parent / "tests" / "fixtures"
     indicator = b"LSOA11CD,value\nE01006412,35\nE01006413,20\n"
     return {
         "imd": (
             _head(data / "imd2019_lcr_lsoa.csv", 4),
-            lambda stream: loaders.load_imd(stream, "imd.csv"),
+            lambda stream: load_imd(stream, "imd.csv"),
         ),
         "lookup": (
             _head(data / "lcr_lsoa11_ward19_lookup.csv", 4),
-            lambda stream: loaders.load_lookup(stream, "lookup.csv"),
+            lambda stream: load_lookup(stream, "lookup.csv"),
         ),
         "postcodes": (
             (fixtures / "postcodes.csv").read_bytes(),
-            lambda stream: loaders.load_postcodes(stream, "postcodes.csv"),
+            lambda stream: load_postcodes(stream, "postcodes.csv"),
         ),
         "indicator": (
             indicator,
-            lambda stream: loaders.load_indicator(
+            lambda stream: load_indicator(
                 stream, "claimants.csv", indicator="claimants", date=dt.date(2024, 5, 1)
             ),
         ),
@@ -732,7 +736,8 @@ def _area_cases() -> dict[str, tuple[bytes, Callable[[io.BytesIO], Any]]]:
 
 @pytest.mark.parametrize("kind", ["imd", "lookup", "postcodes", "indicator"])
 def test_a_broken_area_file_is_refused_with_reasons_and_changes_nothing(kind: str) -> None:
-    from pathways.areas.loaders import AreaDataRefused, load_lookup
+    from pathways.areas.loaders.lookup import load_lookup
+    from pathways.areas.loaders.reading import AreaDataRefused
 
     good, load = _area_cases()[kind]
     # The LSOAs the sample files name are known, as they are once the lookup is loaded.
@@ -787,9 +792,11 @@ def broken_geojson(draw: Any, good: dict[str, Any]) -> bytes:
 
 
 def test_a_broken_boundaries_file_is_refused_with_reasons_and_changes_nothing() -> None:
-    from pathways.areas import loaders
+    from pathways.areas.loaders.boundaries import load_boundaries
+    from pathways.areas.loaders.lookup import load_lookup
+    from pathways.areas.loaders.reading import AreaDataRefused
 
-    loaders.load_lookup(io.BytesIO(_area_cases()["lookup"][0]), "lookup.csv")
+    load_lookup(io.BytesIO(_area_cases()["lookup"][0]), "lookup.csv")
     square = [[[-2.9, 53.4], [-2.8, 53.4], [-2.8, 53.5], [-2.9, 53.4]]]
     good = {
         "type": "FeatureCollection",
@@ -801,13 +808,13 @@ def test_a_broken_boundaries_file_is_refused_with_reasons_and_changes_nothing() 
             }
         ],
     }
-    loaders.load_boundaries(io.BytesIO(json.dumps(good).encode()), "b.geojson")
+    load_boundaries(io.BytesIO(json.dumps(good).encode()), "b.geojson")
 
     @fuzz_settings(IMPORT_EXAMPLES)
     @given(broken_geojson(good))
     def fuzz(content: bytes) -> None:
-        with refused_or_imported(loaders.AreaDataRefused, "the boundaries", content):
-            loaders.load_boundaries(io.BytesIO(content), "b.geojson")
+        with refused_or_imported(AreaDataRefused, "the boundaries", content):
+            load_boundaries(io.BytesIO(content), "b.geojson")
 
     fuzz()
 

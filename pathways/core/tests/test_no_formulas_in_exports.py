@@ -158,7 +158,13 @@ def every_export(world: World) -> list[tuple[str, str, str, dict, str]]:
             {"area": KNOWSLEY, "indicator": "imd_rank"},
             "csv",
         ),
-        (manager, "get", reverse("areas:reach-csv"), {"programme": hiw, "area": KNOWSLEY}, "csv"),
+        (
+            manager,
+            "get",
+            reverse("area_reports:reach-csv"),
+            {"programme": hiw, "area": KNOWSLEY},
+            "csv",
+        ),
         (
             manager,
             "post",
@@ -194,7 +200,7 @@ def test_no_spreadsheet_pathways_writes_runs_a_formula(hostile: World, signed_in
         ("spending:ledger-csv", []),
         ("spending:ledger-xlsx", []),
         ("areas:hotspots-csv", []),
-        ("areas:reach-csv", []),
+        ("area_reports:reach-csv", []),
         ("reporting:download", ["by-area", "xlsx"]),
         ("reporting:download", ["pack", "ods"]),
     ]:

@@ -186,12 +186,12 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             (url, expect(REPORT_READERS))
             for url in (
                 reverse("areas:explore"),
-                reverse("areas:reach"),
-                reverse("areas:profile", args=["E08000011"]),
+                reverse("area_reports:reach"),
+                reverse("area_reports:profile", args=["E08000011"]),
                 reverse("areas:neighbourhoods"),
             )
         ),
-        (reverse("areas:new-neighbourhood"), expect({"manager_k", "manager_l"} | PMS)),
+        (reverse("area_reports:new-neighbourhood"), expect({"manager_k", "manager_l"} | PMS)),
         # No area data in this world: readers are told their request cannot be answered (400),
         # everyone else is refused.
         (
@@ -199,7 +199,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
             expect(REPORT_READERS, ok=400),
         ),
         (
-            f"{reverse('areas:reach')}?programme={hiw}",
+            f"{reverse('area_reports:reach')}?programme={hiw}",
             expect(REPORT_READERS - PMS | {"programme_manager"}, hidden={"win_manager"}),
         ),
         (

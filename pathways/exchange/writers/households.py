@@ -10,6 +10,7 @@ from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.audit import services as audit
 from pathways.budgets.allocation import allocate_many
 from pathways.core import bulk
+from pathways.core.postcodes import postcode_key
 from pathways.exchange import schema
 from pathways.exchange.writers.state import Chunk, ImportState, values_of
 from pathways.households import rules
@@ -34,7 +35,7 @@ def write(state: ImportState, chunk: Chunk) -> None:
     # Where the chunk's postcodes lie, looked up once (households.csv's postcode is there
     # only to place the household in its LSOA).
     state.places = lsoas_for_postcodes(
-        rules.postcode_key(cells.get("postcode", "")) for _line, cells in chunk
+        postcode_key(cells.get("postcode", "")) for _line, cells in chunk
     )
     for code, rows in by_programme.items():
         _write_programme(state, state.programmes[code], rows)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import factory
 
+from pathways.core.postcodes import postcode_key
 from pathways.households import rules
 from pathways.households.models import Household, Person
 
@@ -25,7 +26,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
         lambda h: h.start_date if h.status == Household.Status.STARTED else None
     )
     postcode = "L36 9GD"
-    postcode_key = factory.LazyAttribute(lambda h: rules.postcode_key(h.postcode))
+    postcode_key = factory.LazyAttribute(lambda h: postcode_key(h.postcode))
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pathways.areas import loaders
 from pathways.areas.hotspots import find_area
+from pathways.areas.loaders.shipped import SHIPPED
 from pathways.conftest import World
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
@@ -29,12 +29,12 @@ REPORT_DATE = dt.date(2019, 3, 31)
 
 
 def _imd() -> dict[str, dict[str, str]]:
-    with (loaders.SHIPPED / "imd2019_lcr_lsoa.csv").open(newline="", encoding="utf-8") as f:
+    with (SHIPPED / "imd2019_lcr_lsoa.csv").open(newline="", encoding="utf-8") as f:
         return {r["LSOA code (2011)"]: r for r in csv.DictReader(f)}
 
 
 def _ward_lsoas() -> list[str]:
-    with (loaders.SHIPPED / "lcr_lsoa11_ward19_lookup.csv").open(newline="", encoding="utf-8") as f:
+    with (SHIPPED / "lcr_lsoa11_ward19_lookup.csv").open(newline="", encoding="utf-8") as f:
         return sorted(r["LSOA11CD"] for r in csv.DictReader(f) if r["WD19CD"] == STOCKBRIDGE)
 
 
@@ -134,7 +134,6 @@ def test_published_reach_withholds_small_counts(programme: World) -> None:
 def test_the_command_writes_the_csv_most_under_served_first(programme: World) -> None:
     out = io.StringIO()
     call_command(
-        "areas",
         "reach",
         "--programme",
         "households-into-work",

@@ -6,12 +6,11 @@
     pathways areas load-lookup FILE                  LSOA → ward → local authority lookup
     pathways areas load-indicator FILE --name N --date D [--kind K] [--column C] [--title T]
     pathways areas load-postcodes FILE               ONS postcode directory extract (pcds, lsoa11/21)
-    pathways areas place-households                  households with no LSOA, placed by postcode
-    pathways areas reach --programme CODE --area CODE [--to D] [--top N] [--publish]
     pathways areas hotspots --area CODE --indicator CODE [--top N|all] [--at-least X]
                             [--most-deprived PCT] [--date D] [--format json|csv|text]
 
-Each load is all or nothing, and loading the same file twice changes nothing.
+Each load is all or nothing, and loading the same file twice changes nothing. Households with
+no LSOA are placed by `pathways place-households`; need against reach is `pathways reach`.
 """
 
 from __future__ import annotations
@@ -23,14 +22,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.areas import hotspots, loaders
+from pathways.areas import hotspots
+from pathways.areas.loaders.boundaries import load_boundaries
+from pathways.areas.loaders.imd import load_imd
+from pathways.areas.loaders.indicators import load_indicator
+from pathways.areas.loaders.lookup import load_lookup
+from pathways.areas.loaders.postcodes import load_postcodes
+from pathways.areas.loaders.reading import AreaDataRefused, Loaded
+from pathways.areas.loaders.shipped import load_shipped
+from pathways.areas.models import Indicator
 from pathways.audit import services as audit
 
 FILE_LOADS = {
-    "load-imd": loaders.load_imd,
-    "load-boundaries": loaders.load_boundaries,
-    "load-lookup": loaders.load_lookup,
-    "load-postcodes": loaders.load_postcodes,
+    "load-imd": load_imd,
+    "load-boundaries": load_boundaries,
+    "load-lookup": load_lookup,
+    "load-postcodes": load_postcodes,
 }
 
 
@@ -59,9 +66,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("load-shipped", help="The Liverpool City Region files in the package")
-        actions.add_parser(
-            "place-households", help="Place households with no LSOA by their postcode"
-        )
         for name in FILE_LOADS:
             action = actions.add_parser(name, help=FILE_LOADS[name].__doc__.split("\n")[0])
             action.add_argument("file", type=Path)
@@ -69,9 +73,7 @@ class Command(BaseCommand):
         indicator.add_argument("file", type=Path)
         indicator.add_argument("--name", required=True, help="The indicator's code, e.g. claimants")
         indicator.add_argument("--date", required=True, help="The date the values are for")
-        indicator.add_argument(
-            "--kind", default="count", choices=sorted(loaders.Indicator.Kind.values)
-        )
+        indicator.add_argument("--kind", default="count", choices=sorted(Indicator.Kind.values))
         indicator.add_argument("--column", default="value", help="The column of values")
         indicator.add_argument("--title", default="", help="A readable name")
         spots = actions.add_parser("hotspots", help="An area's LSOAs ranked by an indicator")
@@ -85,35 +87,18 @@ class Command(BaseCommand):
             "--most-deprived", help="Only LSOAs in the most deprived N%% nationally (1, 5, 10)"
         )
         spots.add_argument("--format", default="text", choices=sorted(hotspots.FORMATS))
-        reach = actions.add_parser(
-            "reach",
-            help="Need against reach for every LSOA of an area (CSV, most under-served first)",
-        )
-        reach.add_argument("--programme", required=True)
-        reach.add_argument("--area", required=True, help="E08000011, a ward or a neighbourhood")
-        reach.add_argument("--to", help="Report date (default: today)")
-        reach.add_argument("--top", type=int, help="Only the first N")
-        reach.add_argument("--publish", action="store_true", help="The programme's disclosure rule")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "hotspots":
             self._hotspots(options)
             return
-        if action == "reach":
-            self._reach(options)
-            return
-        if action == "place-households":
-            from pathways.households.services import place_unplaced_households
-
-            self.stdout.write(f"{place_unplaced_households():,} households placed in their LSOA")
-            return
         try:
             if action == "load-shipped":
-                done = loaders.load_shipped()
+                done = load_shipped()
             else:
                 done = [self._load_file(action, options)]
-        except loaders.AreaDataRefused as refused:
+        except AreaDataRefused as refused:
             raise CommandError(
                 "Nothing was loaded. Fix these problems:\n  "
                 + "\n  ".join(str(p) for p in refused.problems)
@@ -148,33 +133,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(hotspots.FORMATS[options["format"]](ranking), ending="")
 
-    def _reach(self, options: dict[str, Any]) -> None:
-        from django.utils import timezone
-
-        from pathways.households.models import Household
-        from pathways.reporting import reach, services
-        from pathways.reporting.scope import ReportError, make_scope
-
-        try:
-            programme = services.programme_called(options["programme"])
-            scope = make_scope(
-                programme,
-                Household.objects.all(),
-                date_to=services.parse_date(options["to"], "--to") or timezone.localdate(),
-                published=options["publish"],
-            )
-            found = reach.need_and_reach(scope, hotspots.find_area(options["area"]))
-        except (ReportError, hotspots.AreaError) as error:
-            raise CommandError(str(error)) from None
-        self.stdout.write(reach.as_csv(found, options["top"]), ending="")
-
-    def _load_file(self, action: str, options: dict[str, Any]) -> loaders.Loaded:
+    def _load_file(self, action: str, options: dict[str, Any]) -> Loaded:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
         with path.open("rb") as stream:
             if action == "load-indicator":
-                return loaders.load_indicator(
+                return load_indicator(
                     stream,
                     path.name,
                     indicator=options["name"],

@@ -59,7 +59,7 @@ def _cell(page: str, heading: str) -> str:
 
 
 def _profile(client: Client, code: str) -> str:
-    return client.get(reverse("areas:profile", args=[code])).content.decode()
+    return client.get(reverse("area_reports:profile", args=[code])).content.decode()
 
 
 def _ward_cells(page: str, code: str) -> list[str]:
@@ -108,14 +108,18 @@ def test_an_lsoa_with_one_household_shows_c_not_0_on_its_page_map_and_csv(
     rows = {
         r["code"]: r
         for r in csv.DictReader(
-            io.StringIO(client.get(reverse("areas:reach-csv") + KNOWSLEY_REACH).content.decode())
+            io.StringIO(
+                client.get(reverse("area_reports:reach-csv") + KNOWSLEY_REACH).content.decode()
+            )
         )
     }
     assert rows[Z]["started"] == "[c]"
     assert rows[Z]["gap"] == "[c]"  # worked out from a withheld count: withheld too
     assert rows[Z]["need"] != "[c]"  # public data
     assert rows[X]["started"] == str(disclosure.count(12))
-    page = client.get(reverse("areas:reach") + KNOWSLEY_REACH + "&measure=started").content.decode()
+    page = client.get(
+        reverse("area_reports:reach") + KNOWSLEY_REACH + "&measure=started"
+    ).content.decode()
     assert f'data-code="{Z}" data-value="[c]"' in page  # hatched, and labelled
     assert re.search(rf"\({Z}\)</th><td[^>]*>\[c\]</td>", page)  # the table beside the map
 
@@ -123,7 +127,11 @@ def test_an_lsoa_with_one_household_shows_c_not_0_on_its_page_map_and_csv(
 def test_the_under_served_list_ranks_only_the_gaps_a_funder_may_see(
     knowsley: World, signed_in
 ) -> None:
-    page = signed_in(knowsley.funder).get(reverse("areas:reach") + KNOWSLEY_REACH).content.decode()
+    page = (
+        signed_in(knowsley.funder)
+        .get(reverse("area_reports:reach") + KNOWSLEY_REACH)
+        .content.decode()
+    )
     league = _league(page, "LSOAs")
     codes, gaps = [code for code, _ in league], [gap for _, gap in league]
     assert league and all(gaps)  # no row whose gap is withheld
@@ -146,7 +154,7 @@ def test_where_nothing_can_be_ranked_the_page_says_why(
     for lsoa in STOCKBRIDGE_LSOAS:
         _started(world, lsoa, 2)  # 12 in the ward: published 10; every LSOA [c]
     client = signed_in(world.funder)
-    base = f"{reverse('areas:reach')}?programme=households-into-work&area="
+    base = f"{reverse('area_reports:reach')}?programme=households-into-work&area="
     page = client.get(base + STOCKBRIDGE).content.decode()
     assert "most under-served LSOAs</caption>" not in page
     assert "The LSOAs are not ranked. Too few households in each of these areas to rank" in page
@@ -197,8 +205,8 @@ def test_another_teams_manager_counts_none_of_these_households_in_any_total(
     # team's households: none live here, so every total and ward sum is an exact 0.
     client = signed_in(knowsley.manager_l)
     assert _cell(_profile(client, KNOWSLEY), "Households started") == "0"
-    page = client.get(reverse("areas:reach") + KNOWSLEY_REACH).content.decode()
+    page = client.get(reverse("area_reports:reach") + KNOWSLEY_REACH).content.decode()
     assert _ward_cells(page, STOCKBRIDGE)[2] == "0"
     # A programme manager of another programme is refused this programme's figures.
     win = signed_in(knowsley.win_manager)
-    assert win.get(reverse("areas:reach") + KNOWSLEY_REACH).status_code == 404
+    assert win.get(reverse("area_reports:reach") + KNOWSLEY_REACH).status_code == 404
