@@ -445,9 +445,7 @@ def record_consent(*, actor: Any, person: Person, given_on: dt.date) -> Consent:
         programme=household.programme,
         data={"given_on": given_on.isoformat(), "notice_version": consent.notice_version},
     )
-    from pathways.privacy.services import record_notice_bases
-
-    record_notice_bases(actor=actor, person=person, given_on=given_on)
+    signals.consent_recorded.send(sender=Consent, actor=actor, person=person, given_on=given_on)
     return consent
 
 
@@ -514,9 +512,9 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
         allocated_by=_actor(actor),
     )
     records_changed(household)
-    from pathways.budgets.allocation import allocate
-
-    allocate(actor=actor, household=household, on=start_date)
+    signals.household_started.send(
+        sender=Household, actor=actor, household=household, on=start_date
+    )
     _note(
         household,
         "started",
