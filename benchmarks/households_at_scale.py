@@ -219,11 +219,11 @@ def _casework_for_open_households(rng: random.Random, today: dt.date) -> tuple[i
         batch_size=5000,
     )
     Activity.objects.bulk_create(activities, batch_size=5000)
+    from pathways.casework.due_dates import refresh_household_due_dates
     from pathways.households.models import Household
-    from pathways.households.services import refresh_due_dates
 
     for household in Household.objects.filter(status="started").select_related("programme"):
-        refresh_due_dates(household)
+        refresh_household_due_dates(household)
     return len(readings), len(activities)
 
 

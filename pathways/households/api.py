@@ -20,7 +20,17 @@ from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields, if_match, refused
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import CASEWORK_ROLES, Role
-from pathways.households import rules, selectors, services
+from pathways.households import (
+    consent,
+    eligibility,
+    enrolment,
+    read_audit,
+    records,
+    referrals,
+    rules,
+    selectors,
+    writing,
+)
 from pathways.households.codes import (
     AgeBand,
     Benefit,
@@ -37,6 +47,7 @@ from pathways.households.codes import (
     TimeSinceWork,
     WorkStatus,
 )
+from pathways.households.duplicates import find_duplicates
 from pathways.households.models import Eligibility, Household, Person, Referral
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import programmes_for
@@ -118,7 +129,7 @@ class PersonSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         proposed = (
-            {name: getattr(self.instance, name) for name in services.PERSON_FIELDS}
+            {name: getattr(self.instance, name) for name in writing.PERSON_FIELDS}
             if self.instance
             else {}
         )
@@ -261,12 +272,12 @@ class HouseholdViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         household = self.get_object()
-        services.record_household_viewed(actor=request.user, household=household)
+        read_audit.record_household_viewed(actor=request.user, household=household)
         return with_etag(response, household)
 
     def perform_update(self, serializer: Any) -> None:
         try:
-            services.update_household(
+            records.update_household(
                 actor=self.request.user,
                 household=serializer.instance,
                 changes=serializer.validated_data,
@@ -280,7 +291,7 @@ class HouseholdViewSet(
     def eligibility(self, request: Request, pk: str | None = None) -> Response:
         """Evaluate the programme's eligibility rule now; the answer comes with its reasons."""
         household = self.get_object()
-        services.check_eligibility(actor=request.user, household=household)
+        eligibility.check_eligibility(actor=request.user, household=household)
         return Response(
             HouseholdDetailSerializer(self.get_object(), context={"request": request}).data
         )
@@ -304,7 +315,7 @@ class HouseholdViewSet(
                 {"advocate": ["An advocate can start a household only on their own caseload"]}
             )
         try:
-            services.enrol(actor=request.user, household=household, **serializer.validated_data)
+            enrolment.enrol(actor=request.user, household=household, **serializer.validated_data)
         except RuleError as error:
             raise refused(error) from None
         household = selectors.households_visible_to(request.user).filter(pk=household.pk).first()
@@ -340,14 +351,14 @@ class PersonViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         person = self.get_object()
-        services.record_household_viewed(actor=request.user, household=person.household)
+        read_audit.record_household_viewed(actor=request.user, household=person.household)
         return with_etag(response, person)
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         household = data.pop("household")
         try:
-            serializer.instance = services.add_member(
+            serializer.instance = records.add_member(
                 actor=self.request.user, household=household, member=data
             )
         except RuleError as error:
@@ -355,7 +366,7 @@ class PersonViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         try:
-            services.update_member(
+            records.update_member(
                 actor=self.request.user,
                 person=serializer.instance,
                 changes=serializer.validated_data,
@@ -372,7 +383,7 @@ class PersonViewSet(
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.record_consent(actor=request.user, person=person, **serializer.validated_data)
+            consent.record_consent(actor=request.user, person=person, **serializer.validated_data)
         except RuleError as error:
             raise refused(error) from None
         return Response(
@@ -476,7 +487,7 @@ class ReferralViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         members = [dict(m) for m in data.pop("members")]
-        duplicates = selectors.find_duplicates(
+        duplicates = find_duplicates(
             request.user,
             programme=data["programme"],
             members=members,
@@ -504,10 +515,10 @@ class ReferralViewSet(
             )
         with transaction.atomic():
             try:
-                household = services.record_referral(
+                household = referrals.record_referral(
                     actor=request.user,
                     programme=data["programme"],
-                    referral={k: data.get(k, "") for k in services.REFERRAL_FIELDS},
+                    referral={k: data.get(k, "") for k in referrals.REFERRAL_FIELDS},
                     household={
                         k: data.get(k, "")
                         for k in (

@@ -14,7 +14,7 @@ from pathways.areas.models import LocalAuthority
 from pathways.casework.models import Contact
 from pathways.core.exceptions import RuleError
 from pathways.core.forms import DateField
-from pathways.households import rules
+from pathways.households import rules, writing
 from pathways.households.codes import (
     AgeBand,
     Benefit,
@@ -496,9 +496,7 @@ class PersonForm(forms.Form):
 
     @staticmethod
     def initial_for(person: Any) -> dict[str, Any]:
-        from pathways.households.services import PERSON_FIELDS
-
-        initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        initial = {name: getattr(person, name) for name in writing.PERSON_FIELDS}
         initial["version"] = person.version
         initial["participant"] = {True: "yes", False: "no"}.get(person.participant, "")
         return initial

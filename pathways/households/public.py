@@ -23,7 +23,7 @@ from pathways.core.access import public
 from pathways.core.exceptions import RuleError
 from pathways.core.forms import apply_problems
 from pathways.core.network import client_address
-from pathways.households import forms, services
+from pathways.households import forms, referrals
 from pathways.households.codes import ReferralSource
 from pathways.households.models import Referral
 from pathways.programmes.models import Programme
@@ -86,7 +86,7 @@ def self_refer(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("self-referral:sent", code=code)
         if started is not None and form.is_valid():
             try:
-                services.record_referral(
+                referrals.record_referral(
                     actor=None,
                     programme=programme,
                     referral={

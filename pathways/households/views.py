@@ -27,7 +27,19 @@ from pathways.core.exceptions import RuleError
 from pathways.core.forms import apply_problems, carried_out, refresh_version
 from pathways.core.pagination import paginate
 from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
-from pathways.households import forms, selectors, services
+from pathways.households import (
+    consent,
+    eligibility,
+    enrolment,
+    forms,
+    lookup,
+    read_audit,
+    records,
+    referrals,
+    selectors,
+    writing,
+)
+from pathways.households.duplicates import DuplicateCheck, find_duplicates
 from pathways.households.handover import needs_reassigning
 from pathways.households.models import Household, Person
 from pathways.households.permissions import get_household_for_user
@@ -101,8 +113,8 @@ def search(request: HttpRequest) -> HttpResponse:
         form = forms.SearchForm()
     page = None
     if form.is_bound and form.is_valid() and request.method == "GET":
-        page = paginate(request, selectors.search(request.user, form.cleaned_data["q"]))
-        services.record_search(
+        page = paginate(request, lookup.search(request.user, form.cleaned_data["q"]))
+        read_audit.record_search(
             actor=request.user, query=form.cleaned_data["q"], households=list(page.object_list)
         )
     return render(
@@ -146,7 +158,7 @@ def refer(request: HttpRequest) -> HttpResponse:
     if data and form.is_valid() & members.is_valid():
         people = members.members()
         programme = form.cleaned_data["programme"]
-        duplicates = selectors.find_duplicates(
+        duplicates = find_duplicates(
             request.user,
             programme=programme,
             members=people,
@@ -172,14 +184,14 @@ def refer(request: HttpRequest) -> HttpResponse:
         try:
             if choice != "new":
                 household = next(h for h in linkable if str(h.pk) == choice)
-                services.add_referral(
+                referrals.add_referral(
                     actor=request.user, household=household, referral=form.referral()
                 )
                 messages.success(
                     request, f"The referral was added to household {household.reference}"
                 )
                 return _to_record(household)
-            household = services.record_referral(
+            household = referrals.record_referral(
                 actor=request.user,
                 programme=programme,
                 referral=form.referral(),
@@ -225,7 +237,7 @@ def _unjudged_members(data: Any) -> Any:
     return formset
 
 
-def _linkable(duplicates: selectors.DuplicateCheck, programme: Any) -> list[Household]:
+def _linkable(duplicates: DuplicateCheck, programme: Any) -> list[Household]:
     """Open households on this programme the user may see, that the referral could join."""
     seen: dict[int, Household] = {}
     for match in duplicates.people:
@@ -245,10 +257,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_record(request.user, pk)
     if household is None:
         raise Http404("No such household")
-    services.record_household_viewed(actor=request.user, household=household)
+    read_audit.record_household_viewed(actor=request.user, household=household)
     members = list(household.members.all())
     current = [m for m in members if m.left_on is None]
-    needing_consent = {p.pk for p in services.people_needing_consent(household)}
+    needing_consent = {p.pk for p in consent.people_needing_consent(household)}
     return render(
         request,
         "households/detail.html",
@@ -269,8 +281,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handover": _handover_note(household),
             "stars": household_stars(household, current),
             "outcomes": household.outcomes.select_related("person").order_by("person_id", "kind"),
-            "may_override": services.may_override_eligibility(request.user),
-            "may_reassign": services.may_reassign(request.user, household),
+            "may_override": eligibility.may_override_eligibility(request.user),
+            "may_reassign": enrolment.may_reassign(request.user, household),
             "today": timezone.localdate(),
             "now": timezone.now(),
         },
@@ -325,7 +337,7 @@ def _form_page(
 @require_POST
 def check_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    result = services.check_eligibility(actor=request.user, household=household)
+    result = eligibility.check_eligibility(actor=request.user, household=household)
     messages.success(
         request, f"Eligibility checked: {dict(forms.Eligibility.choices)[result.outcome].lower()}"
     )
@@ -341,7 +353,7 @@ def override_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.override_eligibility(
+        lambda data: eligibility.override_eligibility(
             actor=request.user,
             household=household,
             decision=data["decision"],
@@ -361,7 +373,7 @@ def record_consent(request: HttpRequest, pk: int, person_pk: int) -> HttpRespons
     if carried_out(
         request,
         form,
-        lambda data: services.record_consent(
+        lambda data: consent.record_consent(
             actor=request.user, person=person, given_on=data["given_on"]
         ),
     ):
@@ -373,7 +385,7 @@ def record_consent(request: HttpRequest, pk: int, person_pk: int) -> HttpRespons
 @roles(*CASEWORK_ROLES)
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    advocates = services.advocates_for(household)
+    advocates = enrolment.advocates_for(household)
     if request.user.role == Role.ADVOCATE:
         advocates = advocates.filter(pk=request.user.pk)
     form = forms.EnrolForm(
@@ -388,7 +400,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.enrol(
+        lambda data: enrolment.enrol(
             actor=request.user,
             household=household,
             start_date=data["start_date"],
@@ -406,7 +418,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         household,
         form,
         "enrol",
-        needing_consent=services.people_needing_consent(household),
+        needing_consent=consent.people_needing_consent(household),
     )
 
 
@@ -417,7 +429,7 @@ def close_referral(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.close_referral(actor=request.user, household=household, **data),
+        lambda data: referrals.close_referral(actor=request.user, household=household, **data),
     ):
         messages.success(request, f"Referral {household.reference} closed")
         return _to_record(household)
@@ -431,7 +443,7 @@ def end_support(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.end_support(actor=request.user, household=household, **data),
+        lambda data: enrolment.end_support(actor=request.user, household=household, **data),
     ):
         messages.success(request, f"Support for household {household.reference} has ended")
         return _to_record(household)
@@ -441,16 +453,16 @@ def end_support(request: HttpRequest, pk: int) -> HttpResponse:
 @roles(*MANAGERS)
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household(request, pk)
-    if not services.may_reassign(request.user, household):
+    if not enrolment.may_reassign(request.user, household):
         raise PermissionDenied(
             "Only the household's team manager or a programme manager can reassign it"
         )
-    advocates = services.advocates_for(household).exclude(pk=household.advocate_id)
+    advocates = enrolment.advocates_for(household).exclude(pk=household.advocate_id)
     form = forms.ReassignForm(request.POST or None, advocates=advocates)
     if carried_out(
         request,
         form,
-        lambda data: services.reassign(actor=request.user, household=household, **data),
+        lambda data: enrolment.reassign(actor=request.user, household=household, **data),
     ):
         messages.success(
             request,
@@ -469,7 +481,7 @@ def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.update_household(
+        lambda data: records.update_household(
             actor=request.user, household=household, changes=data, version=data["version"]
         ),
     ):
@@ -480,7 +492,7 @@ def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _household_initial(household: Household) -> dict[str, Any]:
-    initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
+    initial = {name: getattr(household, name) for name in writing.HOUSEHOLD_FIELDS}
     return {**initial, "version": household.version}
 
 
@@ -498,7 +510,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     if carried_out(
         request,
         form,
-        lambda data: services.add_member(actor=request.user, household=household, member=data),
+        lambda data: records.add_member(actor=request.user, household=household, member=data),
     ):
         messages.success(
             request, f"{form.cleaned_data['given_name']} {form.cleaned_data['family_name']} added"
@@ -512,12 +524,12 @@ def edit_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household = _household(request, pk)
     person = _member(household, person_pk)
     if request.method == "GET":
-        services.record_person_viewed(actor=request.user, person=person)
+        read_audit.record_person_viewed(actor=request.user, person=person)
     form = forms.PersonForm(request.POST or None, initial=forms.PersonForm.initial_for(person))
     if carried_out(
         request,
         form,
-        lambda data: services.update_member(
+        lambda data: records.update_member(
             actor=request.user, person=person, changes=data, version=data["version"]
         ),
     ):

@@ -13,7 +13,7 @@ from pathways.casework import services
 from pathways.casework.models import Appointment, Contact
 from pathways.conftest import World
 from pathways.core.exceptions import RuleError
-from pathways.households import services as households
+from pathways.households.enrolment import end_support, reassign
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,10 @@ def test_a_sensitive_note_is_hidden_from_a_colleague_advocate(world: World, sign
         )
     # Handed to the colleague: they are now its advocate, and may read it; someone else who
     # took over a note's household for a day and handed it back may not.
-    households.reassign(
-        actor=world.manager_k, household=household, advocate=colleague, note="Cover"
-    )
+    reassign(actor=world.manager_k, household=household, advocate=colleague, note="Cover")
     contact = Contact.objects.get(sensitive=True)
     assert services.may_read_note(colleague, contact)
-    households.reassign(
-        actor=world.manager_k, household=household, advocate=world.advocate_k, note="Back"
-    )
+    reassign(actor=world.manager_k, household=household, advocate=world.advocate_k, note="Back")
     contact.household.refresh_from_db()
     assert not services.may_read_note(colleague, Contact.objects.get(sensitive=True))
     assert services.may_read_note(colleague, Contact.objects.get(sensitive=False))
@@ -143,7 +139,7 @@ def test_an_exit_plan_in_phases_then_follow_up_after_support_ends(world: World, 
         ).status_code
         == 302
     )
-    households.end_support(
+    end_support(
         actor=world.advocate_k,
         household=household,
         end_date=today - dt.timedelta(days=10),

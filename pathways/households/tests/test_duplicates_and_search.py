@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pathways.conftest import World
-from pathways.households import rules, selectors
+from pathways.households import rules
+from pathways.households.duplicates import find_duplicates
 from pathways.households.models import Household, Referral
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.households.tests.helpers import couple, member, refer, referral_form
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def check(user, programme, members, postcode="L36 9GD", address="1 Example Street"):
-    return selectors.find_duplicates(
+    return find_duplicates(
         user, programme=programme, members=members, postcode=postcode, address_line_1=address
     )
 

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             self._reach(options)
             return
         if action == "place-households":
-            from pathways.households.services import place_unplaced_households
+            from pathways.households.places import place_unplaced_households
 
             self.stdout.write(f"{place_unplaced_households():,} households placed in their LSOA")
             return
