@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("pathways.operations.urls")),
     path("account/", include("pathways.accounts.urls")),
     path("households/", include("pathways.households.urls")),
+    path("households/", include("pathways.site.household_urls")),
     path("households/", include("pathways.assessments.urls")),
     path("households/", include("pathways.casework.urls")),
     path("services/", include("pathways.casework.directory_urls")),

@@ -403,7 +403,10 @@ def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, si
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
+            assert (
+                client.get(reverse("household_record:detail", args=[household.pk])).status_code
+                == 200
+            )
         return len(captured)
 
     first = household.members.get()
@@ -436,7 +439,7 @@ def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, si
         )
     many = queries()
     assert many == few, (few, many)
-    html = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    html = client.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     assert html.count('class="pathways-star"') == 5
 
 

@@ -64,7 +64,7 @@ def test_appointments_attendance_and_the_did_not_attend_rate(world: World, signe
     household.refresh_from_db()
     assert household.last_contact_on == dt.date(2026, 6, 3)
     assert services.did_not_attend_rate(household) == 0.5
-    page = signed_in(world.advocate_k).get(reverse("households:detail", args=[household.pk]))
+    page = signed_in(world.advocate_k).get(reverse("household_record:detail", args=[household.pk]))
     page = page.content.decode()
     assert "Did not attend: 50% of appointments kept or missed." in page
 
@@ -89,7 +89,9 @@ def test_a_sensitive_note_is_hidden_from_a_colleague_advocate(world: World, sign
     )
     # The colleague cannot open the household at all.
     assert (
-        signed_in(colleague).get(reverse("households:detail", args=[household.pk])).status_code
+        signed_in(colleague)
+        .get(reverse("household_record:detail", args=[household.pk]))
+        .status_code
         == 404
     )
     # The household's advocate and the team manager read it.
@@ -97,7 +99,7 @@ def test_a_sensitive_note_is_hidden_from_a_colleague_advocate(world: World, sign
         assert (
             "Disclosed domestic abuse"
             in signed_in(user)
-            .get(reverse("households:detail", args=[household.pk]))
+            .get(reverse("household_record:detail", args=[household.pk]))
             .content.decode()
         )
     # Handed to the colleague: they are now its advocate, and may read it; someone else who

@@ -190,7 +190,7 @@ def test_a_knowsley_advocate_cannot_reach_a_liverpool_household_by_url_search_or
     )
     person = liverpool.members.first()
     client = signed_in(world.advocate_k)
-    assert client.get(reverse("households:detail", args=[liverpool.pk])).status_code == 404
+    assert client.get(reverse("household_record:detail", args=[liverpool.pk])).status_code == 404
     assert client.get(reverse("households:edit", args=[liverpool.pk])).status_code == 404
     assert (
         client.get(reverse("households:edit-person", args=[liverpool.pk, person.pk])).status_code
@@ -350,7 +350,7 @@ def test_a_contact_clears_not_yet_contacted(world: World, signed_in) -> None:
     assert client.get(reverse("households:list")).context["households"][0].is_not_contacted
     today = timezone.localdate()
     response = client.post(
-        reverse("households:add-contact", args=[world.household_k.pk]),
+        reverse("household_record:add-contact", args=[world.household_k.pk]),
         {
             "date_0": today.day,
             "date_1": today.month,

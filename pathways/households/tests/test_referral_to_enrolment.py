@@ -39,7 +39,7 @@ def test_an_advocate_records_a_referral_and_sees_the_eligibility_result(
     assert household.advocate == world.advocate_k  # recorded in their own authority
     assert household.postcode == "L36 9GD"
     assert household.reference.startswith("HIW-")
-    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    page = client.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     assert "Eligible" in page
     assert "Knowsley is in the programme area" in page
     assert "Two adults are out of work" in page
@@ -67,7 +67,7 @@ def test_a_referral_from_outside_the_area_says_why_and_goes_to_the_programme_tea
         r["text"] for r in household.eligibility_reasons
     ]
     # The advocate no longer sees it; the programme manager's triage queue has it.
-    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
+    assert client.get(reverse("household_record:detail", args=[household.pk])).status_code == 404
     pm = signed_in(world.programme_manager)
     assert household in pm.get(reverse("households:triage")).context["households"]
 
@@ -359,9 +359,9 @@ def test_reassignment_moves_the_case_and_the_permissions_with_it(world: World, s
         verb="household.reassigned", target_id=str(household.pk)
     ).exists()
     old = signed_in(world.advocate_k)
-    assert old.get(reverse("households:detail", args=[household.pk])).status_code == 404
+    assert old.get(reverse("household_record:detail", args=[household.pk])).status_code == 404
     new = signed_in(other)
-    page = new.get(reverse("households:detail", args=[household.pk])).content.decode()
+    page = new.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     assert "Alex prefers texts before a visit" in page
     caseload = new.get(reverse("households:list")).context["households"]
     assert household in caseload and next(h for h in caseload if h == household).is_not_contacted
