@@ -1,11 +1,10 @@
-"""Households, people and referrals over the API: the same scoped selectors, the same rules
-and the same services as the pages."""
+"""Households and people over the API (referrals are in referral_api): the same scoped
+selectors, the same rules and the same services as the pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -26,7 +25,6 @@ from pathways.households import (
     enrolment,
     read_audit,
     records,
-    referrals,
     rules,
     selectors,
     writing,
@@ -47,10 +45,7 @@ from pathways.households.codes import (
     TimeSinceWork,
     WorkStatus,
 )
-from pathways.households.duplicates import find_duplicates
-from pathways.households.models import Eligibility, Household, Person, Referral
-from pathways.programmes.models import Programme
-from pathways.programmes.selectors import programmes_for
+from pathways.households.models import Eligibility, Household, Person
 
 
 def with_etag(response: Response, record: Household | Person) -> Response:
@@ -391,152 +386,3 @@ class PersonViewSet(
                 self.get_queryset().get(pk=person.pk), context={"request": request}
             ).data
         )
-
-
-class ReferralSerializer(RefusesUnknownFields, serializers.ModelSerializer):
-    """A referral. Posting one creates the household and its people, checks eligibility and
-    routes it, exactly as the referral page does (duplicates are refused unless
-    `confirm_new` says the people are not those already known)."""
-
-    programme = serializers.SlugRelatedField(
-        slug_field="code", queryset=Programme.objects.all(), write_only=True
-    )
-    source = serializers.ChoiceField(choices=ReferralSource.choices)
-    household = serializers.PrimaryKeyRelatedField(read_only=True)
-    address_line_1 = serializers.CharField(max_length=200, write_only=True)
-    address_line_2 = serializers.CharField(
-        max_length=200, write_only=True, required=False, allow_blank=True
-    )
-    town = serializers.CharField(max_length=100, write_only=True, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=10, write_only=True)
-    local_authority = serializers.SlugRelatedField(
-        slug_field="code", queryset=LocalAuthority.objects.all(), write_only=True
-    )
-    lsoa = serializers.CharField(max_length=9, write_only=True, required=False, allow_blank=True)
-    members = MemberSerializer(many=True, write_only=True)
-    confirm_new = serializers.BooleanField(write_only=True, required=False, default=False)
-
-    class Meta:
-        model = Referral
-        fields = [
-            "id",
-            "household",
-            "programme",
-            "source",
-            "date",
-            "referring_organisation",
-            "referrer_name",
-            "referrer_contact",
-            "notes",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "local_authority",
-            "lsoa",
-            "members",
-            "confirm_new",
-        ]
-        read_only_fields = ["id", "household"]
-
-    def validate_programme(self, programme: Programme) -> Programme:
-        user = self.context["request"].user
-        allowed = (
-            user.programmes.all() if user.role == Role.PROGRAMME_MANAGER else programmes_for(user)
-        )
-        if not allowed.filter(pk=programme.pk).exists():
-            raise ValidationError("You do not work on this programme")
-        return programme
-
-    def validate_postcode(self, value: str) -> str:
-        try:
-            return rules.clean_postcode(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-
-    def validate_date(self, value: Any) -> Any:
-        if value > _today():
-            raise ValidationError("The date the referral was received must be today or in the past")
-        return value
-
-    def validate_members(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        problem = rules.check_household_members(members)
-        if problem:
-            raise ValidationError(problem)
-        return members
-
-
-class ReferralViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Referrals of the households the caller may see; post one to refer a new household."""
-
-    access = roles_access(CASEWORK_ROLES)
-    serializer_class = ReferralSerializer
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Referral.objects.filter(
-            household__in=selectors.households_visible_to(self.request.user)
-        ).order_by("id")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        members = [dict(m) for m in data.pop("members")]
-        duplicates = find_duplicates(
-            request.user,
-            programme=data["programme"],
-            members=members,
-            postcode=data["postcode"],
-            address_line_1=data["address_line_1"],
-        )
-        if duplicates.found and not data.get("confirm_new"):
-            return Response(
-                {
-                    "duplicates": [
-                        {
-                            "entered": d.entered,
-                            "person": d.person.pk,
-                            "household": d.household.pk,
-                            "why": d.why,
-                        }
-                        for d in duplicates.people
-                    ],
-                    "households_at_address": [h.pk for h in duplicates.households],
-                    "hidden_matches": duplicates.hidden,
-                    "detail": "Some of these people may already be known. Link the referral to their "
-                    "household, or post again with confirm_new true if they are different people.",
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        with transaction.atomic():
-            try:
-                household = referrals.record_referral(
-                    actor=request.user,
-                    programme=data["programme"],
-                    referral={k: data.get(k, "") for k in referrals.REFERRAL_FIELDS},
-                    household={
-                        k: data.get(k, "")
-                        for k in (
-                            "address_line_1",
-                            "address_line_2",
-                            "town",
-                            "postcode",
-                            "local_authority",
-                            "lsoa",
-                        )
-                    },
-                    members=members,
-                )
-            except RuleError as error:
-                raise refused(error) from None
-        referral = household.referrals.get()
-        body = ReferralSerializer(referral, context={"request": request}).data
-        body["reference"] = household.reference
-        body["eligibility"] = household.eligibility
-        body["eligibility_reasons"] = household.eligibility_reasons
-        return Response(body, status=status.HTTP_201_CREATED)
