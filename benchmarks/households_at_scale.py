@@ -31,6 +31,8 @@ def configure(database: str) -> None:
     os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pathways.settings")
     os.environ["PATHWAYS_SECURE"] = "false"
+    # Pages render with the static files' plain names, without `collectstatic` (as in the tests).
+    os.environ.setdefault("PATHWAYS_STATIC_FROM_FINDERS", "true")
     import django
 
     django.setup()
@@ -53,17 +55,14 @@ def fresh_database(database: str) -> None:
 
 
 def load(households: int, seed: int) -> dict:
+    """The demo's world without its households, then `households` of our own (most ended, about
+    40 open for each advocate), their people and the open ones' casework; the counts."""
     from django.core.management import call_command
-    from django.db import transaction
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django.db import connection
 
-    from pathways.accounts.models import User
     from pathways.core.demo import create_demo
-    from pathways.core.demo_households import DISTRICTS, FAMILY, GIVEN
-    from pathways.core.roles import Role
-    from pathways.households import rules
     from pathways.households.models import Household, Person
-    from pathways.organisations.models import Organisation, Team
+    from pathways.organisations.models import Organisation
     from pathways.programmes.models import Programme
 
     call_command("migrate", verbosity=0)
@@ -76,6 +75,29 @@ def load(households: int, seed: int) -> dict:
             "local_authority"
         )
     )
+    advocates = _advocates(councils)
+    started = time.perf_counter()
+    _add_households(households, programme, councils, advocates, rng, today)
+    _add_people(rng, today)
+    readings, activities = _casework_for_open_households(rng, today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "households": Household.objects.count(),
+        "people": Person.objects.count(),
+        "open": Household.objects.filter(status="started").count(),
+        "readings": readings,
+        "activities": activities,
+        "load_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _advocates(councils: list) -> dict[int, list]:
+    """Ten advocates in each council's team (the demo's, and bench ones to make up the ten)."""
+    from pathways.accounts.models import User
+    from pathways.core.roles import Role
+    from pathways.organisations.models import Team
+
     advocates: dict[int, list[User]] = {}
     for council in councils:
         team = Team.objects.get(organisation=council, name="Employment Advocates")
@@ -92,42 +114,30 @@ def load(households: int, seed: int) -> dict:
                 )
             )
         advocates[council.pk] = existing
+    return advocates
+
+
+def _add_households(
+    households: int,
+    programme,
+    councils: list,
+    advocates: dict[int, list],
+    rng: random.Random,
+    today: dt.date,
+) -> None:
+    """The households, the councils and their advocates in turn; the first ones open."""
+    from django.db import transaction
+
+    from pathways.households.models import Household
+
     open_per_advocate = 40
     open_total = open_per_advocate * sum(len(a) for a in advocates.values())
-    started = time.perf_counter()
     batch: list[Household] = []
     for index in range(households):
         council = councils[index % len(councils)]
         advocate = advocates[council.pk][(index // len(councils)) % len(advocates[council.pk])]
-        is_open = index < open_total
-        start = today - dt.timedelta(
-            days=rng.randint(1, 360) if is_open else rng.randint(400, 2500)
-        )
-        district = rng.choice(DISTRICTS[council.local_authority.code])
-        postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
         batch.append(
-            Household(
-                programme=programme,
-                reference=f"HIW-{index + 1:06d}",
-                status="started" if is_open else "ended",
-                local_authority=council.local_authority,
-                organisation=council,
-                advocate=advocate,
-                allocated_on=start,
-                last_contact_on=None
-                if rng.random() < 0.05
-                else start + dt.timedelta(days=rng.randint(0, 300)),
-                address_line_1=f"{rng.randint(1, 200)} Example Street",
-                postcode=postcode,
-                postcode_key=rules.postcode_key(postcode),
-                referral_source="jobcentre_plus",
-                referral_date=start - dt.timedelta(days=7),
-                eligibility="eligible",
-                start_date=start,
-                support_end_date=rules.support_end_date(start, 12),
-                end_date=None if is_open else start + dt.timedelta(days=300),
-                exit_reason="" if is_open else "completed",
-            )
+            _household(index, programme, council, advocate, index < open_total, rng, today)
         )
         if len(batch) == 5000:
             with transaction.atomic():
@@ -135,6 +145,51 @@ def load(households: int, seed: int) -> dict:
             batch = []
     if batch:
         Household.objects.bulk_create(batch)
+
+
+def _household(
+    index: int, programme, council, advocate, is_open: bool, rng: random.Random, today: dt.date
+):
+    """One household (not saved), invented from `rng`."""
+    from pathways.core.demo_households import DISTRICTS
+    from pathways.households import rules
+    from pathways.households.models import Household
+
+    start = today - dt.timedelta(days=rng.randint(1, 360) if is_open else rng.randint(400, 2500))
+    district = rng.choice(DISTRICTS[council.local_authority.code])
+    postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    return Household(
+        programme=programme,
+        reference=f"HIW-{index + 1:06d}",
+        status="started" if is_open else "ended",
+        local_authority=council.local_authority,
+        organisation=council,
+        advocate=advocate,
+        allocated_on=start,
+        last_contact_on=None
+        if rng.random() < 0.05
+        else start + dt.timedelta(days=rng.randint(0, 300)),
+        address_line_1=f"{rng.randint(1, 200)} Example Street",
+        postcode=postcode,
+        postcode_key=rules.postcode_key(postcode),
+        referral_source="jobcentre_plus",
+        referral_date=start - dt.timedelta(days=7),
+        eligibility="eligible",
+        start_date=start,
+        support_end_date=rules.support_end_date(start, 12),
+        end_date=None if is_open else start + dt.timedelta(days=300),
+        exit_reason="" if is_open else "completed",
+    )
+
+
+def _add_people(rng: random.Random, today: dt.date) -> None:
+    """Two adults in every household, and none, one or two children."""
+    from django.db import transaction
+
+    from pathways.core.demo_households import FAMILY, GIVEN
+    from pathways.households import rules
+    from pathways.households.models import Household, Person
+
     people: list[Person] = []
     for household_id, reference in Household.objects.values_list("id", "reference").iterator(
         chunk_size=5000
@@ -162,32 +217,15 @@ def load(households: int, seed: int) -> dict:
             people = []
     if people:
         Person.objects.bulk_create(people)
-    readings, activities = _casework_for_open_households(rng, today)
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    TOTPDevice.objects.all()  # devices exist for demo users already
-    return {
-        "households": Household.objects.count(),
-        "people": Person.objects.count(),
-        "open": Household.objects.filter(status="started").count(),
-        "readings": readings,
-        "activities": activities,
-        "load_seconds": round(time.perf_counter() - started, 1),
-    }
 
 
 def _casework_for_open_households(rng: random.Random, today: dt.date) -> tuple[int, int]:
     """Star readings (about every 12 weeks since the start) and a few activities for the adults
     of every open household: what the caseload's flags read."""
     from pathways.assessments.models import Instrument, Reading, Score
+    from pathways.casework.due_dates import refresh_due_dates
     from pathways.casework.models import Activity
-    from pathways.households.models import Person
+    from pathways.households.models import Household, Person
 
     instrument = Instrument.objects.get(code="progress-star")
     points = list(instrument.points.all())
@@ -219,11 +257,7 @@ def _casework_for_open_households(rng: random.Random, today: dt.date) -> tuple[i
         batch_size=5000,
     )
     Activity.objects.bulk_create(activities, batch_size=5000)
-    from pathways.casework.due_dates import refresh_household_due_dates
-    from pathways.households.models import Household
-
-    for household in Household.objects.filter(status="started").select_related("programme"):
-        refresh_household_due_dates(household)
+    refresh_due_dates(Household.objects.filter(status="started").values_list("pk", flat=True))
     return len(readings), len(activities)
 
 

@@ -86,40 +86,58 @@ def add_records(rng: random.Random) -> dict[str, int]:
             values.append(list(scores))
             scores = [min(5, max(1, s + rng.choice([-1, 0, 0, 1, 1]))) for s in scores]
             day += dt.timedelta(weeks=12)
-        for _ in range(rng.randint(0, 3)):
-            agreed = start + dt.timedelta(days=rng.randint(0, 200))
-            done = rng.random() < 0.6 and agreed + dt.timedelta(days=30) <= today
-            activities.append(
-                Activity(
-                    person_id=person_id,
-                    activity_type=rng.choice(["course", "work_related", "job_search", "health"]),
-                    agreed_date=agreed,
-                    status="completed" if done else "agreed",
-                    completed_date=agreed + dt.timedelta(days=rng.randint(1, 30)) if done else None,
-                    hours=Decimal(rng.choice([2, 5, 10])),
-                )
-            )
-        if rng.random() < 0.33:
-            begin = start + dt.timedelta(days=rng.randint(-30, 300))
-            for _ in range(rng.randint(1, 3)):
-                if begin > today:
-                    break
-                length = rng.choice([10, 20, 27, 28, 60, 120, 250])
-                end = begin + dt.timedelta(days=length)
-                spells.append(
-                    EmploymentSpell(
-                        person_id=person_id,
-                        employer="Example Employer Ltd",
-                        start_date=begin,
-                        end_date=None if end > today else end,
-                        hours_per_week=Decimal(rng.choice([8, 12, 16, 20, 30, 37.5])),
-                    )
-                )
-                begin = end + dt.timedelta(days=rng.choice([1, 5, 7, 8, 30]))
+        activities.extend(_activities(rng, person_id, start, today))
+        spells.extend(_spells(rng, person_id, start, today))
         if len(readings) >= 20_000:
             flush()
     flush()
     return counts
+
+
+def _activities(rng: random.Random, person_id: int, start: dt.date, today: dt.date) -> list:
+    """None to three activities agreed in the first 200 days, most of the due ones completed."""
+    from pathways.casework.models import Activity
+
+    activities = []
+    for _ in range(rng.randint(0, 3)):
+        agreed = start + dt.timedelta(days=rng.randint(0, 200))
+        done = rng.random() < 0.6 and agreed + dt.timedelta(days=30) <= today
+        activities.append(
+            Activity(
+                person_id=person_id,
+                activity_type=rng.choice(["course", "work_related", "job_search", "health"]),
+                agreed_date=agreed,
+                status="completed" if done else "agreed",
+                completed_date=agreed + dt.timedelta(days=rng.randint(1, 30)) if done else None,
+                hours=Decimal(rng.choice([2, 5, 10])),
+            )
+        )
+    return activities
+
+
+def _spells(rng: random.Random, person_id: int, start: dt.date, today: dt.date) -> list:
+    """For about a third, one to three spells of work, some short, with gaps between them."""
+    from pathways.outcomes.models import EmploymentSpell
+
+    spells = []
+    if rng.random() < 0.33:
+        begin = start + dt.timedelta(days=rng.randint(-30, 300))
+        for _ in range(rng.randint(1, 3)):
+            if begin > today:
+                break
+            length = rng.choice([10, 20, 27, 28, 60, 120, 250])
+            end = begin + dt.timedelta(days=length)
+            spells.append(
+                EmploymentSpell(
+                    person_id=person_id,
+                    employer="Example Employer Ltd",
+                    start_date=begin,
+                    end_date=None if end > today else end,
+                    hours_per_week=Decimal(rng.choice([8, 12, 16, 20, 30, 37.5])),
+                )
+            )
+            begin = end + dt.timedelta(days=rng.choice([1, 5, 7, 8, 30]))
+    return spells
 
 
 def main() -> None:

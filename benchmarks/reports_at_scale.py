@@ -83,13 +83,8 @@ def main() -> None:
 
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
 
-    from pathways.accounts.models import User
-    from pathways.accounts.tests.factories import UserFactory
     from pathways.areas.models import LocalAuthority
-    from pathways.conftest import sign_in
-    from pathways.core.roles import Role
     from pathways.households.models import Household, Person
     from pathways.programmes.models import Programme
     from pathways.reporting import formats
@@ -122,11 +117,7 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.SECURE_SSL_REDIRECT = False
-    # Kept for the next --reuse run: a user who has read pages is in the append-only audit log.
-    manager = User.objects.filter(username="bench-programme-manager").first() or UserFactory(
-        username="bench-programme-manager", role=Role.PROGRAMME_MANAGER, programmes=[programme]
-    )
-    client = sign_in(Client(), manager)
+    client = base.client_for("programme-manager")  # the demo's, with its authenticator
     knowsley = LocalAuthority.objects.get(code="E08000011")
     for label, query in (
         ("whole programme", f"?programme={programme.code}"),

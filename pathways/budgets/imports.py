@@ -21,6 +21,7 @@ from pathways.core.exceptions import RuleError
 from pathways.core.money import amount_text, parse_pounds
 from pathways.core.problems import ImportRefused, Problem
 from pathways.households.models import Household, TimelineEntry
+from pathways.programmes.spending_rules import SpendingRules, rules_of
 
 FILE = "budget.csv"
 REQUIRED = {"household_ref", "date", "category", "amount"}
@@ -343,7 +344,7 @@ def _apply_fresh_chunk(
             "household__reference", "pk"
         )
     )
-    entries = _checked_entries(rows, budgets, rules.rules_of(programme), summary)
+    entries = _checked_entries(rows, budgets, rules_of(programme), summary)
     if summary.problems:
         return
     _write_entries(entries, budgets, households, programme, actor)
@@ -353,7 +354,7 @@ def _apply_fresh_chunk(
 def _checked_entries(
     rows: list[tuple[BudgetRow, str]],
     budgets: dict[str, int],
-    spending_rules: rules.SpendingRules,
+    spending_rules: SpendingRules,
     summary: Summary,
 ) -> list[tuple]:
     """Each row through the budget's rules in turn, against its household's ledger as the rows

@@ -23,16 +23,15 @@ from pathways.budgets.models import Budget, Category, Entry
 from pathways.budgets.rules import (
     SPENT,
     USED,
-    SpendingRules,
     check_request,
     may_approve,
     refund_problems,
-    rules_of,
     spend_problems,
 )
 from pathways.core.exceptions import RuleError
 from pathways.core.money import pounds
 from pathways.households.models import Household, TimelineEntry
+from pathways.programmes.spending_rules import SpendingRules, rules_of
 
 
 @dataclass(frozen=True)

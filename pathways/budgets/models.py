@@ -11,26 +11,17 @@ from django.db import models
 from django.utils import timezone
 
 from pathways.core.files import PrivateFiles
+from pathways.programmes.definition import BUDGET_CATEGORIES
 
 
 class LedgerIsAppendOnly(Exception):
     """Raised on any attempt to change or remove a ledger entry."""
 
 
-class Category(models.TextChoices):
-    """budget.csv categories."""
-
-    TRAVEL = "travel", "Travel"
-    CHILDCARE = "childcare", "Childcare"
-    CLOTHING = "clothing", "Clothing"
-    DOCUMENTS_CHECKS = "documents_checks", "Documents and checks"
-    TRAINING = "training", "Training"
-    TOOLS_EQUIPMENT = "tools_equipment", "Tools and equipment"
-    HOUSEHOLD_GOODS = "household_goods", "Household goods"
-    UTILITIES_DEBT = "utilities_debt", "Utilities and debt"
-    DIGITAL = "digital", "Digital"
-    HEALTH_WELLBEING = "health_wellbeing", "Health and wellbeing"
-    OTHER = "other", "Other"
+# budget.csv categories: a programme's definition data (Category.TRAVEL is "travel", "Travel").
+Category = models.TextChoices(
+    "Category", [(code.upper(), (code, label)) for code, label in BUDGET_CATEGORIES.items()]
+)
 
 
 class Budget(models.Model):

@@ -1,54 +1,23 @@
-"""The budget's rules: what a programme's budget pays for, its caps, and who may decide.
+"""The budget's rules: a request, a spend within the programme's spending rules, who may decide.
 
-Pure functions over the programme's data and plain numbers (whole pence), so the pages, the API
-and the importer's in-memory checks all apply the same rules.
+Pure functions over the programme's spending rules (`programmes.spending_rules`) and plain
+numbers (whole pence), so the pages, the API and the importer's in-memory checks all apply the
+same rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pathways.budgets.models import Category, Entry
 from pathways.core.exceptions import RuleError
-from pathways.core.money import parse_pounds, pounds
+from pathways.core.money import pounds
 from pathways.core.roles import Role
 from pathways.households.models import Household
-
-# Requests above the programme's threshold need a team manager's approval before the money is
-# committed; this is the default when a programme sets none.
-APPROVAL_THRESHOLD_PENCE = 25_000
+from pathways.programmes.spending_rules import SpendingRules
 
 USED = [Entry.Kind.COMMITMENT, Entry.Kind.RELEASE, Entry.Kind.SPEND, Entry.Kind.REFUND]
 SPENT = [Entry.Kind.SPEND, Entry.Kind.REFUND]
-
-
-@dataclass(frozen=True)
-class SpendingRules:
-    approval_threshold: int
-    categories: tuple[str, ...]
-    category_caps: dict[str, int]
-    item_cap: int | None
-
-    @property
-    def category_labels(self) -> list[str]:
-        return [Category(code).label for code in self.categories]
-
-    @property
-    def cap_labels(self) -> list[tuple[str, int]]:
-        return [(Category(code).label, cap) for code, cap in self.category_caps.items()]
-
-
-def rules_of(programme: Any) -> SpendingRules:
-    """The programme's spending rules (programme data), in pence."""
-    raw = programme.budget_rules or {}
-    threshold = raw.get("approval_threshold")
-    return SpendingRules(
-        approval_threshold=parse_pounds(threshold) if threshold else APPROVAL_THRESHOLD_PENCE,
-        categories=tuple(raw.get("categories") or Category.values),
-        category_caps={k: parse_pounds(v) for k, v in (raw.get("category_caps") or {}).items()},
-        item_cap=parse_pounds(raw["item_cap"]) if raw.get("item_cap") else None,
-    )
 
 
 def check_request(category: str, amount: int) -> None:

@@ -15,10 +15,11 @@ from django.utils import timezone
 from pathways.audit import services as audit
 from pathways.budgets.ledger import add_entry, add_note, balance, check_rules, lock
 from pathways.budgets.models import Budget, Entry, SpendRequest
-from pathways.budgets.rules import check_request, may_approve, rules_of
+from pathways.budgets.rules import check_request, may_approve
 from pathways.core.exceptions import RuleError
 from pathways.core.money import pounds
 from pathways.households.models import Household
+from pathways.programmes.spending_rules import rules_of
 
 
 def _commit(budget: Budget, actor: Any, request: SpendRequest, on: dt.date) -> None:

@@ -7,11 +7,12 @@ returns a normalised, JSON-safe dict or raises `DefinitionError` naming every ba
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
+
+from pathways.programmes.field_checks import FieldChecker
 
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LA_CODE_PATTERN = re.compile(r"^E0[6-9]\d{6}$")
@@ -102,20 +103,23 @@ DISCLOSURE_SETTINGS = {
     # Published figures are as at the end of a period of this many months (1, 2, 3, 4, 6 or 12).
     "publish_every_months": (1, 12),
 }
-# Household Support Budget categories (budget.csv).
-BUDGET_CATEGORIES = (
-    "travel",
-    "childcare",
-    "clothing",
-    "documents_checks",
-    "training",
-    "tools_equipment",
-    "household_goods",
-    "utilities_debt",
-    "digital",
-    "health_wellbeing",
-    "other",
-)
+# Household Support Budget categories (budget.csv): what a programme's budget may pay for, by
+# code, with the words the pages show.
+BUDGET_CATEGORIES: dict[str, str] = {
+    "travel": "Travel",
+    "childcare": "Childcare",
+    "clothing": "Clothing",
+    "documents_checks": "Documents and checks",
+    "training": "Training",
+    "tools_equipment": "Tools and equipment",
+    "household_goods": "Household goods",
+    "utilities_debt": "Utilities and debt",
+    "digital": "Digital",
+    "health_wellbeing": "Health and wellbeing",
+    "other": "Other",
+}
+# Requests above this need a team manager's approval, unless the programme sets its own.
+APPROVAL_THRESHOLD = "250.00"
 
 DEFINITION_FIELDS = (
     "code",
@@ -149,90 +153,13 @@ class DefinitionError(ValueError):
         super().__init__("; ".join(f"{field}: {reason}" for field, reason in problems))
 
 
-class _Checker:
-    """Collects every problem instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def fail(self, field: str, reason: str) -> None:
-        self.problems.append((field, reason))
-
-    def text(self, data: dict, field: str, *, required: bool, max_length: int = 200) -> str:
-        value = data.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(field, "is required")
-            return ""
-        if not isinstance(value, str):
-            self.fail(field, f"must be text, not {value!r}")
-            return ""
-        if len(value.strip()) > max_length:
-            self.fail(field, f"must be {max_length} characters or fewer")
-        return value.strip()
-
-    def date(self, value: Any, field: str, *, required: bool) -> str | None:
-        if value is None or value == "":
-            if required:
-                self.fail(field, "is required")
-            return None
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()).isoformat()
-            except ValueError:
-                pass
-        self.fail(field, f"must be a date like 2019-03-31, not {value!r}")
-        return None
-
-    def integer(self, value: Any, field: str, *, minimum: int, maximum: int) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                value = int(value)
-            else:
-                self.fail(field, f"must be a whole number, not {value!r}")
-                return None
-        if not minimum <= value <= maximum:
-            self.fail(field, f"must be between {minimum} and {maximum}, not {value}")
-            return None
-        return value
-
-    def money(self, value: Any, field: str) -> str | None:
-        if isinstance(value, float):
-            self.fail(field, f'write money as text with two decimals, e.g. "1000.00", not {value}')
-            return None
-        try:
-            amount = Decimal(str(value).strip().replace(",", "").removeprefix("£"))
-        except InvalidOperation:
-            self.fail(field, f"must be an amount of money like 1000.00, not {value!r}")
-            return None
-        if not amount.is_finite() or amount < 0:
-            self.fail(field, f"must be zero or more, not {value!r}")
-            return None
-        if amount != amount.quantize(Decimal("0.01")):
-            self.fail(field, f"must be in whole pence, not {value!r}")
-            return None
-        return str(amount.quantize(Decimal("0.01")))
-
-    def listing(self, value: Any, field: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(field, "must be a list")
-            return []
-        return value
-
-
-def _unknown_fields(check: _Checker, data: dict, allowed: Iterable[str], prefix: str) -> None:
+def _unknown_fields(check: FieldChecker, data: dict, allowed: Iterable[str], prefix: str) -> None:
     for key in data:
         if key not in allowed:
             check.fail(f"{prefix}{key}", "is not a field a programme definition has")
 
 
-def _clean_eligibility(check: _Checker, raw: Any) -> dict:
+def _clean_eligibility(check: FieldChecker, raw: Any) -> dict:
     if not isinstance(raw, dict):
         check.fail("eligibility", "must be a table with a unit and its conditions")
         return {}
@@ -276,7 +203,7 @@ def _clean_eligibility(check: _Checker, raw: Any) -> dict:
     return {"unit": unit, "conditions": conditions}
 
 
-def _clean_measures(check: _Checker, raw: Any) -> dict[str, int]:
+def _clean_measures(check: FieldChecker, raw: Any) -> dict[str, int]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -294,7 +221,7 @@ def _clean_measures(check: _Checker, raw: Any) -> dict[str, int]:
 
 
 def _clean_rows(
-    check: _Checker, raw: Any, field: str, clean_row: Callable[[dict, str], dict]
+    check: FieldChecker, raw: Any, field: str, clean_row: Callable[[dict, str], dict]
 ) -> list[dict]:
     rows = []
     for index, row in enumerate(check.listing(raw, field)):
@@ -306,7 +233,7 @@ def _clean_rows(
     return rows
 
 
-def _clean_disclosure(check: Any, value: Any) -> dict:
+def _clean_disclosure(check: FieldChecker, value: Any) -> dict:
     """Disclosure control for published figures: the ONS 10-5 rule by default; a programme may
     tighten or loosen its thresholds (DISCLOSURE_SETTINGS)."""
     disclosure = value or {"rule": "ons-10-5"}
@@ -331,9 +258,9 @@ def _clean_disclosure(check: Any, value: Any) -> dict:
     return cleaned
 
 
-def _clean_budget_rules(check: _Checker, raw: Any) -> dict[str, Any]:
+def _clean_budget_rules(check: FieldChecker, raw: Any) -> dict[str, Any]:
     """Spending rules: which categories, caps per category and per item, and the amount above
-    which a team manager must approve (default £250.00)."""
+    which a team manager must approve (APPROVAL_THRESHOLD by default)."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -346,7 +273,7 @@ def _clean_budget_rules(check: _Checker, raw: Any) -> dict[str, Any]:
         "budget_rules.",
     )
     threshold = check.money(
-        raw.get("approval_threshold", "250.00"), "budget_rules.approval_threshold"
+        raw.get("approval_threshold", APPROVAL_THRESHOLD), "budget_rules.approval_threshold"
     )
     categories = check.listing(
         raw.get("categories", list(BUDGET_CATEGORIES)), "budget_rules.categories"
@@ -365,7 +292,7 @@ def _clean_budget_rules(check: _Checker, raw: Any) -> dict[str, Any]:
         clean_caps[category] = check.money(amount, f"budget_rules.category_caps.{category}")
     item_cap = raw.get("item_cap")
     return {
-        "approval_threshold": threshold or "250.00",
+        "approval_threshold": threshold or APPROVAL_THRESHOLD,
         "categories": [c for c in BUDGET_CATEGORIES if c in categories],
         "category_caps": clean_caps,
         "item_cap": check.money(item_cap, "budget_rules.item_cap")
@@ -374,23 +301,26 @@ def _clean_budget_rules(check: _Checker, raw: Any) -> dict[str, Any]:
     }
 
 
-def clean_definition(data: Any, *, known_local_authorities: set[str] | None = None) -> dict:
-    """Validate a programme definition; return it normalised or raise DefinitionError."""
-    check = _Checker()
-    if not isinstance(data, dict):
-        raise DefinitionError([("definition", "must be a table of fields")])
-    _unknown_fields(check, data, TOP_LEVEL_FIELDS, "")
-
+def _clean_code(check: FieldChecker, data: dict) -> str:
     code = check.text(data, "code", required=True, max_length=60)
     if code and not CODE_PATTERN.match(code):
         check.fail("code", f"must be lower-case letters, digits and hyphens, not {code!r}")
+    return code
+
+
+def _clean_dates(check: FieldChecker, data: dict) -> tuple[str | None, str | None]:
     start = check.date(data.get("start_date"), "start_date", required=True)
     end = check.date(data.get("end_date"), "end_date", required=False)
     if start and end and end < start:
         check.fail("end_date", "must be on or after the start date")
+    return start, end
 
+
+def _clean_local_authorities(
+    check: FieldChecker, raw: Any, known_local_authorities: set[str] | None
+) -> list[str]:
     local_authorities = []
-    for index, la in enumerate(check.listing(data.get("local_authorities"), "local_authorities")):
+    for index, la in enumerate(check.listing(raw, "local_authorities")):
         if not isinstance(la, str) or not LA_CODE_PATTERN.match(la):
             check.fail(
                 f"local_authorities[{index}]", f"must be an ONS code like E08000012, not {la!r}"
@@ -403,41 +333,64 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
             local_authorities.append(la)
     if not local_authorities and not check.problems:
         check.fail("local_authorities", "needs at least one local authority")
+    return local_authorities
+
+
+def _clean_lsoas(check: FieldChecker, raw: Any) -> list[str]:
     lsoas = []
-    for index, lsoa in enumerate(check.listing(data.get("lsoas"), "lsoas")):
+    for index, lsoa in enumerate(check.listing(raw, "lsoas")):
         if not isinstance(lsoa, str) or not LSOA_CODE_PATTERN.match(lsoa):
             check.fail(f"lsoas[{index}]", f"must be an LSOA code like E01006512, not {lsoa!r}")
         else:
             lsoas.append(lsoa)
+    return lsoas
 
-    def clean_target(row: dict, path: str) -> dict:
-        _unknown_fields(check, row, {"measure", "value", "by", "label"}, f"{path}.")
-        measure = row.get("measure")
-        if measure not in TARGET_MEASURES:
-            check.fail(f"{path}.measure", f"unknown measure {measure!r}")
-        maximum = 100 if measure in PERCENT_MEASURES else 1_000_000
-        return {
-            "measure": measure,
-            "value": check.integer(row.get("value"), f"{path}.value", minimum=0, maximum=maximum),
-            "by": check.date(row.get("by"), f"{path}.by", required=True),
-            "label": check.text(row, "label", required=False),
-        }
 
-    def clean_payment(row: dict, path: str) -> dict:
-        _unknown_fields(check, row, {"outcome", "amount", "payee"}, f"{path}.")
-        outcome, payee = row.get("outcome"), row.get("payee", "participant")
-        if outcome not in PAYABLE_OUTCOMES:
-            check.fail(f"{path}.outcome", f"must be one of {', '.join(sorted(PAYABLE_OUTCOMES))}")
-        if payee not in PAYEES:
-            check.fail(f"{path}.payee", "must be participant or provider")
-        return {
-            "outcome": outcome,
-            "amount": check.money(row.get("amount"), f"{path}.amount"),
-            "payee": payee,
-        }
+def _clean_target(check: FieldChecker, row: dict, path: str) -> dict:
+    _unknown_fields(check, row, {"measure", "value", "by", "label"}, f"{path}.")
+    measure = row.get("measure")
+    if measure not in TARGET_MEASURES:
+        check.fail(f"{path}.measure", f"unknown measure {measure!r}")
+    maximum = 100 if measure in PERCENT_MEASURES else 1_000_000
+    return {
+        "measure": measure,
+        "value": check.integer(row.get("value"), f"{path}.value", minimum=0, maximum=maximum),
+        "by": check.date(row.get("by"), f"{path}.by", required=True),
+        "label": check.text(row, "label", required=False),
+    }
 
+
+def _clean_payment(check: FieldChecker, row: dict, path: str) -> dict:
+    _unknown_fields(check, row, {"outcome", "amount", "payee"}, f"{path}.")
+    outcome, payee = row.get("outcome"), row.get("payee", "participant")
+    if outcome not in PAYABLE_OUTCOMES:
+        check.fail(f"{path}.outcome", f"must be one of {', '.join(sorted(PAYABLE_OUTCOMES))}")
+    if payee not in PAYEES:
+        check.fail(f"{path}.payee", "must be participant or provider")
+    return {
+        "outcome": outcome,
+        "amount": check.money(row.get("amount"), f"{path}.amount"),
+        "payee": payee,
+    }
+
+
+def clean_definition(data: Any, *, known_local_authorities: set[str] | None = None) -> dict:
+    """Validate a programme definition; return it normalised or raise DefinitionError.
+
+    Every problem is named, in the order of the checks: the fields, the code, the dates, the
+    areas, disclosure, the spending rules, then the rest in the order of DEFINITION_FIELDS.
+    """
+    check = FieldChecker()
+    if not isinstance(data, dict):
+        raise DefinitionError([("definition", "must be a table of fields")])
+    _unknown_fields(check, data, TOP_LEVEL_FIELDS, "")
+    code = _clean_code(check, data)
+    start, end = _clean_dates(check, data)
+    local_authorities = _clean_local_authorities(
+        check, data.get("local_authorities"), known_local_authorities
+    )
+    lsoas = _clean_lsoas(check, data.get("lsoas"))
     disclosure = _clean_disclosure(check, data.get("disclosure"))
-
     budget_rules = _clean_budget_rules(check, data.get("budget_rules"))
     cleaned = {
         "code": code,
@@ -465,9 +418,11 @@ def clean_definition(data: Any, *, known_local_authorities: set[str] | None = No
         "lsoas": lsoas,
         "eligibility": _clean_eligibility(check, data.get("eligibility")),
         "measures": _clean_measures(check, data.get("measures")),
-        "targets": _clean_rows(check, data.get("targets"), "targets", clean_target),
+        "targets": _clean_rows(
+            check, data.get("targets"), "targets", partial(_clean_target, check)
+        ),
         "outcome_payments": _clean_rows(
-            check, data.get("outcome_payments"), "outcome_payments", clean_payment
+            check, data.get("outcome_payments"), "outcome_payments", partial(_clean_payment, check)
         ),
         "disclosure": disclosure,
         "budget_rules": budget_rules,

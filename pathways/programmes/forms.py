@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 
 from pathways.areas.models import LocalAuthority
-from pathways.budgets.models import Category
 from pathways.programmes.definition import (
     BUDGET_CATEGORIES,
     MEASURE_DEFAULTS,
@@ -149,9 +148,7 @@ class ProgrammeForm(forms.Form):
         self.fields["local_authorities"].choices = [
             (la.code, la.name) for la in LocalAuthority.objects.order_by("name")
         ]
-        self.fields["budget_categories"].choices = [
-            (code, Category(code).label) for code in BUDGET_CATEGORIES
-        ]
+        self.fields["budget_categories"].choices = list(BUDGET_CATEGORIES.items())
         for key in MEASURE_DEFAULTS:
             self.fields[f"measure_{key}"] = forms.IntegerField(
                 label=MEASURE_LABELS[key], min_value=MEASURE_MINIMUMS.get(key, 1), max_value=3650

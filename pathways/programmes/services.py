@@ -14,7 +14,7 @@ from pathways.areas.models import LocalAuthority
 from pathways.audit import services as audit
 from pathways.programmes.definition import DefinitionError, clean_definition
 from pathways.programmes.models import Programme, ProgrammeVersion
-from pathways.programmes.signals import programme_changed
+from pathways.programmes.signals import definition_saving, programme_changed
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 
@@ -45,17 +45,7 @@ def save_definition(
     """
     known = set(LocalAuthority.objects.values_list("code", flat=True))
     cleaned = clean_definition(definition, known_local_authorities=known)
-    from pathways.assessments.models import Instrument
-
-    if not Instrument.objects.filter(code=cleaned["instrument"]).exists():
-        raise DefinitionError(
-            [
-                (
-                    "instrument",
-                    f"no instrument has the code {cleaned['instrument']!r}: import it first",
-                )
-            ]
-        )
+    definition_saving.send(sender=Programme, definition=cleaned)
     if programme is not None and cleaned["code"] != programme.code:
         raise DefinitionError([("code", "cannot be changed once a programme exists")])
     if programme is None:

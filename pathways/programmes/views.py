@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from pathways.budgets import rules
 from pathways.core.access import roles
 from pathways.core.roles import Role
 from pathways.programmes import services
@@ -15,6 +14,7 @@ from pathways.programmes.definition import MEASURE_LABELS, TARGET_MEASURES
 from pathways.programmes.forms import ProgrammeForm
 from pathways.programmes.models import Programme
 from pathways.programmes.selectors import managed_programmes
+from pathways.programmes.spending_rules import rules_of
 
 
 def get_programme_for_user(user: object, code: str) -> Programme:
@@ -38,7 +38,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             for t in programme.targets
         ],
         "versions": programme.versions.select_related("created_by")[:20],
-        "spending_rules": rules.rules_of(programme),
+        "spending_rules": rules_of(programme),
     }
     return render(request, "programmes/detail.html", context)
 

@@ -11,7 +11,7 @@ import pytest
 from pathways.areas.hotspots import find_area, find_indicator, rank_lsoas
 from pathways.areas.loaders import load_shipped
 from pathways.core.demo import create_demo
-from pathways.core.tests.browser import assert_accessible
+from pathways.core.tests.browser import assert_accessible, page_text
 from pathways.core.tests.test_browser_journeys import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,4 +60,4 @@ def test_a_manager_finds_hotspots_and_clicks_through_the_map(page: Any, live_ser
     page.mouse.click(*point)
     page.wait_for_url(f"**/areas/{most.code}/")
     assert page.inner_text("h1") == most.name
-    assert "Employment deprivation" in page.content()
+    assert "Employment deprivation" in page_text(page)

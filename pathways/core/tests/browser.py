@@ -58,6 +58,12 @@ def page(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
+def page_text(page: Any) -> str:
+    """The page's HTML once the document a click navigated to has loaded (not a blank one)."""
+    page.wait_for_load_state("load")
+    return page.content()
+
+
 def assert_accessible(page: Any) -> None:
     """Run axe-core on the page as it stands; fail listing every WCAG 2.2 A/AA violation."""
     # A click that navigates returns before the new document has loaded; axe needs all of it.

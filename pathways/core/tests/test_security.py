@@ -106,7 +106,7 @@ def test_stored_script_in_a_note_or_a_name_renders_inert(world: World, signed_in
 REVIEWED_SQL_BUILDING = {
     "pathways/reporting/readings.py": "per-file: report window-function SQL, values as params",
     "pathways/core/bulk.py": "COPY / INSERT of a model's own table and column names",
-    "pathways/exchange/importer.py": "UPDATE of the model's own table; values as params",
+    "pathways/casework/due_dates.py": "UPDATE of the household table in batches; values as params",
     "pathways/core/backup.py": "counts of the models' own tables, for the backup manifest",
 }
 

@@ -134,8 +134,9 @@ def test_the_api_gives_a_programme_with_money_as_exact_text(world: World, signed
 def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them(
     world: World, signed_in
 ) -> None:
-    from pathways.budgets import rules, spend_requests
+    from pathways.budgets import spend_requests
     from pathways.core.exceptions import RuleError
+    from pathways.programmes import spending_rules
 
     client = signed_in(world.programme_manager)
     categories = ProgrammeForm.initial_for(world.hiw)["budget_categories"]
@@ -151,7 +152,7 @@ def test_a_programme_manager_changes_the_spending_rules_and_requests_follow_them
     )
     assert response.status_code == 302
     world.hiw.refresh_from_db()
-    rules = rules.rules_of(world.hiw)
+    rules = spending_rules.rules_of(world.hiw)
     assert (rules.approval_threshold, rules.category_caps, rules.item_cap) == (
         10000,
         {"travel": 30000},

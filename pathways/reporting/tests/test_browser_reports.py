@@ -11,7 +11,7 @@ import pytest
 
 from pathways.accounts.models import User
 from pathways.core.demo import create_demo
-from pathways.core.tests.browser import assert_accessible
+from pathways.core.tests.browser import assert_accessible, page_text
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
@@ -52,7 +52,7 @@ def test_a_programme_manager_filters_to_knowsley_and_downloads_the_pack(
     sign_in(page, base, "programme-manager")
     page.click("nav a:has-text('Reports')")
     page.wait_for_selector("h1:has-text('Reports')")
-    assert "OFFICIAL-SENSITIVE — exact figures, not for publication" in page.content()
+    assert "OFFICIAL-SENSITIVE — exact figures, not for publication" in page_text(page)
     started = page.locator("#targets ~ table tr:has-text('Households started') td").first
     assert started.inner_text() == "37"
     assert_accessible(page)
@@ -91,4 +91,4 @@ def test_a_funder_sees_only_published_figures_and_no_case_page(
     household = Household.objects.filter(programme=programme).first()
     response = page.goto(f"{base}/households/{household.pk}/")
     assert response.status == 403
-    assert household.reference not in page.content()
+    assert household.reference not in page_text(page)

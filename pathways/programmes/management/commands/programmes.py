@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from pathways.assessments.services import load_shipped_instruments
 from pathways.programmes import services
 from pathways.programmes.definition import DefinitionError
+from pathways.programmes.signals import programmes_loading
 
 
 class Command(BaseCommand):
@@ -27,9 +27,9 @@ class Command(BaseCommand):
         outcomes: list[str] = []
         try:
             with transaction.atomic():
-                # The instruments the shipped programmes use (Progress Star, the SAP questionnaire).
-                for instrument in load_shipped_instruments():
-                    outcomes.append(f"instrument {instrument.code}: version {instrument.version}")
+                # What the definitions need first (the shipped instruments), by its receivers.
+                for _, lines in programmes_loading.send(sender=Command):
+                    outcomes += lines
                 for path in files:
                     try:
                         definition = services.read_definition_file(path)
