@@ -7,7 +7,8 @@ from pathways.audit.api import AuditEventViewSet
 from pathways.budgets.api import BudgetViewSet, SpendRequestViewSet
 from pathways.casework.api import ActivityViewSet, ContactViewSet, OnwardReferralViewSet
 from pathways.core.api import DocsView, SchemaView
-from pathways.households.api import HouseholdViewSet, PersonViewSet, ReferralViewSet
+from pathways.households.api import HouseholdViewSet, PersonViewSet
+from pathways.households.referral_api import ReferralViewSet
 from pathways.outcomes.api import OutcomeViewSet, SpellViewSet
 from pathways.programmes.api import ProgrammeViewSet
 from pathways.reporting.api import ReportView
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("pathways.operations.urls")),
     path("account/", include("pathways.accounts.urls")),
     path("households/", include("pathways.households.urls")),
+    path("households/", include("pathways.site.household_urls")),
     path("households/", include("pathways.assessments.urls")),
     path("households/", include("pathways.casework.urls")),
     path("services/", include("pathways.casework.directory_urls")),

@@ -19,7 +19,7 @@ from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Sc
 from pathways.audit import services as audit
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Person, TimelineEntry
-from pathways.households.services import records_changed
+from pathways.households.writing import records_changed
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 MIN_POINTS, MAX_POINTS = 5, 10

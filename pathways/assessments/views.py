@@ -17,8 +17,8 @@ from pathways.assessments.models import Instrument, Reading
 from pathways.core.access import roles
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import CASEWORK_ROLES, Role
-from pathways.households import services as household_services
 from pathways.households.permissions import get_person_for_user
+from pathways.households.read_audit import record_person_viewed
 
 
 def _person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Any, Any]:
@@ -35,7 +35,7 @@ def _instrument(household):  # type: ignore[no-untyped-def]
 @roles(*CASEWORK_ROLES)
 def person_readings(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     household, person = _person(request, pk, person_pk)
-    household_services.record_person_viewed(actor=request.user, person=person)
+    record_person_viewed(actor=request.user, person=person)
     readings = selectors.readings_of(person)
     instrument = _instrument(household)
     return render(

@@ -13,7 +13,7 @@ from pathways.audit import services as audit
 from pathways.casework.models import Activity, Goal
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, Person, TimelineEntry
-from pathways.households.services import records_changed
+from pathways.households.writing import records_changed
 
 
 def star_points(household: Household) -> dict[str, str]:

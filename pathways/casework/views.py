@@ -328,7 +328,7 @@ def book_appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
     if carried_out(request, form, book):
         messages.success(request, "Appointment booked")
-        return redirect(reverse("households:detail", args=[household.pk]) + "#appointments")
+        return redirect(reverse("household_record:detail", args=[household.pk]) + "#appointments")
     return render(
         request,
         "households/form_page.html",
@@ -354,7 +354,7 @@ def record_attendance(request: HttpRequest, pk: int, appointment_pk: int) -> Htt
         ),
     ):
         messages.success(request, "Attendance recorded")
-        return redirect(reverse("households:detail", args=[household.pk]) + "#appointments")
+        return redirect(reverse("household_record:detail", args=[household.pk]) + "#appointments")
     return render(
         request,
         "households/form_page.html",

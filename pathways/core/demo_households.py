@@ -30,7 +30,7 @@ from pathways.exchange.invented import (  # invented names, real districts
     GIVEN,
     lsoas_by_need,
 )
-from pathways.households import services
+from pathways.households import consent, enrolment, referrals
 from pathways.households.codes import (
     DebtBand,
     ExitReason,
@@ -219,7 +219,7 @@ def _make(
     recorder = advocate if (stage != "referred" or index % 2 == 0) else manager
     if source == ReferralSource.SELF:
         recorder = None
-    household = services.record_referral(
+    household = referrals.record_referral(
         actor=recorder,
         programme=programme,
         referral={
@@ -248,7 +248,7 @@ def _make(
             if not eligible
             else "No answer to three calls and a letter"
         )
-        services.close_referral(
+        referrals.close_referral(
             actor=manager,
             household=household,
             outcome=outcome,
@@ -258,16 +258,16 @@ def _make(
         return
     if advocate is None:
         return
-    for person in services.people_needing_consent(household):
-        services.record_consent(actor=advocate, person=person, given_on=start)
-    services.enrol(actor=advocate, household=household, start_date=start, advocate=advocate)
+    for person in consent.people_needing_consent(household):
+        consent.record_consent(actor=advocate, person=person, given_on=start)
+    enrolment.enrol(actor=advocate, household=household, start_date=start, advocate=advocate)
     if stage == "ended":
         end = min(today - dt.timedelta(days=1), start + dt.timedelta(days=rng.randint(90, 365)))
         _contacts(rng, household, advocate, start, end)
         _readings_and_plans(rng, household, advocate, start, end)
         _spending(rng, household, advocate, manager, start, end)
         _work(rng, household, advocate, start, end)
-        services.end_support(
+        enrolment.end_support(
             actor=advocate,
             household=household,
             end_date=end,
@@ -466,7 +466,7 @@ def _outside_the_area(rng: random.Random, programme: Programme, today: dt.date) 
     warrington = LocalAuthority.objects.filter(code="E06000007").first()
     if warrington is None:
         return
-    services.record_referral(
+    referrals.record_referral(
         actor=None,
         programme=programme,
         referral={

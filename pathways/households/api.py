@@ -1,11 +1,10 @@
-"""Households, people and referrals over the API: the same scoped selectors, the same rules
-and the same services as the pages."""
+"""Households and people over the API (referrals are in referral_api): the same scoped
+selectors, the same rules and the same services as the pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,9 +18,17 @@ from pathways.areas.models import LocalAuthority
 from pathways.core.access import roles_access
 from pathways.core.api import RefusesUnknownFields, if_match, refused
 from pathways.core.exceptions import RuleError
-from pathways.core.postcodes import clean_postcode
 from pathways.core.roles import CASEWORK_ROLES, Role
-from pathways.households import rules, selectors, services
+from pathways.households import (
+    consent,
+    eligibility,
+    enrolment,
+    read_audit,
+    records,
+    rules,
+    selectors,
+    writing,
+)
 from pathways.households.codes import (
     AgeBand,
     Benefit,
@@ -38,9 +45,7 @@ from pathways.households.codes import (
     TimeSinceWork,
     WorkStatus,
 )
-from pathways.households.models import Eligibility, Household, Person, Referral
-from pathways.programmes.models import Programme
-from pathways.programmes.selectors import programmes_for
+from pathways.households.models import Eligibility, Household, Person
 
 
 def with_etag(response: Response, record: Household | Person) -> Response:
@@ -119,7 +124,7 @@ class PersonSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         proposed = (
-            {name: getattr(self.instance, name) for name in services.PERSON_FIELDS}
+            {name: getattr(self.instance, name) for name in writing.PERSON_FIELDS}
             if self.instance
             else {}
         )
@@ -262,12 +267,12 @@ class HouseholdViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         household = self.get_object()
-        services.record_household_viewed(actor=request.user, household=household)
+        read_audit.record_household_viewed(actor=request.user, household=household)
         return with_etag(response, household)
 
     def perform_update(self, serializer: Any) -> None:
         try:
-            services.update_household(
+            records.update_household(
                 actor=self.request.user,
                 household=serializer.instance,
                 changes=serializer.validated_data,
@@ -281,7 +286,7 @@ class HouseholdViewSet(
     def eligibility(self, request: Request, pk: str | None = None) -> Response:
         """Evaluate the programme's eligibility rule now; the answer comes with its reasons."""
         household = self.get_object()
-        services.check_eligibility(actor=request.user, household=household)
+        eligibility.check_eligibility(actor=request.user, household=household)
         return Response(
             HouseholdDetailSerializer(self.get_object(), context={"request": request}).data
         )
@@ -305,7 +310,7 @@ class HouseholdViewSet(
                 {"advocate": ["An advocate can start a household only on their own caseload"]}
             )
         try:
-            services.enrol(actor=request.user, household=household, **serializer.validated_data)
+            enrolment.enrol(actor=request.user, household=household, **serializer.validated_data)
         except RuleError as error:
             raise refused(error) from None
         household = selectors.households_visible_to(request.user).filter(pk=household.pk).first()
@@ -341,14 +346,14 @@ class PersonViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         person = self.get_object()
-        services.record_household_viewed(actor=request.user, household=person.household)
+        read_audit.record_household_viewed(actor=request.user, household=person.household)
         return with_etag(response, person)
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         household = data.pop("household")
         try:
-            serializer.instance = services.add_member(
+            serializer.instance = records.add_member(
                 actor=self.request.user, household=household, member=data
             )
         except RuleError as error:
@@ -356,7 +361,7 @@ class PersonViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         try:
-            services.update_member(
+            records.update_member(
                 actor=self.request.user,
                 person=serializer.instance,
                 changes=serializer.validated_data,
@@ -373,7 +378,7 @@ class PersonViewSet(
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.record_consent(actor=request.user, person=person, **serializer.validated_data)
+            consent.record_consent(actor=request.user, person=person, **serializer.validated_data)
         except RuleError as error:
             raise refused(error) from None
         return Response(
@@ -381,152 +386,3 @@ class PersonViewSet(
                 self.get_queryset().get(pk=person.pk), context={"request": request}
             ).data
         )
-
-
-class ReferralSerializer(RefusesUnknownFields, serializers.ModelSerializer):
-    """A referral. Posting one creates the household and its people, checks eligibility and
-    routes it, exactly as the referral page does (duplicates are refused unless
-    `confirm_new` says the people are not those already known)."""
-
-    programme = serializers.SlugRelatedField(
-        slug_field="code", queryset=Programme.objects.all(), write_only=True
-    )
-    source = serializers.ChoiceField(choices=ReferralSource.choices)
-    household = serializers.PrimaryKeyRelatedField(read_only=True)
-    address_line_1 = serializers.CharField(max_length=200, write_only=True)
-    address_line_2 = serializers.CharField(
-        max_length=200, write_only=True, required=False, allow_blank=True
-    )
-    town = serializers.CharField(max_length=100, write_only=True, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=10, write_only=True)
-    local_authority = serializers.SlugRelatedField(
-        slug_field="code", queryset=LocalAuthority.objects.all(), write_only=True
-    )
-    lsoa = serializers.CharField(max_length=9, write_only=True, required=False, allow_blank=True)
-    members = MemberSerializer(many=True, write_only=True)
-    confirm_new = serializers.BooleanField(write_only=True, required=False, default=False)
-
-    class Meta:
-        model = Referral
-        fields = [
-            "id",
-            "household",
-            "programme",
-            "source",
-            "date",
-            "referring_organisation",
-            "referrer_name",
-            "referrer_contact",
-            "notes",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "local_authority",
-            "lsoa",
-            "members",
-            "confirm_new",
-        ]
-        read_only_fields = ["id", "household"]
-
-    def validate_programme(self, programme: Programme) -> Programme:
-        user = self.context["request"].user
-        allowed = (
-            user.programmes.all() if user.role == Role.PROGRAMME_MANAGER else programmes_for(user)
-        )
-        if not allowed.filter(pk=programme.pk).exists():
-            raise ValidationError("You do not work on this programme")
-        return programme
-
-    def validate_postcode(self, value: str) -> str:
-        try:
-            return clean_postcode(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-
-    def validate_date(self, value: Any) -> Any:
-        if value > _today():
-            raise ValidationError("The date the referral was received must be today or in the past")
-        return value
-
-    def validate_members(self, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        problem = rules.check_household_members(members)
-        if problem:
-            raise ValidationError(problem)
-        return members
-
-
-class ReferralViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Referrals of the households the caller may see; post one to refer a new household."""
-
-    access = roles_access(CASEWORK_ROLES)
-    serializer_class = ReferralSerializer
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Referral.objects.filter(
-            household__in=selectors.households_visible_to(self.request.user)
-        ).order_by("id")
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        members = [dict(m) for m in data.pop("members")]
-        duplicates = selectors.find_duplicates(
-            request.user,
-            programme=data["programme"],
-            members=members,
-            postcode=data["postcode"],
-            address_line_1=data["address_line_1"],
-        )
-        if duplicates.found and not data.get("confirm_new"):
-            return Response(
-                {
-                    "duplicates": [
-                        {
-                            "entered": d.entered,
-                            "person": d.person.pk,
-                            "household": d.household.pk,
-                            "why": d.why,
-                        }
-                        for d in duplicates.people
-                    ],
-                    "households_at_address": [h.pk for h in duplicates.households],
-                    "hidden_matches": duplicates.hidden,
-                    "detail": "Some of these people may already be known. Link the referral to their "
-                    "household, or post again with confirm_new true if they are different people.",
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        with transaction.atomic():
-            try:
-                household = services.record_referral(
-                    actor=request.user,
-                    programme=data["programme"],
-                    referral={k: data.get(k, "") for k in services.REFERRAL_FIELDS},
-                    household={
-                        k: data.get(k, "")
-                        for k in (
-                            "address_line_1",
-                            "address_line_2",
-                            "town",
-                            "postcode",
-                            "local_authority",
-                            "lsoa",
-                        )
-                    },
-                    members=members,
-                )
-            except RuleError as error:
-                raise refused(error) from None
-        referral = household.referrals.get()
-        body = ReferralSerializer(referral, context={"request": request}).data
-        body["reference"] = household.reference
-        body["eligibility"] = household.eligibility
-        body["eligibility_reasons"] = household.eligibility_reasons
-        return Response(body, status=status.HTTP_201_CREATED)

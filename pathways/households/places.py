@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import transaction
+
 from pathways.areas.selectors import lsoas_for_postcodes
+from pathways.audit import services as audit
 from pathways.core.exceptions import RuleError
 from pathways.core.postcodes import clean_postcode, postcode_key
 from pathways.households import rules
@@ -60,3 +63,24 @@ def locate(
     moved = household.pk is not None and key != household.postcode_key and not lsoa_given
     household.postcode_key = key
     place_in_lsoa(household, moved=moved, places=places)
+
+
+@transaction.atomic
+def place_unplaced_households(*, actor: Any = None) -> int:
+    """Every household with no LSOA whose postcode the postcode directory now knows, placed
+    (after loading a directory). Returns how many; audited as one event."""
+    unplaced = Household.objects.filter(lsoa="").exclude(postcode_key="")
+    placed = 0
+    keys = list(unplaced.values_list("postcode_key", flat=True).distinct())
+    for start in range(0, len(keys), 2000):
+        places = lsoas_for_postcodes(keys[start : start + 2000])
+        for key, code in places.items():
+            placed += unplaced.filter(postcode_key=key).update(lsoa=code)
+    if placed:
+        audit.record(
+            actor=actor,
+            verb="household.placed",
+            data={"households": placed},
+            target_label=f"{placed} households placed in their LSOA by postcode",
+        )
+    return placed

@@ -23,7 +23,7 @@ from pathways.core.access import public
 from pathways.core.exceptions import RuleError
 from pathways.core.forms import apply_problems
 from pathways.core.network import client_address
-from pathways.households import forms, services
+from pathways.households import referral_forms, referrals
 from pathways.households.codes import ReferralSource
 from pathways.households.models import Referral
 from pathways.programmes.models import Programme
@@ -64,7 +64,7 @@ def self_refer(request: HttpRequest, code: str) -> HttpResponse:
     programme = Programme.objects.filter(code=code).first()
     if programme is None:
         raise Http404("No such programme")
-    form = forms.SelfReferralForm(request.POST or None)
+    form = referral_forms.SelfReferralForm(request.POST or None)
     if request.method == "POST":
         key = sender_key(request)
         if too_many(key):
@@ -86,7 +86,7 @@ def self_refer(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("self-referral:sent", code=code)
         if started is not None and form.is_valid():
             try:
-                services.record_referral(
+                referrals.record_referral(
                     actor=None,
                     programme=programme,
                     referral={

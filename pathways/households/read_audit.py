@@ -10,7 +10,7 @@ household.viewed with the people it showed) is not recorded twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -20,7 +20,8 @@ from pathways.audit import services as audit
 from pathways.core import reads
 from pathways.core.access import access_of
 from pathways.core.roles import CASEWORK_ROLES
-from pathways.households.models import Household
+from pathways.households.lookup import understand
+from pathways.households.models import Household, Person
 
 # Pages of one's own account and the API's description show no case record.
 NOT_CASE_DATA = {"accounts", "me", "schema", "docs"}
@@ -94,3 +95,44 @@ class ReadAuditMiddleware:
 
     def process_view(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
         request.pathways_view = view_func  # type: ignore[attr-defined]
+
+
+def record_household_viewed(*, actor: Any, household: Household) -> None:
+    """Audit that a user opened a household's record (and so its people's)."""
+    audit.record(
+        actor=actor,
+        verb="household.viewed",
+        target=household,
+        programme=household.programme,
+        data={"people": [person.pk for person in household.members.all()]},
+    )
+
+
+def record_person_viewed(*, actor: Any, person: Person) -> None:
+    """Audit that a user opened one person's full record (the page to change it)."""
+    audit.record(
+        actor=actor,
+        verb="person.viewed",
+        target=person,
+        programme=person.household.programme,
+        data={"household": person.household_id},
+    )
+
+
+def record_search(*, actor: Any, query: str, households: Sequence[Household]) -> None:
+    """Audit a search and the households it showed (their people's names and dates of birth),
+    once for each programme they belong to. The audit keeps what kind of search it was, not
+    what was typed: a name or date of birth is personal data, and the log holds metadata."""
+    understood = understand(query)
+    kind = understood.kind if understood else "unknown"
+    by_programme: dict[int, list[Household]] = {}
+    for household in households:
+        by_programme.setdefault(household.programme_id, []).append(household)
+    for shown in by_programme.values():
+        audit.record(
+            actor=actor,
+            verb="household.searched",
+            programme=shown[0].programme,
+            data={"by": kind, "households": [h.pk for h in shown]},
+            target_label=f"search by {kind}",
+        )

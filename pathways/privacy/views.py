@@ -18,7 +18,7 @@ from pathways.core.access import roles
 from pathways.core.forms import carried_out
 from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
 from pathways.households.permissions import get_person_for_user
-from pathways.households.services import record_person_viewed
+from pathways.households.read_audit import record_person_viewed
 from pathways.privacy import extract, extract_dictionary, services, subject_access
 from pathways.privacy.forms import ExtractForm, RecordForm, SubjectAccessForm, WithdrawForm
 

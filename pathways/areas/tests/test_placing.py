@@ -17,8 +17,8 @@ from pathways.audit.models import AuditEvent
 from pathways.conftest import World, load_programmes
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
-from pathways.households import services
 from pathways.households.models import Household
+from pathways.households.records import update_household
 from pathways.households.tests.helpers import refer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -77,25 +77,21 @@ def test_households_referred_before_the_directory_was_loaded_are_placed_by_the_c
 
 def test_a_move_places_the_household_again(world: World, directory: None) -> None:
     household = refer(world.advocate_k, world.hiw, postcode="L36 9GE")
-    services.update_household(
-        actor=world.advocate_k, household=household, changes={"postcode": "L24 1AA"}
-    )
+    update_household(actor=world.advocate_k, household=household, changes={"postcode": "L24 1AA"})
     assert Household.objects.get(pk=household.pk).lsoa == "E01006547"
     # As the page sends it: every field, the LSOA as it was.
     household.refresh_from_db()
-    services.update_household(
+    update_household(
         actor=world.advocate_k,
         household=household,
         changes={"postcode": "L36 9GE", "lsoa": household.lsoa},
     )
     assert Household.objects.get(pk=household.pk).lsoa == "E01006413"
     # A move to a postcode the directory does not know: the old LSOA is not where they live.
-    services.update_household(
-        actor=world.advocate_k, household=household, changes={"postcode": "L36 1XX"}
-    )
+    update_household(actor=world.advocate_k, household=household, changes={"postcode": "L36 1XX"})
     assert Household.objects.get(pk=household.pk).lsoa == ""
     # A change of something else leaves the LSOA alone.
-    services.update_household(
+    update_household(
         actor=world.advocate_k,
         household=household,
         changes={"postcode": "L24 1AB", "lsoa": "E01006548"},

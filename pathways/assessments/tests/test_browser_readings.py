@@ -16,7 +16,8 @@ from pathways.core.demo import create_demo
 from pathways.core.demo_households import create_demo_services
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
-from pathways.households import services
+from pathways.households.consent import record_consent
+from pathways.households.enrolment import enrol
 from pathways.households.tests.helpers import refer
 from pathways.privacy import services as privacy
 from pathways.programmes.models import Programme
@@ -30,9 +31,9 @@ def started_household() -> Any:
     advocate = User.objects.get(username="advocate-knowsley")
     household = refer(advocate, Programme.objects.get(code="households-into-work"))
     for person in household.members.all():
-        services.record_consent(actor=advocate, person=person, given_on=timezone.localdate())
+        record_consent(actor=advocate, person=person, given_on=timezone.localdate())
     start = timezone.localdate() - dt.timedelta(days=3)
-    services.enrol(actor=advocate, household=household, start_date=start, advocate=advocate)
+    enrol(actor=advocate, household=household, start_date=start, advocate=advocate)
     star = Instrument.objects.get(code="progress-star")
     assessments.record_reading(  # the first reading, at the start: every point at 1
         actor=advocate,

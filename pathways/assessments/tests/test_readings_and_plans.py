@@ -371,7 +371,7 @@ def test_changing_the_programmes_interval_moves_every_next_reading(world: World)
 
 
 def test_a_participant_leaving_no_longer_keeps_a_reading_due(world: World) -> None:
-    from pathways.households import services as households
+    from pathways.households.records import update_member
     from pathways.households.tests.factories import PersonFactory
 
     person = world.household_k.members.get()
@@ -387,9 +387,7 @@ def test_a_participant_leaving_no_longer_keeps_a_reading_due(world: World) -> No
     )
     refresh_household_due_dates(world.household_k)
     assert world.household_k.reading_due_on == world.household_k.start_date  # the partner has none
-    households.update_member(
-        actor=world.advocate_k, person=partner, changes={"left_on": dt.date(2026, 2, 1)}
-    )
+    update_member(actor=world.advocate_k, person=partner, changes={"left_on": dt.date(2026, 2, 1)})
     world.household_k.refresh_from_db()
     assert world.household_k.reading_due_on == dt.date(2026, 3, 30)
 
@@ -405,7 +403,10 @@ def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, si
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
+            assert (
+                client.get(reverse("household_record:detail", args=[household.pk])).status_code
+                == 200
+            )
         return len(captured)
 
     first = household.members.get()
@@ -438,7 +439,7 @@ def test_a_busy_household_page_runs_a_bounded_number_of_queries(world: World, si
         )
     many = queries()
     assert many == few, (few, many)
-    html = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    html = client.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     assert html.count('class="pathways-star"') == 5
 
 

@@ -19,7 +19,9 @@ from pathways.core.database_roles import app_role_owns_tables, grant_to_app_role
 
 def test_opening_a_household_records_who_when_what_and_from_where(world: World, signed_in) -> None:
     client = signed_in(world.advocate_k)
-    client.get(reverse("households:detail", args=[world.household_k.pk]), REMOTE_ADDR="10.1.2.3")
+    client.get(
+        reverse("household_record:detail", args=[world.household_k.pk]), REMOTE_ADDR="10.1.2.3"
+    )
     event = AuditEvent.objects.get(verb="household.viewed")
     assert event.actor == world.advocate_k
     assert event.actor_label == "advocate-k"
@@ -86,7 +88,7 @@ def test_the_api_offers_no_way_to_alter_the_audit_log(world: World, signed_in, m
 def test_a_programme_manager_finds_views_of_their_programmes_records(
     world: World, signed_in, client
 ) -> None:
-    signed_in(world.advocate_k).get(reverse("households:detail", args=[world.household_k.pk]))
+    signed_in(world.advocate_k).get(reverse("household_record:detail", args=[world.household_k.pk]))
     client.logout()
     client = signed_in(world.programme_manager)
     page = client.get(reverse("audit:search"), {"verb": "household.viewed", "actor": "advocate-k"})
@@ -97,7 +99,7 @@ def test_a_programme_manager_finds_views_of_their_programmes_records(
 def test_another_programmes_manager_does_not_see_those_events(
     world: World, signed_in, client
 ) -> None:
-    signed_in(world.advocate_k).get(reverse("households:detail", args=[world.household_k.pk]))
+    signed_in(world.advocate_k).get(reverse("household_record:detail", args=[world.household_k.pk]))
     client.logout()
     client = signed_in(world.win_manager)
     page = client.get(reverse("audit:search"), {"verb": "household.viewed"})

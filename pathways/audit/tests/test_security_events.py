@@ -91,7 +91,7 @@ def test_a_forged_form_is_refused_and_audited(world: World) -> None:
     sign_in(client, world.advocate_k)
     before = world.household_k.contacts.count()
     response = client.post(
-        reverse("households:add-contact", args=[world.household_k.pk]),
+        reverse("household_record:add-contact", args=[world.household_k.pk]),
         {"method": "home_visit", "notes": "forged"},
     )
     assert response.status_code == 403
@@ -117,11 +117,11 @@ def test_logs_never_hold_a_password_or_a_case_note(
     adviser = Client()
     sign_in(adviser, world.advocate_k)
     today = timezone.localdate()
-    url = reverse("households:add-contact", args=[world.household_k.pk])
+    url = reverse("household_record:add-contact", args=[world.household_k.pk])
     form = {"date_0": today.day, "date_1": today.month, "date_2": today.year, "notes": note}
     assert adviser.post(url, {**form, "method": "home_visit"}).status_code == 302
     assert adviser.post(url, {**form, "method": "carrier pigeon"}).status_code == 200  # refused
-    adviser.get(reverse("households:detail", args=[world.household_k.pk]))
+    adviser.get(reverse("household_record:detail", args=[world.household_k.pk]))
     other = Client()
     sign_in(other, world.advocate_l)
     other.post(url, {**form, "method": "home_visit"})  # another caseload: 404, logged as such

@@ -12,7 +12,8 @@ from pathways.accounts.models import User
 from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
-from pathways.households import services
+from pathways.households.consent import record_consent
+from pathways.households.enrolment import enrol
 from pathways.households.tests.helpers import refer
 from pathways.programmes.models import Programme
 
@@ -25,8 +26,8 @@ def household() -> Any:
     advocate = User.objects.get(username="advocate-knowsley")
     household = refer(advocate, Programme.objects.get(code="households-into-work"))
     for person in household.members.all():
-        services.record_consent(actor=advocate, person=person, given_on=timezone.localdate())
-    return services.enrol(
+        record_consent(actor=advocate, person=person, given_on=timezone.localdate())
+    return enrol(
         actor=advocate, household=household, start_date=timezone.localdate(), advocate=advocate
     )
 

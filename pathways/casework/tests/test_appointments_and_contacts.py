@@ -13,7 +13,7 @@ from pathways.casework import services
 from pathways.casework.models import Appointment, Contact
 from pathways.conftest import World
 from pathways.core.exceptions import RuleError
-from pathways.households import services as households
+from pathways.households.enrolment import end_support, reassign
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_appointments_attendance_and_the_did_not_attend_rate(world: World, signe
     household.refresh_from_db()
     assert household.last_contact_on == dt.date(2026, 6, 3)
     assert services.did_not_attend_rate(household) == 0.5
-    page = signed_in(world.advocate_k).get(reverse("households:detail", args=[household.pk]))
+    page = signed_in(world.advocate_k).get(reverse("household_record:detail", args=[household.pk]))
     page = page.content.decode()
     assert "Did not attend: 50% of appointments kept or missed." in page
 
@@ -89,7 +89,9 @@ def test_a_sensitive_note_is_hidden_from_a_colleague_advocate(world: World, sign
     )
     # The colleague cannot open the household at all.
     assert (
-        signed_in(colleague).get(reverse("households:detail", args=[household.pk])).status_code
+        signed_in(colleague)
+        .get(reverse("household_record:detail", args=[household.pk]))
+        .status_code
         == 404
     )
     # The household's advocate and the team manager read it.
@@ -97,19 +99,15 @@ def test_a_sensitive_note_is_hidden_from_a_colleague_advocate(world: World, sign
         assert (
             "Disclosed domestic abuse"
             in signed_in(user)
-            .get(reverse("households:detail", args=[household.pk]))
+            .get(reverse("household_record:detail", args=[household.pk]))
             .content.decode()
         )
     # Handed to the colleague: they are now its advocate, and may read it; someone else who
     # took over a note's household for a day and handed it back may not.
-    households.reassign(
-        actor=world.manager_k, household=household, advocate=colleague, note="Cover"
-    )
+    reassign(actor=world.manager_k, household=household, advocate=colleague, note="Cover")
     contact = Contact.objects.get(sensitive=True)
     assert services.may_read_note(colleague, contact)
-    households.reassign(
-        actor=world.manager_k, household=household, advocate=world.advocate_k, note="Back"
-    )
+    reassign(actor=world.manager_k, household=household, advocate=world.advocate_k, note="Back")
     contact.household.refresh_from_db()
     assert not services.may_read_note(colleague, Contact.objects.get(sensitive=True))
     assert services.may_read_note(colleague, Contact.objects.get(sensitive=False))
@@ -143,7 +141,7 @@ def test_an_exit_plan_in_phases_then_follow_up_after_support_ends(world: World, 
         ).status_code
         == 302
     )
-    households.end_support(
+    end_support(
         actor=world.advocate_k,
         household=household,
         end_date=today - dt.timedelta(days=10),

@@ -149,14 +149,10 @@ def test_contacts_over_the_api_hide_sensitive_notes(world: World, signed_in) -> 
     )
     assert made.status_code == 201
     colleague = world.household_k2.advocate
-    from pathways.households import services as households
+    from pathways.households.enrolment import reassign
 
-    households.reassign(
-        actor=world.manager_k, household=household, advocate=colleague, note="Cover"
-    )
-    households.reassign(
-        actor=world.manager_k, household=household, advocate=world.advocate_k, note="Back"
-    )
+    reassign(actor=world.manager_k, household=household, advocate=colleague, note="Cover")
+    reassign(actor=world.manager_k, household=household, advocate=world.advocate_k, note="Back")
     manager_view = signed_in(world.manager_k).get(f"/api/contacts/{made.json()['id']}/").json()
     assert manager_view["notes"] == "Private matter" and manager_view["note_hidden"] is False
     services.record_contact(

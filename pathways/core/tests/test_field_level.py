@@ -111,7 +111,7 @@ def test_evaluators_and_funders_never_receive_personal_data(world: World, signed
         assert leaks(pages) == [], role
     # The same crawl as the household's advocate does find them: the test can see a leak.
     advocate = signed_in(world.advocate_k)
-    seen = crawl(advocate, ["/", reverse("households:detail", args=[world.household_k.pk])])
+    seen = crawl(advocate, ["/", reverse("household_record:detail", args=[world.household_k.pk])])
     assert any("given name" in leak for leak in leaks(seen))
 
 

@@ -228,7 +228,7 @@ def _form_modules() -> list[Any]:
     found = []
     for info in pkgutil.walk_packages(pathways.__path__, "pathways."):
         last = info.name.rsplit(".", 1)[-1]
-        if last.startswith("forms") and ".tests" not in info.name:
+        if (last.startswith("forms") or last.endswith("_forms")) and ".tests" not in info.name:
             found.append(importlib.import_module(info.name))
     return found
 
@@ -315,13 +315,13 @@ RECIPES: dict[str, Callable[[World], dict[str, Any]]] = {
     "pathways.casework.forms.ActivityForm": lambda w: {"points": _points(w), "goals": _goals(w)},
     "pathways.casework.forms.OnwardReferralForm": lambda w: {"services": _services(w)},
     "pathways.exchange.forms.DownloadForm": lambda w: {"programmes": _programmes(w)},
-    "pathways.households.forms.ReferralForm": lambda w: {"programmes": _all_programmes(w)},
-    "pathways.households.forms.DuplicateDecisionForm": lambda w: {
+    "pathways.households.referral_forms.ReferralForm": lambda w: {"programmes": _all_programmes(w)},
+    "pathways.households.referral_forms.DuplicateDecisionForm": lambda w: {
         "households": [w.household_k, w.household_l]
     },
     "pathways.households.forms.EnrolForm": lambda w: {"advocates": _advocates(w)},
     "pathways.households.forms.ReassignForm": lambda w: {"advocates": _advocates(w)},
-    "pathways.households.forms.MemberFormSet": lambda w: {"prefix": "form"},
+    "pathways.households.referral_forms.MemberFormSet": lambda w: {"prefix": "form"},
     "pathways.organisations.forms.TeamForm": lambda w: {"organisation": w.knowsley},
     "pathways.outcomes.forms.OutcomeFilterForm": lambda w: {
         "programmes": _programmes(w),

@@ -142,7 +142,7 @@ def test_json_logs_are_one_object_a_line_with_an_access_line_per_request(
     note = "Told me about the rent arrears and her son's probation officer"
     adviser = sign_in(Client(), world.advocate_k)
     today = timezone.localdate()
-    url = reverse("households:add-contact", args=[world.household_k.pk])
+    url = reverse("household_record:add-contact", args=[world.household_k.pk])
     form = {"date_0": today.day, "date_1": today.month, "date_2": today.year, "notes": note}
     response = adviser.post(url, {**form, "method": "home_visit"})
     assert response.status_code == 302

@@ -49,7 +49,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         (reverse("core:start"), expect(set(ROLES))),
         (reverse("households:list"), expect(CASEWORK)),
         (
-            reverse("households:detail", args=[k]),
+            reverse("household_record:detail", args=[k]),
             expect(knowsley_household_readers, hidden=CASEWORK - knowsley_household_readers),
         ),
         (reverse("households:refer"), expect(CASEWORK)),
@@ -95,7 +95,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
                 "households:enrol",
                 "households:close",
                 "households:end",
-                "households:add-contact",
+                "household_record:add-contact",
                 "households:add-person",
             )
         ),
@@ -252,7 +252,7 @@ def test_refused_household_page_records_no_view_and_shows_no_names(world: World,
     client = signed_in(world.advocate_l)
     before = AuditEvent.objects.filter(verb="household.viewed").count()
     for url in (
-        reverse("households:detail", args=[world.household_k.pk]),
+        reverse("household_record:detail", args=[world.household_k.pk]),
         f"/api/households/{world.household_k.pk}/",
     ):
         response = client.get(url)

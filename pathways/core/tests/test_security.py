@@ -46,7 +46,7 @@ def test_a_form_with_its_token_is_accepted_with_csrf_checks_on(world: World) -> 
     """The other side of the test above: the refusal is the token's absence, not the form's."""
     client = Client(enforce_csrf_checks=True)
     sign_in(client, world.advocate_k)
-    url = reverse("households:add-contact", args=[world.household_k.pk])
+    url = reverse("household_record:add-contact", args=[world.household_k.pk])
     page = client.get(url)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     today = timezone.localdate()
@@ -75,7 +75,7 @@ def test_stored_script_in_a_note_or_a_name_renders_inert(world: World, signed_in
     today = timezone.localdate()
     client = signed_in(world.advocate_k)
     client.post(
-        reverse("households:add-contact", args=[world.household_k.pk]),
+        reverse("household_record:add-contact", args=[world.household_k.pk]),
         {
             "date_0": today.day,
             "date_1": today.month,
@@ -86,7 +86,7 @@ def test_stored_script_in_a_note_or_a_name_renders_inert(world: World, signed_in
     )
     assert world.household_k.contacts.filter(notes=SCRIPT).exists()  # kept as typed
     pages = [
-        reverse("households:detail", args=[world.household_k.pk]),
+        reverse("household_record:detail", args=[world.household_k.pk]),
         reverse("households:list"),
         reverse("households:edit-person", args=[world.household_k.pk, person.pk]),
         client.post(reverse("households:search"), {"q": person.family_name}).url,

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from pathways.areas.models import LocalAuthority
-from pathways.households import services
 from pathways.households.models import Household
+from pathways.households.referrals import record_referral
 
 KNOWSLEY = "E08000011"
 
@@ -42,7 +42,7 @@ def refer(
     postcode: str = "L36 9GD",
     **household: Any,
 ) -> Household:
-    return services.record_referral(
+    return record_referral(
         actor=actor,
         programme=programme,
         referral={

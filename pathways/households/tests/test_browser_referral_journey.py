@@ -28,13 +28,14 @@ def advocate_with_a_caseload() -> User:
     advocate = User.objects.get(username="advocate-knowsley")
     programme = Programme.objects.get(code="households-into-work")
     earlier = refer(advocate, programme, postcode="L36 7XY")
-    from pathways.households import services
+    from pathways.households.consent import record_consent
+    from pathways.households.enrolment import enrol
 
     for person in earlier.members.all():
-        services.record_consent(
+        record_consent(
             actor=advocate, person=person, given_on=timezone.localdate() - dt.timedelta(days=3)
         )
-    services.enrol(
+    enrol(
         actor=advocate,
         household=earlier,
         start_date=timezone.localdate() - dt.timedelta(days=3),

@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pathways.conftest import World
-from pathways.households import rules, selectors
+from pathways.households import rules
+from pathways.households.duplicates import find_duplicates
 from pathways.households.models import Household, Referral
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.households.tests.helpers import couple, member, refer, referral_form
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def check(user, programme, members, postcode="L36 9GD", address="1 Example Street"):
-    return selectors.find_duplicates(
+    return find_duplicates(
         user, programme=programme, members=members, postcode=postcode, address_line_1=address
     )
 
@@ -180,7 +181,7 @@ def test_a_knowsley_advocate_cannot_reach_a_liverpool_household_by_url_search_or
     )
     person = liverpool.members.first()
     client = signed_in(world.advocate_k)
-    assert client.get(reverse("households:detail", args=[liverpool.pk])).status_code == 404
+    assert client.get(reverse("household_record:detail", args=[liverpool.pk])).status_code == 404
     assert client.get(reverse("households:edit", args=[liverpool.pk])).status_code == 404
     assert (
         client.get(reverse("households:edit-person", args=[liverpool.pk, person.pk])).status_code
@@ -340,7 +341,7 @@ def test_a_contact_clears_not_yet_contacted(world: World, signed_in) -> None:
     assert client.get(reverse("households:list")).context["households"][0].is_not_contacted
     today = timezone.localdate()
     response = client.post(
-        reverse("households:add-contact", args=[world.household_k.pk]),
+        reverse("household_record:add-contact", args=[world.household_k.pk]),
         {
             "date_0": today.day,
             "date_1": today.month,

@@ -37,7 +37,7 @@ def test_advocate_moved_to_halton_cannot_open_old_households_by_page_or_api(
     world: World, moved
 ) -> None:
     client, household, person = moved
-    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
+    assert client.get(reverse("household_record:detail", args=[household.pk])).status_code == 404
     assert client.get(reverse("households:edit", args=[household.pk])).status_code == 404
     assert client.get(f"/api/households/{household.pk}/").status_code == 404
     assert client.get(f"/api/people/{person.pk}/").status_code == 404
@@ -74,7 +74,7 @@ def test_old_team_manager_still_sees_the_moved_advocates_households_to_reassign(
     household = world.household_k
     move_to_halton(world)
     client = signed_in(world.manager_k)
-    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 200
+    assert client.get(reverse("household_record:detail", args=[household.pk])).status_code == 200
     team = client.get(reverse("households:team")).content.decode()
     assert "Households that need a new advocate" in team
     assert household.reference in team

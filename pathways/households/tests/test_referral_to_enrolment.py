@@ -12,8 +12,12 @@ from pathways.audit.models import AuditEvent
 from pathways.casework import services as casework
 from pathways.conftest import World
 from pathways.core.exceptions import RuleError
-from pathways.households import services
+from pathways.households import rules
+from pathways.households.consent import record_consent
+from pathways.households.eligibility import override_eligibility
+from pathways.households.enrolment import enrol
 from pathways.households.models import Consent, Household, Person, Referral
+from pathways.households.records import update_member
 from pathways.households.tests.helpers import member, refer, referral_form
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +39,7 @@ def test_an_advocate_records_a_referral_and_sees_the_eligibility_result(
     assert household.advocate == world.advocate_k  # recorded in their own authority
     assert household.postcode == "L36 9GD"
     assert household.reference.startswith("HIW-")
-    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    page = client.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     assert "Eligible" in page
     assert "Knowsley is in the programme area" in page
     assert "Two adults are out of work" in page
@@ -63,7 +67,7 @@ def test_a_referral_from_outside_the_area_says_why_and_goes_to_the_programme_tea
         r["text"] for r in household.eligibility_reasons
     ]
     # The advocate no longer sees it; the programme manager's triage queue has it.
-    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
+    assert client.get(reverse("household_record:detail", args=[household.pk])).status_code == 404
     pm = signed_in(world.programme_manager)
     assert household in pm.get(reverse("households:triage")).context["households"]
 
@@ -191,7 +195,7 @@ def test_no_start_without_consent_then_start_puts_it_on_the_caseload(
     assert response.status_code == 302
     household.refresh_from_db()
     assert household.status == Household.Status.STARTED
-    assert household.support_end_date == services.rules.support_end_date(start, 12)
+    assert household.support_end_date == rules.support_end_date(start, 12)
     caseload = client.get(reverse("households:list")).context["households"]
     assert caseload[0] == household and caseload[0].is_not_contacted
 
@@ -199,9 +203,9 @@ def test_no_start_without_consent_then_start_puts_it_on_the_caseload(
 def test_an_advocate_cannot_give_a_household_to_an_advocate_elsewhere(world: World) -> None:
     household = refer(world.manager_k, world.hiw)
     for person in household.members.all():
-        services.record_consent(actor=world.manager_k, person=person, given_on=timezone.localdate())
+        record_consent(actor=world.manager_k, person=person, given_on=timezone.localdate())
     with pytest.raises(RuleError) as refused:
-        services.enrol(
+        enrol(
             actor=world.manager_k,
             household=household,
             start_date=timezone.localdate(),
@@ -229,7 +233,7 @@ def test_a_manager_overrides_eligibility_with_a_reason_and_an_advocate_cannot(
         == 403
     )
     with pytest.raises(RuleError):
-        services.override_eligibility(
+        override_eligibility(
             actor=world.advocate_k, household=household, decision="eligible", reason="x"
         )
 
@@ -253,10 +257,8 @@ def test_a_manager_overrides_eligibility_with_a_reason_and_an_advocate_cannot(
     assert event.data["reason"].startswith("Chris's zero-hours")
     # Now it can start.
     for person in household.members.all():
-        services.record_consent(
-            actor=world.advocate_k, person=person, given_on=timezone.localdate()
-        )
-    services.enrol(
+        record_consent(actor=world.advocate_k, person=person, given_on=timezone.localdate())
+    enrol(
         actor=world.advocate_k,
         household=household,
         start_date=timezone.localdate(),
@@ -269,11 +271,9 @@ def test_not_eligible_households_cannot_start(world: World) -> None:
         world.advocate_k, world.hiw, members=[member("Jo", "Sample", "primary", "1979-11-23")]
     )
     for person in household.members.all():
-        services.record_consent(
-            actor=world.advocate_k, person=person, given_on=timezone.localdate()
-        )
+        record_consent(actor=world.advocate_k, person=person, given_on=timezone.localdate())
     with pytest.raises(RuleError) as refused:
-        services.enrol(
+        enrol(
             actor=world.advocate_k,
             household=household,
             start_date=timezone.localdate(),
@@ -337,7 +337,7 @@ def test_a_member_leaving_is_recorded_with_the_date(world: World) -> None:
     household = refer(world.advocate_k, world.hiw)
     person = household.members.get(given_name="Sam")
     left = timezone.localdate() - dt.timedelta(days=1)
-    services.update_member(actor=world.advocate_k, person=person, changes={"left_on": left})
+    update_member(actor=world.advocate_k, person=person, changes={"left_on": left})
     assert household.timeline.filter(kind="member_left").exists()
     # The household's eligibility is checked again: one adult left out of work.
     household.refresh_from_db()
@@ -359,9 +359,9 @@ def test_reassignment_moves_the_case_and_the_permissions_with_it(world: World, s
         verb="household.reassigned", target_id=str(household.pk)
     ).exists()
     old = signed_in(world.advocate_k)
-    assert old.get(reverse("households:detail", args=[household.pk])).status_code == 404
+    assert old.get(reverse("household_record:detail", args=[household.pk])).status_code == 404
     new = signed_in(other)
-    page = new.get(reverse("households:detail", args=[household.pk])).content.decode()
+    page = new.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     assert "Alex prefers texts before a visit" in page
     caseload = new.get(reverse("households:list")).context["households"]
     assert household in caseload and next(h for h in caseload if h == household).is_not_contacted

@@ -14,7 +14,8 @@ from pathways.accounts.models import User
 from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
-from pathways.households import services
+from pathways.households.consent import record_consent
+from pathways.households.enrolment import enrol
 from pathways.households.models import Household
 from pathways.households.tests.helpers import refer
 from pathways.outcomes.models import ClaimLine, Outcome
@@ -33,10 +34,8 @@ def household() -> Any:
     Household.objects.filter(pk=household.pk).update(referral_date=started - dt.timedelta(days=1))
     household.refresh_from_db()
     for person in household.members.all():
-        services.record_consent(actor=advocate, person=person, given_on=started)
-    return services.enrol(
-        actor=advocate, household=household, start_date=started, advocate=advocate
-    )
+        record_consent(actor=advocate, person=person, given_on=started)
+    return enrol(actor=advocate, household=household, start_date=started, advocate=advocate)
 
 
 def sign_out(page: Any) -> None:

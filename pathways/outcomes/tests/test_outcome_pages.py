@@ -56,7 +56,7 @@ def test_an_advocate_records_work_and_sees_the_outcome_and_why(world: World, sig
     assert "Job outcome" in work and "Acme Ltd" in work
     assert (
         "Job outcome"
-        in advocate.get(reverse("households:detail", args=[household.pk])).content.decode()
+        in advocate.get(reverse("household_record:detail", args=[household.pk])).content.decode()
     )
 
     why = advocate.get(reverse("outcomes:outcome", args=[household.pk, found.pk]))

@@ -22,7 +22,7 @@ from pathways.accounts.stepup import STEPPED_UP_AT
 from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
-from pathways.households import services
+from pathways.households.consent import record_consent
 from pathways.households.tests.helpers import refer
 from pathways.privacy.models import ProcessingRecord
 from pathways.programmes.models import Programme
@@ -36,7 +36,7 @@ def person() -> Any:
     advocate = User.objects.get(username="advocate-knowsley")
     household = refer(advocate, Programme.objects.get(code="households-into-work"))
     person = household.members.first()
-    services.record_consent(
+    record_consent(
         actor=advocate, person=person, given_on=timezone.localdate() - dt.timedelta(days=3)
     )
     return person

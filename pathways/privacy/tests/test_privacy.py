@@ -18,7 +18,7 @@ from pathways.audit.models import AuditEvent
 from pathways.conftest import World
 from pathways.core.exceptions import RuleError
 from pathways.core.tests.test_field_level import BORN_SHOWN, SECRETS, plant_personal_data
-from pathways.households import services as households
+from pathways.households.consent import record_consent
 from pathways.households.tests.factories import PersonFactory
 from pathways.outcomes.models import Claim
 from pathways.outcomes.tests.test_outcome_pages import dwp_claim, verified
@@ -38,7 +38,7 @@ def test_consent_to_the_notice_records_its_bases_and_partner_sharing_needs_conse
     world: World,
 ) -> None:
     person = PersonFactory(household=world.household_k, role="partner")
-    households.record_consent(actor=world.advocate_k, person=person, given_on=dt.date(2026, 3, 1))
+    record_consent(actor=world.advocate_k, person=person, given_on=dt.date(2026, 3, 1))
     assert active(person) == {
         "delivery": ("public_task", "employment_social_protection"),
         "funder": ("public_task", "employment_social_protection"),

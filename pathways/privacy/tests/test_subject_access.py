@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pathways.audit.models import AuditEvent
 from pathways.conftest import World
 from pathways.core.tests.test_field_level import SECRETS, plant_personal_data
-from pathways.households import services as households
+from pathways.households.consent import record_consent
 from pathways.outcomes.tests.test_outcome_pages import verified
 from pathways.privacy import services
 from pathways.privacy.subject_access import EXCLUDED, EXPORTED, bank_holidays, due_date
@@ -87,7 +87,7 @@ def test_one_action_exports_everything_held_about_the_person(world: World, signe
     plant_personal_data(world)
     verified(world, world.household_k, world.advocate_k, world.manager_k)
     person = world.household_k.members.get()
-    households.record_consent(actor=world.advocate_k, person=person, given_on=D(2026, 1, 5))
+    record_consent(actor=world.advocate_k, person=person, given_on=D(2026, 1, 5))
     other = world.household_l.members.get()
     # A name found nowhere else (a factory's name may be a word the export has, like "May").
     other.family_name = "Quillfeather"

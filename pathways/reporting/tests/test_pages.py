@@ -73,7 +73,7 @@ def test_a_funder_only_ever_sees_published_figures(tiny: Tiny, signed_in) -> Non
     assert download.json()["published"] is True
     assert all(row["count"] in (None, 0) for row in download.json()["rows"])
     assert (
-        client.get(reverse("households:detail", args=[tiny.world.household_k.pk])).status_code
+        client.get(reverse("household_record:detail", args=[tiny.world.household_k.pk])).status_code
         == 403
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from pathways.households.services import place_unplaced_households
+from pathways.households.places import place_unplaced_households
 
 
 class Command(BaseCommand):
