@@ -18,9 +18,10 @@ from pathways.programmes.selectors import programmes_for
 from pathways.reporting import dashboard as dashboards
 from pathways.reporting import formats, services
 from pathways.reporting.charts import table_figure
+from pathways.reporting.figures import TITLES, figures
 from pathways.reporting.forms import ReportFilterForm
 from pathways.reporting.scope import ReportError, Scope, Subgroup
-from pathways.reporting.tables import TABLES, TITLES, build, figures
+from pathways.reporting.tables import TABLES, build
 
 
 def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFilterForm, Any]:

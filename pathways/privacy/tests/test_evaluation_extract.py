@@ -35,8 +35,8 @@ from pathways.privacy import extract, extract_rows, pseudonyms, services
 from pathways.privacy.anonymity import WITHHELD
 from pathways.privacy.extract_dictionary import QUASI_IDENTIFIERS
 from pathways.programmes.models import Programme
+from pathways.reporting.profile import age_profile
 from pathways.reporting.scope import make_scope
-from pathways.reporting.tables import age_profile
 
 pytestmark = pytest.mark.django_db
 
