@@ -40,7 +40,7 @@ urlpatterns = [
     path("households/", include("pathways.privacy.urls")),
     path("evaluation/", include("pathways.privacy.evaluation_urls")),
     path("approvals/", include("pathways.budgets.approval_urls")),
-    path("spending/", include("pathways.budgets.spending_urls")),
+    path("spending/", include("pathways.reporting.spending_urls")),
     path("", include("pathways.outcomes.urls")),
     path("refer/", include("pathways.households.public_urls")),
     path("programmes/", include("pathways.programmes.urls")),

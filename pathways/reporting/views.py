@@ -1,7 +1,8 @@
 """Reports on screen and as files: the programme dashboard, each table with its chart, and
 downloads of a table or the pack. Programme and team managers see exact figures (and may preview
 the published ones); funders and evaluators only ever published figures, filtered by programme,
-date and local authority alone, and no case page."""
+date and local authority alone, and no case page. And the programme's Household Support Budget
+spending, for managers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from pathways.budgets import selectors as budgets
+from pathways.budgets.forms import spend_filter_for
 from pathways.core.access import roles
 from pathways.core.roles import MANAGERS, REPORT_READERS
 from pathways.households.selectors import advocates_managed_by
@@ -21,6 +24,7 @@ from pathways.reporting.charts import table_figure
 from pathways.reporting.figures import TITLES, figures
 from pathways.reporting.forms import ReportFilterForm
 from pathways.reporting.scope import ReportError, Scope, Subgroup
+from pathways.reporting.spending import spend_by_outcome
 from pathways.reporting.tables import TABLES, build
 
 
@@ -164,3 +168,22 @@ def trend_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="{formats.file_name(scope, "trend", "csv")}"'
     )
     return response
+
+
+@roles(*MANAGERS)
+def spending(request: HttpRequest) -> HttpResponse:
+    """Spend across the programme by category, local authority and month; per household by
+    outcome; with the ledger to download for the same filter (budgets' downloads)."""
+    form, spend_filter = spend_filter_for(request)
+    context: dict[str, Any] = {"form": form}
+    if spend_filter is not None:
+        entries = budgets.entries_visible_to(request.user, spend_filter)
+        context.update(
+            totals=budgets.spend_totals(entries),
+            by_category=budgets.spend_by_category(entries),
+            by_local_authority=budgets.spend_by_local_authority(entries),
+            by_month=budgets.spend_by_month(entries),
+            by_outcome=spend_by_outcome(entries),
+            query=request.GET.urlencode(),
+        )
+    return render(request, "budgets/spending.html", context)
