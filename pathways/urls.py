@@ -38,7 +38,7 @@ urlpatterns = [
     path("services/", include("pathways.casework.directory_urls")),
     path("households/", include("pathways.budgets.urls")),
     path("households/", include("pathways.privacy.urls")),
-    path("evaluation/", include("pathways.privacy.evaluation_urls")),
+    path("evaluation/", include("pathways.reporting.evaluation_urls")),
     path("approvals/", include("pathways.budgets.approval_urls")),
     path("spending/", include("pathways.reporting.spending_urls")),
     path("", include("pathways.outcomes.urls")),
