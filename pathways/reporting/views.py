@@ -26,9 +26,9 @@ from pathways.programmes.selectors import programmes_for
 from pathways.reporting import dashboard as dashboards
 from pathways.reporting import extract, extract_dictionary, formats, services
 from pathways.reporting.charts import table_figure
-from pathways.reporting.evaluation_forms import ExtractForm
 from pathways.reporting.figures import TITLES, figures
 from pathways.reporting.forms import ReportFilterForm
+from pathways.reporting.forms_evaluation import ExtractForm
 from pathways.reporting.scope import ReportError, Scope, Subgroup
 from pathways.reporting.spending import spend_by_outcome
 from pathways.reporting.tables import TABLES, build
