@@ -88,8 +88,9 @@ def main() -> None:
     from pathways.households.models import Household, Person
     from pathways.programmes.models import Programme
     from pathways.reporting import formats
+    from pathways.reporting.figures import figures
     from pathways.reporting.scope import make_scope
-    from pathways.reporting.tables import TABLES, figures
+    from pathways.reporting.tables import TABLES
     from pathways.reporting.tables import build as build_table
 
     programme = Programme.objects.get(code="households-into-work")

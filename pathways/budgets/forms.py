@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import Http404, HttpRequest
 
 from pathways.budgets.models import Category
 from pathways.budgets.selectors import SpendFilter
 from pathways.core.forms import DateField
 from pathways.core.money import parse_pounds
+from pathways.programmes.selectors import programmes_for
 
 
 class PoundsField(forms.CharField):
@@ -117,3 +119,14 @@ class SpendFilterForm(forms.Form):
             date_to=data.get("date_to"),
             local_authority=self.authorities.get(data.get("local_authority") or ""),
         )
+
+
+def spend_filter_for(request: HttpRequest) -> tuple[SpendFilterForm, SpendFilter | None]:
+    """The programme spending page's filter form, for its downloads too (the user's first
+    programme unless one is asked for), and the filter when the form is valid."""
+    programmes = list(programmes_for(request.user))
+    if not programmes:
+        raise Http404("You do not work on a programme with a budget")
+    data = request.GET if "programme" in request.GET else {"programme": programmes[0].code}
+    form = SpendFilterForm(data, programmes=programmes)
+    return form, form.spend_filter() if form.is_valid() else None

@@ -120,22 +120,3 @@ def average_pence(total: int, count: int) -> int | None:
     whole, remainder = divmod(abs(total), count)
     rounded = whole + (1 if 2 * remainder >= count else 0)
     return rounded if total >= 0 else -rounded
-
-
-def spend_by_outcome(entries: QuerySet[Entry]) -> list[dict[str, Any]]:
-    """Spending per household, for households where someone has a job outcome (not withdrawn)
-    and those where nobody has, yet: for the value-for-money work."""
-    from pathways.outcomes.models import Outcome
-
-    with_job = Outcome.objects.filter(
-        kind=Outcome.Kind.JOB_OUTCOME,
-        status__in=[Outcome.Status.ACHIEVED, Outcome.Status.EVIDENCED, Outcome.Status.VERIFIED],
-    ).values("household_id")
-    reached = Q(budget__household__in=with_job)
-    rows = []
-    for label, condition in (("With a job outcome", reached), ("No job outcome yet", ~reached)):
-        row = _money(entries.filter(condition).aggregate(**_TOTALS))
-        row["label"] = label
-        row["average"] = average_pence(row["net_spent"], row["households"])
-        rows.append(row)
-    return rows

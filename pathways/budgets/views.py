@@ -20,7 +20,6 @@ from pathways.core.pagination import paginate
 from pathways.core.roles import CASEWORK_ROLES, MANAGERS
 from pathways.households.permissions import get_household_for_user
 from pathways.households.selectors import households_visible_to
-from pathways.programmes.selectors import programmes_for
 
 
 def _budget(request: HttpRequest, pk: int) -> tuple[Any, Budget]:
@@ -199,43 +198,13 @@ def download_receipt(request: HttpRequest, pk: int, receipt_pk: int) -> FileResp
     return response
 
 
-# --- programme-wide spending and the ledger for finance -----------------------------------
-
-
-def _spend_filter(
-    request: HttpRequest,
-) -> tuple[forms.SpendFilterForm, selectors.SpendFilter | None]:
-    programmes = list(programmes_for(request.user))
-    if not programmes:
-        raise Http404("You do not work on a programme with a budget")
-    data = request.GET if "programme" in request.GET else {"programme": programmes[0].code}
-    form = forms.SpendFilterForm(data, programmes=programmes)
-    return form, form.spend_filter() if form.is_valid() else None
+# --- the programme's ledger for finance (its spending page: reporting.views.spending) -------
 
 
 def _totals(balance: dict[str, Any]) -> dict[str, int]:
     return {
         name: balance[name] for name in ("allocated", "committed", "spent", "refunded", "available")
     }
-
-
-@roles(*MANAGERS)
-def spending(request: HttpRequest) -> HttpResponse:
-    """Spend across the programme by category, local authority and month; per household by
-    outcome; with the ledger to download for the same filter."""
-    form, spend = _spend_filter(request)
-    context: dict[str, Any] = {"form": form}
-    if spend is not None:
-        entries = selectors.entries_visible_to(request.user, spend)
-        context.update(
-            totals=selectors.spend_totals(entries),
-            by_category=selectors.spend_by_category(entries),
-            by_local_authority=selectors.spend_by_local_authority(entries),
-            by_month=selectors.spend_by_month(entries),
-            by_outcome=selectors.spend_by_outcome(entries),
-            query=request.GET.urlencode(),
-        )
-    return render(request, "budgets/spending.html", context)
 
 
 def _download(
@@ -264,7 +233,7 @@ def _download(
 
 
 def _programme_ledger(request: HttpRequest, kind: str) -> HttpResponse:
-    form, spend = _spend_filter(request)
+    form, spend = forms.spend_filter_for(request)
     if spend is None:
         return render(request, "budgets/spending.html", {"form": form}, status=400)
     entries = selectors.entries_visible_to(request.user, spend)

@@ -163,7 +163,7 @@ def record_subject_access(*, actor: Any, person: Person, received_on: dt.date) -
 
 
 def record_extract(*, actor: Any, programme: Any, made: Any) -> None:
-    """Audit an evaluation extract (an `extract.Extract`): its project, people and coarsening."""
+    """Audit an evaluation extract (a `reporting.extract.Extract`): its project, people and coarsening."""
     audit.record(
         actor=actor,
         verb="evaluation.extracted",

@@ -3,7 +3,6 @@ agreements, and their withdrawal; and the subject access export."""
 
 from __future__ import annotations
 
-import io
 import json
 
 from django.contrib import messages
@@ -12,15 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
 from pathways.core.access import roles
 from pathways.core.forms import carried_out
-from pathways.core.roles import CASEWORK_ROLES, MANAGERS, Role
+from pathways.core.roles import CASEWORK_ROLES, MANAGERS
 from pathways.households.permissions import get_person_for_user
 from pathways.households.read_audit import record_person_viewed
-from pathways.privacy import extract, extract_dictionary, services, subject_access
-from pathways.privacy.forms import ExtractForm, RecordForm, SubjectAccessForm, WithdrawForm
+from pathways.privacy import services, subject_access
+from pathways.privacy.forms import RecordForm, SubjectAccessForm, WithdrawForm
 
 
 def _page(
@@ -80,38 +78,6 @@ def withdraw(request: HttpRequest, pk: int, person_pk: int, record_pk: int) -> H
     else:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
     return redirect("privacy:person", pk=household.pk, person_pk=person.pk)
-
-
-@require_http_methods(["GET", "POST"])
-@roles(Role.EVALUATOR, Role.PROGRAMME_MANAGER)
-@needs_step_up
-def evaluation_extract(request: HttpRequest) -> HttpResponse:
-    """The pseudonymised extract of one of the user's programmes for a project (posted;
-    audited); or, to check first, what its k-anonymity guard would coarsen."""
-    programmes = list(request.user.programmes.order_by("name"))
-    form = ExtractForm(request.POST or None, programmes=programmes)
-    made = None
-    if request.method == "POST" and form.is_valid():
-        programme, project = form.cleaned_data["programme"], form.cleaned_data["project"]
-        buffer = io.BytesIO()
-        made = extract.write_extract(programme, buffer, project=project)
-        if request.POST.get("action") != "check":
-            services.record_extract(actor=request.user, programme=programme, made=made)
-            response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-            name = f"evaluation-{programme.code}-{project}-{timezone.localdate():%Y-%m-%d}.zip"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
-    return render(
-        request,
-        "privacy/evaluation.html",
-        {
-            "form": form,
-            "files": extract_dictionary.FILES,
-            "made": made,
-            "k_default": extract.DEFAULT_K,
-        },
-        status=400 if request.method == "POST" and not form.is_valid() else 200,
-    )
 
 
 @require_POST

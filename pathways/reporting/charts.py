@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.html import escape
 
-from pathways.reporting.tables import Table
+from pathways.reporting.figures import Table
 
 WIDTH = 680
 LABEL_WIDTH = 330

@@ -1,5 +1,5 @@
 """The programme dashboard: targets against the trajectory, the monthly trend, local authorities
-side by side and a manager's advocates, all from the report tables' figures (`tables.py`), so the
+side by side and a manager's advocates, all from the report tables' figures (`figures.py`), so the
 dashboard and the pack never disagree.
 """
 
@@ -17,20 +17,19 @@ from pathways.accounts.models import User
 from pathways.core.tabular import csv_writer
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
-from pathways.reporting.charts import Bar, Chart, figure
-from pathways.reporting.scope import GRID, Scope, started
-from pathways.reporting.tables import (
+from pathways.reporting.charts import Bar, Chart, figure, table_figure
+from pathways.reporting.figures import figures, percent, target_for
+from pathways.reporting.performance import (
     EMPTY,
     PERFORMANCE,
-    _completed_activities,
-    figures,
+    by_area,
     outcomes_by,
-    percent,
     performance,
     performance_by,
     rollup,
-    target_for,
 )
+from pathways.reporting.progress import _completed_activities
+from pathways.reporting.scope import GRID, Scope, started
 
 ON_TRACK, AT_RISK, OFF_TRACK, MET, MISSED = (
     "on track",
@@ -296,9 +295,6 @@ class Dashboard:
 
 
 def dashboard(scope: Scope, *, trend_from: dt.date | None, with_advocates: bool) -> Dashboard:
-    from pathways.reporting.charts import table_figure
-    from pathways.reporting.tables import by_area
-
     # One count over the grid of local authority and advocate, summed three ways.
     grid = performance_by(scope, GRID)
     table = performance(scope, rollup(grid, None).get("all", EMPTY))

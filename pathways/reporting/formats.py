@@ -1,5 +1,5 @@
 """The report tables as the reader takes them away: text, JSON (reports.md), CSV, XLSX, ODS and
-PDF, one table or the whole pack. Every format writes the same figures — `tables.figures()`,
+PDF, one table or the whole pack. Every format writes the same figures — `figures.figures()`,
 exact or published — so a number never differs between the screen, a file and the API.
 """
 
@@ -17,8 +17,9 @@ from django.utils import timezone
 from pathways.core.tabular import csv_writer, escaped
 from pathways.outcomes.rules import Measures
 from pathways.reporting import charts, disclosure, reach
+from pathways.reporting.figures import Column, Table, figures
 from pathways.reporting.scope import Scope
-from pathways.reporting.tables import TABLES, Column, Table, build, figures
+from pathways.reporting.tables import TABLES, build
 
 FORMATS = ("text", "json", "csv", "xlsx", "ods", "pdf")
 PACK_FORMATS = ("pdf", "xlsx", "ods")

@@ -42,8 +42,8 @@ from pathways.areas.models import Indicator, IndicatorValue, Lsoa
 from pathways.core.tabular import csv_writer
 from pathways.outcomes.models import Outcome
 from pathways.reporting import disclosure
+from pathways.reporting.performance import outcomes_by
 from pathways.reporting.scope import Scope
-from pathways.reporting.tables import outcomes_by
 
 NEED_RATE = "employment_rate"
 PLACES = Decimal("0.1")

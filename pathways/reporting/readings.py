@@ -136,16 +136,9 @@ def kept_spans(scope: Scope, instrument: int) -> QuerySet[ReadingSpan]:
     )
 
 
-def pairs(scope: Scope, group: str | None = None) -> Pairs:
-    """The readings measures' CTEs, `group` a path from the household to split by.
-
-    A participant with a kept reading span and no reading after the report date has today's
-    first and latest readings as at the report date too: their pair and point changes are read
-    from the span. Everyone else (a reading after the report date, or no span yet: outcomes not
-    recomputed since their readings were loaded) is worked out from their readings."""
-    points = scale_points(scope)
-    instrument = points[0].instrument_id if points else 0
-    grp = _group(group, "household__")
+def _people(scope: Scope, instrument: int, grp: Any) -> tuple[QuerySet, QuerySet]:
+    """The participants worked out from their readings (`people`), and the kept spans read
+    instead (`kept`), each with its group."""
     # Two plain parts, not one OR of two subqueries, which PostgreSQL checks person by person
     # (0.5-0.8 s for a 100,000-household programme, against 0.1 s).
     live = (
@@ -170,15 +163,14 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
             **{name: F(field) for name, field in SPAN_COLUMNS.items()},
         )
     )
-    live_sql, live_params = sql_of(live)
-    kept_sql, kept_params = sql_of(kept)
+    return live, kept
+
+
+def _pairs_and_gains(placeholders: str) -> str:
+    """The CTEs after `people` and `kept`: first and latest readings, then the point gains."""
     reading, score = Reading._meta.db_table, Score._meta.db_table
     change = PointChange._meta.db_table
-    point_ids = [p.pk for p in points] or [0]
-    placeholders = ", ".join(["%s"] * len(point_ids))
-    sql = (
-        "WITH people AS (" + live_sql + "), "
-        "kept AS (" + kept_sql + "), "
+    return (
         "ends AS ("
         " SELECT r.person_id, pe.household_id, pe.grp,"
         "  MIN(" + _order_key("r.date", "r.id") + ") AS first_key,"
@@ -219,22 +211,55 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         " FROM kept k JOIN " + change + " pc ON pc.span_id = k.span"
         " WHERE pc.point_id IN (" + placeholders + ")"
         "), "
-        "improved_live AS ("
-        " SELECT person_id, household_id, grp,"
-        "  SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END) AS points_up,"
-        "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
-        "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
-        " FROM gains_live GROUP BY person_id, household_id, grp"
-        "), "
-        "improved AS ("
-        " SELECT person_id, household_id, grp, points_up, significant FROM improved_live"
-        " UNION ALL SELECT k.member, k.household_id, k.grp, k.rises,"
-        "  CASE WHEN " + _days_between("k.latest_on", "k.first_on") + " >= %s"
-        "   AND (k.gain >= %s OR k.best >= %s) THEN 1 ELSE 0 END"
-        " FROM kept k"
-        ") "
+    )
+
+
+# Who improved: points up, and whether significantly (the three thresholds are parameters).
+IMPROVED = (
+    "improved_live AS ("
+    " SELECT person_id, household_id, grp,"
+    "  SUM(CASE WHEN latest_value > first_value THEN 1 ELSE 0 END) AS points_up,"
+    "  CASE WHEN MAX(days) >= %s AND (SUM(latest_value - first_value) >= %s"
+    "   OR MAX(latest_value - first_value) >= %s) THEN 1 ELSE 0 END AS significant"
+    " FROM gains_live GROUP BY person_id, household_id, grp"
+    "), "
+    "improved AS ("
+    " SELECT person_id, household_id, grp, points_up, significant FROM improved_live"
+    " UNION ALL SELECT k.member, k.household_id, k.grp, k.rises,"
+    "  CASE WHEN {kept_days} >= %s"
+    "   AND (k.gain >= %s OR k.best >= %s) THEN 1 ELSE 0 END"
+    " FROM kept k"
+    ") "
+)
+
+
+def pairs(scope: Scope, group: str | None = None) -> Pairs:
+    """The readings measures' CTEs, `group` a path from the household to split by.
+
+    A participant with a kept reading span and no reading after the report date has today's
+    first and latest readings as at the report date too: their pair and point changes are read
+    from the span. Everyone else (a reading after the report date, or no span yet: outcomes not
+    recomputed since their readings were loaded) is worked out from their readings."""
+    points = scale_points(scope)
+    instrument = points[0].instrument_id if points else 0
+    live, kept = _people(scope, instrument, _group(group, "household__"))
+    live_sql, live_params = sql_of(live)
+    kept_sql, kept_params = sql_of(kept)
+    point_ids = [p.pk for p in points] or [0]
+    sql = (
+        "WITH people AS (" + live_sql + "), "
+        "kept AS ("
+        + kept_sql
+        + "), "
+        + _pairs_and_gains(", ".join(["%s"] * len(point_ids)))
+        + IMPROVED.replace("{kept_days}", _days_between("k.latest_on", "k.first_on"))
     )
     measures = Measures.of(scope.programme.measures or {})
+    thresholds = [
+        measures.improvement_min_days,
+        measures.improvement_total_gain,
+        measures.improvement_point_gain,
+    ]
     params = (
         *live_params,
         *kept_params,
@@ -243,12 +268,7 @@ def pairs(scope: Scope, group: str | None = None) -> Pairs:
         scope.date_to,
         *point_ids,
         *point_ids,
-        *[
-            measures.improvement_min_days,
-            measures.improvement_total_gain,
-            measures.improvement_point_gain,
-        ]
-        * 2,
+        *thresholds * 2,
     )
     return Pairs(sql=sql, params=params, points=points)
 

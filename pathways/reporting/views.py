@@ -1,26 +1,37 @@
 """Reports on screen and as files: the programme dashboard, each table with its chart, and
 downloads of a table or the pack. Programme and team managers see exact figures (and may preview
 the published ones); funders and evaluators only ever published figures, filtered by programme,
-date and local authority alone, and no case page."""
+date and local authority alone, and no case page. And the programme's Household Support Budget
+spending, for managers; the evaluators' pseudonymised extract."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
+from pathways.accounts.stepup import needs_step_up
+from pathways.budgets import selectors as budgets
+from pathways.budgets.forms import spend_filter_for
 from pathways.core.access import roles
-from pathways.core.roles import MANAGERS, REPORT_READERS
+from pathways.core.roles import MANAGERS, REPORT_READERS, Role
 from pathways.households.selectors import advocates_managed_by
+from pathways.privacy import services as privacy
 from pathways.programmes.selectors import programmes_for
 from pathways.reporting import dashboard as dashboards
-from pathways.reporting import formats, services
+from pathways.reporting import extract, extract_dictionary, formats, services
 from pathways.reporting.charts import table_figure
+from pathways.reporting.figures import TITLES, figures
 from pathways.reporting.forms import ReportFilterForm
+from pathways.reporting.forms_evaluation import ExtractForm
 from pathways.reporting.scope import ReportError, Scope, Subgroup
-from pathways.reporting.tables import TABLES, TITLES, build, figures
+from pathways.reporting.spending import spend_by_outcome
+from pathways.reporting.tables import TABLES, build
 
 
 def _filters(request: HttpRequest, *, subgroups: bool = False) -> tuple[ReportFilterForm, Any]:
@@ -163,3 +174,54 @@ def trend_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="{formats.file_name(scope, "trend", "csv")}"'
     )
     return response
+
+
+@roles(*MANAGERS)
+def spending(request: HttpRequest) -> HttpResponse:
+    """Spend across the programme by category, local authority and month; per household by
+    outcome; with the ledger to download for the same filter (budgets' downloads)."""
+    form, spend_filter = spend_filter_for(request)
+    context: dict[str, Any] = {"form": form}
+    if spend_filter is not None:
+        entries = budgets.entries_visible_to(request.user, spend_filter)
+        context.update(
+            totals=budgets.spend_totals(entries),
+            by_category=budgets.spend_by_category(entries),
+            by_local_authority=budgets.spend_by_local_authority(entries),
+            by_month=budgets.spend_by_month(entries),
+            by_outcome=spend_by_outcome(entries),
+            query=request.GET.urlencode(),
+        )
+    return render(request, "budgets/spending.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@roles(Role.EVALUATOR, Role.PROGRAMME_MANAGER)
+@needs_step_up
+def evaluation_extract(request: HttpRequest) -> HttpResponse:
+    """The pseudonymised extract of one of the user's programmes for a project (posted;
+    audited); or, to check first, what its k-anonymity guard would coarsen."""
+    programmes = list(request.user.programmes.order_by("name"))
+    form = ExtractForm(request.POST or None, programmes=programmes)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        programme, project = form.cleaned_data["programme"], form.cleaned_data["project"]
+        buffer = io.BytesIO()
+        made = extract.write_extract(programme, buffer, project=project)
+        if request.POST.get("action") != "check":
+            privacy.record_extract(actor=request.user, programme=programme, made=made)
+            response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+            name = f"evaluation-{programme.code}-{project}-{timezone.localdate():%Y-%m-%d}.zip"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(
+        request,
+        "reporting/evaluation.html",
+        {
+            "form": form,
+            "files": extract_dictionary.FILES,
+            "made": made,
+            "k_default": extract.DEFAULT_K,
+        },
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )

@@ -332,7 +332,7 @@ RECIPES: dict[str, Callable[[World], dict[str, Any]]] = {
     "pathways.outcomes.forms.EvidenceForm": lambda w: {
         "outcome": Outcome(kind=Outcome.Kind.JOB_OUTCOME)
     },
-    "pathways.privacy.forms.ExtractForm": lambda w: {"programmes": _programmes(w)},
+    "pathways.reporting.forms_evaluation.ExtractForm": lambda w: {"programmes": _programmes(w)},
     "pathways.programmes.forms.ProgrammeForm": lambda w: {"programme": w.hiw},
     "pathways.reporting.forms.ReportFilterForm": lambda w: {
         "programmes": _programmes(w),

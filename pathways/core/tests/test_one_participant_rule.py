@@ -23,8 +23,8 @@ from pathways.households.participation import CHILD_CANNOT_TAKE_PART, takes_part
 from pathways.households.tests.factories import PersonFactory
 from pathways.outcomes.engine import recompute_household
 from pathways.outcomes.models import Outcome
+from pathways.reporting.progress import _completed_activities
 from pathways.reporting.scope import make_scope, participants
-from pathways.reporting.tables import _completed_activities
 
 pytestmark = pytest.mark.django_db
 

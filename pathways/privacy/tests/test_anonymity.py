@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways.privacy.anonymity import WITHHELD, k_anonymise
-from pathways.privacy.extract import period_ladder
-from pathways.privacy.extract_dictionary import DATES, STEPS, WITHHOLD
+from pathways.privacy.coarsening import DATES, STEPS, WITHHOLD, period_ladder
 
 areas = st.sampled_from(
     [

@@ -167,8 +167,9 @@ def test_a_target_is_on_track_at_risk_or_off_track_by_its_trajectory() -> None:
 def test_the_dashboard_counts_once_and_agrees_with_the_tables(tiny: Tiny) -> None:
     from pathways.households.models import Household
     from pathways.reporting.dashboard import dashboard
+    from pathways.reporting.figures import figures
+    from pathways.reporting.performance import by_area, performance
     from pathways.reporting.scope import make_scope
-    from pathways.reporting.tables import by_area, figures, performance
 
     scope = make_scope(tiny.world.hiw, Household.objects.all(), date_to=dt.date(2018, 12, 31))
     board = dashboard(scope, trend_from=None, with_advocates=True)

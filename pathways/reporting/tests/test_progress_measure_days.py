@@ -14,8 +14,8 @@ from pathways.assessments.models import Instrument
 from pathways.conftest import World
 from pathways.households.models import Household
 from pathways.outcomes.models import Outcome
+from pathways.reporting.progress import progress_figures
 from pathways.reporting.scope import make_scope
-from pathways.reporting.tables import progress_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,9 @@ from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.households.models import Household
 from pathways.programmes.models import Programme
+from pathways.reporting.figures import figures
 from pathways.reporting.scope import make_scope
-from pathways.reporting.tables import build, figures
+from pathways.reporting.tables import build
 
 HIW = "households-into-work"
 

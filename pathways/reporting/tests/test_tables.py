@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from pathways.conftest import World
 from pathways.households.models import Household
+from pathways.reporting.figures import figures
 from pathways.reporting.scope import make_scope
-from pathways.reporting.tables import TABLES, build, figures
+from pathways.reporting.tables import TABLES, build
 from pathways.reporting.tests.conftest import REPORT_DATE, Tiny
 
 HIW = "households-into-work"

@@ -28,8 +28,9 @@ from pathways.households.models import Household
 from pathways.programmes.models import Programme
 from pathways.reporting import disclosure
 from pathways.reporting.disclosure import ONS_10_5, DisclosureRule
+from pathways.reporting.figures import figures
 from pathways.reporting.scope import make_scope
-from pathways.reporting.tables import TABLES, build, figures
+from pathways.reporting.tables import TABLES, build
 
 Range = tuple[int, int]
 BIGGEST = 100_000

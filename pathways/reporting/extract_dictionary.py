@@ -4,19 +4,9 @@ what every column of every file means, and the coarsening this extract applied."
 from __future__ import annotations
 
 from pathways.budgets.models import Category
-from pathways.privacy.anonymity import WITHHELD, Guarded, Step
+from pathways.privacy.anonymity import WITHHELD, Guarded
+from pathways.privacy.coarsening import DATES, QUASI_IDENTIFIERS
 
-DATES = ("referred", "started", "not_started_on")
-QUASI_IDENTIFIERS = ("area", *DATES, "age_band_at_start", "gender", "ethnicity")
-# The global coarsenings, tried in this order while any combination has fewer than k people.
-STEPS = (
-    Step("area: LSOA to local authority", ("area",)),
-    Step("dates: month to quarter", DATES),
-    Step("dates: quarter to year", DATES),
-)
-# Then withheld, only in the rows still in a combination of fewer than k: the finest first.
-# The area goes before the dates: without the dates the comparison pool says nothing.
-WITHHOLD = (("ethnicity",), ("gender",), ("area",), DATES, ("age_band_at_start",))
 DATE_FORMS = ("month (YYYY-MM)", "quarter (YYYY-Qn)", "year (YYYY)")
 
 SPEND = [f"spend_{code}_pence" for code in Category.values]

@@ -2,13 +2,14 @@
 pseudonymisation guidance; UK GDPR Article 89 safeguards). See docs/evaluation.md.
 
 - People, households, advocates and local authorities are known by keyed pseudonyms, narrowed
-  to the evaluator's project (privacy/pseudonyms.py): stable across one project's extracts,
+  to the evaluator's project (`privacy/pseudonyms.py`): stable across one project's extracts,
   different between projects.
 - Everyone referred is in it, started or not (the comparison pool), with an active basis for
   the evaluation or, for those never started, no evaluation record at all (extract_rows.py).
 - The quasi-identifiers (area, dates, age band, gender, ethnicity) pass a k-anonymity guard
-  (anonymity.py; k from the programme's `disclosure.extract_k`, 5 by default): coarsened, then
-  withheld, then dropped, until every combination is shared by at least k people.
+  (`privacy/anonymity.py`, its rules in `privacy/coarsening.py`; k from the programme's
+  `disclosure.extract_k`, 5 by default): coarsened, then withheld, then dropped, until every
+  combination is shared by at least k people.
 - Codes only, never free text; age bands at the start, not dates of birth; the LSOA or the
   local authority, not the postcode; dates as months, quarters or years; days since the start.
 
@@ -29,21 +30,20 @@ from django.utils import timezone
 
 from pathways.core.tabular import csv_writer
 from pathways.households.models import Household, Person
-from pathways.privacy import extract_rows as read
 from pathways.privacy.anonymity import WITHHELD, Guarded, k_anonymise
-from pathways.privacy.extract_dictionary import (
+from pathways.privacy.coarsening import STEPS, WITHHOLD, period_ladder
+from pathways.privacy.pseudonyms import project_key, project_name, pseudonym, pseudonym_key
+from pathways.programmes.models import Programme
+from pathways.reporting import extract_rows as read
+from pathways.reporting.extract_dictionary import (
     DICTIONARY,
     EMPLOYMENT_COLUMNS,
     OUTCOMES_COLUMNS,
     PEOPLE_COLUMNS,
     READINGS_COLUMNS,
-    STEPS,
-    WITHHOLD,
     dictionary_rows,
     summary,
 )
-from pathways.privacy.pseudonyms import project_key, project_name, pseudonym, pseudonym_key
-from pathways.programmes.models import Programme
 
 DEFAULT_K = 5
 PEOPLE = list(PEOPLE_COLUMNS)
@@ -51,19 +51,10 @@ READINGS = list(READINGS_COLUMNS)
 OUTCOMES = list(OUTCOMES_COLUMNS)
 EMPLOYMENT = list(EMPLOYMENT_COLUMNS)
 
-__all__ = ["PEOPLE", "READINGS", "build_extract", "pseudonym", "pseudonym_key", "write_extract"]
-
 
 def extract_k(programme: Programme) -> int:
     """The programme's k (`disclosure.extract_k` in its definition), 5 by default."""
     return int((programme.disclosure or {}).get("extract_k", DEFAULT_K))
-
-
-def period_ladder(day: dt.date | None) -> tuple[str, ...]:
-    """A date as month, quarter and year, finest first (empty for no date)."""
-    if day is None:
-        return ("",)
-    return (f"{day:%Y-%m}", f"{day.year}-Q{(day.month - 1) // 3 + 1}", str(day.year))
 
 
 def quasi_identifiers(fact: dict[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -31,12 +31,13 @@ from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.households.models import Household, Person
 from pathways.outcomes.models import EmploymentSpell
-from pathways.privacy import extract, extract_rows, pseudonyms, services
+from pathways.privacy import pseudonyms, services
 from pathways.privacy.anonymity import WITHHELD
-from pathways.privacy.extract_dictionary import QUASI_IDENTIFIERS
+from pathways.privacy.coarsening import QUASI_IDENTIFIERS
 from pathways.programmes.models import Programme
+from pathways.reporting import extract, extract_rows
+from pathways.reporting.profile import age_profile
 from pathways.reporting.scope import make_scope
-from pathways.reporting.tables import age_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +140,8 @@ def test_an_objection_leaves_a_referred_person_out(world: World) -> None:
     Household.objects.filter(pk=world.household_k.pk).update(
         start_date=None, status=Household.Status.DECLINED, decision_date=dt.date(2019, 2, 1)
     )
-    key = pseudonyms.project_key(extract.pseudonym_key(), "objection-test")
-    mine = extract.pseudonym("person", referred.pk, key)
+    key = pseudonyms.project_key(pseudonyms.pseudonym_key(), "objection-test")
+    mine = pseudonyms.pseudonym("person", referred.pk, key)
     assert extract_rows.evaluation_people(world.hiw).filter(pk=referred.pk).exists()
     services.withdraw(
         actor=world.manager_k,
@@ -173,12 +174,12 @@ def test_each_person_has_the_support_they_received_both_scores_and_their_spells(
 ) -> None:
     made = extract.build_extract(demo, project="support-study")
     files = files_of(made)
-    key = pseudonyms.project_key(extract.pseudonym_key(), "support-study")
+    key = pseudonyms.project_key(pseudonyms.pseudonym_key(), "support-study")
     by_person = {row["person"]: row for row in files["people.csv"]}
     checked = 0
     done_some = Person.objects.filter(household__programme=demo, activities__status="completed")
     for person in done_some.distinct().order_by("pk")[:20]:
-        row = by_person.get(extract.pseudonym("person", person.pk, key))
+        row = by_person.get(pseudonyms.pseudonym("person", person.pk, key))
         if row is None:
             continue  # dropped by the guard
         activities = Activity.objects.filter(person=person)

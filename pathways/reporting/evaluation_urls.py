@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pathways.privacy import views
+from pathways.reporting import views
 
 app_name = "evaluation"
 
