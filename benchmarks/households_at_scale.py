@@ -58,13 +58,13 @@ def load(households: int, seed: int) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from pathways.accounts.models import User
-    from pathways.core.demo import create_demo
-    from pathways.core.demo_households import DISTRICTS, FAMILY, GIVEN
     from pathways.core.roles import Role
+    from pathways.exchange.invented import DISTRICTS, FAMILY, GIVEN
     from pathways.households import rules
     from pathways.households.models import Household, Person
     from pathways.organisations.models import Organisation, Team
     from pathways.programmes.models import Programme
+    from pathways.site.demo import create_demo
 
     call_command("migrate", verbosity=0)
     create_demo(households=False)
