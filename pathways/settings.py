@@ -228,7 +228,7 @@ REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": 
 PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
 
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:start"
+LOGIN_REDIRECT_URL = "site:start"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
 # Lock an account for 30 minutes after 5 failed sign-ins (django-axes' default never unlocks)

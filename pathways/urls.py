@@ -29,6 +29,7 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
+    path("", include("pathways.site.urls")),
     path("", include("pathways.core.urls")),
     path("", include("pathways.operations.urls")),
     path("account/", include("pathways.accounts.urls")),
