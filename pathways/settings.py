@@ -269,7 +269,7 @@ SESSION_ABSOLUTE_SECONDS = env_int("PATHWAYS_SESSION_MAX_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "pathways.core.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "pathways.site.errors.csrf_failure"
 
 # HTTPS: on unless asked off (a laptop demo on http://127.0.0.1 asks off through `make run`).
 SECURE = env_bool("PATHWAYS_SECURE", not DEBUG)
@@ -349,7 +349,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pathways.core.pagination.ApiPages",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "EXCEPTION_HANDLER": "pathways.core.errors.api_exception",
+    "EXCEPTION_HANDLER": "pathways.site.errors.api_exception",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pathways API",

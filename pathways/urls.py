@@ -57,6 +57,6 @@ urlpatterns = [
     path("api/", include(router.urls)),
 ]
 
-handler403 = "pathways.core.errors.forbidden"
-handler404 = "pathways.core.errors.not_found"
-handler500 = "pathways.core.errors.server_error"
+handler403 = "pathways.site.errors.forbidden"
+handler404 = "pathways.site.errors.not_found"
+handler500 = "pathways.site.errors.server_error"
