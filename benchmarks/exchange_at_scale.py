@@ -47,9 +47,9 @@ def main() -> None:
     base.configure(args.database)
     from django.core.management import call_command
 
-    from pathways.core.demo import create_demo
     from pathways.exchange.generate import Settings, generate
     from pathways.exchange.importer import import_bundle
+    from pathways.site.demo import create_demo
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "bundle"

@@ -60,10 +60,10 @@ def load(households: int, seed: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from pathways.core.demo import create_demo
     from pathways.households.models import Household, Person
     from pathways.organisations.models import Organisation
     from pathways.programmes.models import Programme
+    from pathways.site.demo import create_demo
 
     call_command("migrate", verbosity=0)
     create_demo(households=False)
@@ -151,8 +151,8 @@ def _household(
     index: int, programme, council, advocate, is_open: bool, rng: random.Random, today: dt.date
 ):
     """One household (not saved), invented from `rng`."""
-    from pathways.core.demo_households import DISTRICTS
     from pathways.core.postcodes import postcode_key
+    from pathways.exchange.invented import DISTRICTS
     from pathways.households import rules
     from pathways.households.models import Household
 
@@ -187,7 +187,7 @@ def _add_people(rng: random.Random, today: dt.date) -> None:
     """Two adults in every household, and none, one or two children."""
     from django.db import transaction
 
-    from pathways.core.demo_households import FAMILY, GIVEN
+    from pathways.exchange.invented import FAMILY, GIVEN
     from pathways.households import rules
     from pathways.households.models import Household, Person
 

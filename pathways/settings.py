@@ -228,7 +228,7 @@ REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTH_HEADER_PREFIX": 
 PASSWORD_RESET_TIMEOUT = SET_UP_LINK_DAYS * 24 * 3600
 
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:start"
+LOGIN_REDIRECT_URL = "site:start"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
 # Lock an account for 30 minutes after 5 failed sign-ins (django-axes' default never unlocks)
@@ -269,7 +269,7 @@ SESSION_ABSOLUTE_SECONDS = env_int("PATHWAYS_SESSION_MAX_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "pathways.core.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "pathways.site.errors.csrf_failure"
 
 # HTTPS: on unless asked off (a laptop demo on http://127.0.0.1 asks off through `make run`).
 SECURE = env_bool("PATHWAYS_SECURE", not DEBUG)
@@ -349,7 +349,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pathways.core.pagination.ApiPages",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "EXCEPTION_HANDLER": "pathways.core.errors.api_exception",
+    "EXCEPTION_HANDLER": "pathways.site.errors.api_exception",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pathways API",

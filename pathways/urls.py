@@ -30,6 +30,7 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
+    path("", include("pathways.site.urls")),
     path("", include("pathways.core.urls")),
     path("", include("pathways.operations.urls")),
     path("account/", include("pathways.accounts.urls")),
@@ -59,6 +60,6 @@ urlpatterns = [
     path("api/", include(router.urls)),
 ]
 
-handler403 = "pathways.core.errors.forbidden"
-handler404 = "pathways.core.errors.not_found"
-handler500 = "pathways.core.errors.server_error"
+handler403 = "pathways.site.errors.forbidden"
+handler404 = "pathways.site.errors.not_found"
+handler500 = "pathways.site.errors.server_error"

@@ -73,7 +73,7 @@ def _next_url(request: HttpRequest) -> str:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Send the user to verify a code, or to set up an authenticator if they have none."""
     if request.user.is_verified():
-        return redirect("core:start")
+        return redirect("site:start")
     if services.confirmed_totp_device(request.user) is None:
         return redirect("accounts:two-factor-setup")
     return redirect("accounts:two-factor-verify")

@@ -12,7 +12,7 @@ from pathways.core.roles import Role
 
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ADVOCATE: [
-        ("Home", "core:start"),
+        ("Home", "site:start"),
         ("Caseload", "households:list"),
         ("Diary", "casework:diary"),
         ("Outcomes", "outcomes:list"),
@@ -21,7 +21,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Services", "directory:list"),
     ],
     Role.TEAM_MANAGER: [
-        ("Home", "core:start"),
+        ("Home", "site:start"),
         ("Households", "households:list"),
         ("Team", "households:team"),
         ("Referrals", "households:triage"),
@@ -36,7 +36,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Services", "directory:list"),
     ],
     Role.PROGRAMME_MANAGER: [
-        ("Home", "core:start"),
+        ("Home", "site:start"),
         ("Households", "households:list"),
         ("Referrals", "households:triage"),
         ("Approvals", "approvals:list"),
@@ -52,18 +52,18 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Audit log", "audit:search"),
     ],
     Role.EVALUATOR: [
-        ("Home", "core:start"),
+        ("Home", "site:start"),
         ("Reports", "reporting:dashboard"),
         ("Areas", "areas:explore"),
         ("Evaluation extract", "evaluation:extract"),
     ],
     Role.FUNDER: [
-        ("Home", "core:start"),
+        ("Home", "site:start"),
         ("Reports", "reporting:dashboard"),
         ("Areas", "areas:explore"),
     ],
     Role.ADMINISTRATOR: [
-        ("Home", "core:start"),
+        ("Home", "site:start"),
         ("Users", "organisations:users"),
         ("Organisations", "organisations:list"),
         ("Audit log", "audit:search"),

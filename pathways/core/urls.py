@@ -5,6 +5,5 @@ from pathways.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
 ]

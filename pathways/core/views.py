@@ -1,21 +1,12 @@
-"""The start page for each role, and the health check."""
+"""The health check."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pathways.core import selectors
-from pathways.core.access import any_role, public
-
-
-@any_role
-def start(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own start page."""
-    context = selectors.start_page_context(request.user)
-    return render(request, f"core/start_{request.user.role}.html", context)
+from pathways.core.access import public
 
 
 @public

@@ -10,9 +10,9 @@ import pytest
 
 from pathways.areas.hotspots import find_area, find_indicator, rank_lsoas
 from pathways.areas.loaders.shipped import load_shipped
-from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible, page_text
 from pathways.core.tests.test_browser_journeys import sign_in
+from pathways.site.demo import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

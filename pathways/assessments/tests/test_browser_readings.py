@@ -12,8 +12,6 @@ from django.utils import timezone
 from pathways.accounts.models import User
 from pathways.assessments import services as assessments
 from pathways.assessments.models import Instrument, Reading
-from pathways.core.demo import create_demo
-from pathways.core.demo_households import create_demo_services
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households.consent import record_consent
@@ -21,6 +19,8 @@ from pathways.households.enrolment import enrol
 from pathways.households.tests.helpers import refer
 from pathways.privacy import services as privacy
 from pathways.programmes.models import Programme
+from pathways.site.demo import create_demo
+from pathways.site.demo_services import create_demo_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,9 @@ import pytest
 
 from pathways.accounts.models import User
 from pathways.accounts.services import confirmed_totp_device, current_totp_code
-from pathways.core.demo import DEMO_PASSWORD, DEMO_USERS, create_demo
 from pathways.core.tests.browser import assert_accessible, page_text, tab_to
 from pathways.households.selectors import caseload
+from pathways.site.demo import DEMO_PASSWORD, DEMO_USERS, create_demo
 
 # Transactional: the live server's thread must see the demo's committed data. The flush after
 # each test empties every table; the demo puts back the six LAs it needs.

@@ -185,7 +185,7 @@ def broken_view(request):
 
 
 urlpatterns = [path("broken/", broken_view), *pathways_urls]
-handler500 = "pathways.core.errors.server_error"
+handler500 = "pathways.site.errors.server_error"
 
 
 @pytest.mark.urls(__name__)

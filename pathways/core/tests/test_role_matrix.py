@@ -46,7 +46,7 @@ def pages(world: World) -> list[tuple[str, dict[str, int]]]:
         started_by=world.programme_manager, original_name="a.zip", stored_as="a.zip", size=1
     )
     return [
-        (reverse("core:start"), expect(set(ROLES))),
+        (reverse("site:start"), expect(set(ROLES))),
         (reverse("households:list"), expect(CASEWORK)),
         (
             reverse("household_record:detail", args=[k]),

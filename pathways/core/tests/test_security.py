@@ -107,7 +107,7 @@ REVIEWED_SQL_BUILDING = {
     "pathways/reporting/readings.py": "per-file: report window-function SQL, values as params",
     "pathways/core/bulk.py": "COPY / INSERT of a model's own table and column names",
     "pathways/casework/due_dates.py": "UPDATE of the household table in batches; values as params",
-    "pathways/core/backup.py": "counts of the models' own tables, for the backup manifest",
+    "pathways/operations/backup.py": "counts of the models' own tables, for the backup manifest",
 }
 
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.models import ImportRun
 from pathways.exchange.tasks import import_uploaded_bundle
 from pathways.households.models import Household
+from pathways.site.demo import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from pathways.accounts.models import User
 from pathways.casework import services as casework
-from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households.models import Household
 from pathways.households.tests.helpers import refer
 from pathways.programmes.models import Programme
+from pathways.site.demo import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -24,7 +24,6 @@ from django.urls import reverse
 from pathways.budgets import receipts, spend_requests
 from pathways.budgets.models import Receipt
 from pathways.conftest import World
-from pathways.core import backup
 from pathways.exchange import services as exchange
 from pathways.exchange.generate import Settings as Cohort
 from pathways.exchange.generate import generate
@@ -32,6 +31,7 @@ from pathways.exchange.models import ImportRun
 from pathways.exchange.tasks import import_uploaded_bundle
 from pathways.exchange.tests.test_exchange_pages import zipped
 from pathways.households.models import Household
+from pathways.operations import backup
 from pathways.operations.tests.stack import free_port
 
 BUCKET = "pathways-private"

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from pathways.accounts.models import User
-from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households.consent import record_consent
@@ -20,6 +19,7 @@ from pathways.households.models import Household
 from pathways.households.tests.helpers import refer
 from pathways.outcomes.models import ClaimLine, Outcome
 from pathways.programmes.models import Programme
+from pathways.site.demo import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

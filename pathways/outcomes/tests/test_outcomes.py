@@ -455,7 +455,7 @@ def test_two_worker_processes_find_what_one_finds() -> None:
     import subprocess
     import sys
 
-    from pathways.core.tests.test_jobs_and_demo import database_url
+    from pathways.core.tests.test_jobs import database_url
     from pathways.organisations.tests.factories import council_for
 
     if connection.vendor != "postgresql":

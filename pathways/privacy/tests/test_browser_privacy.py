@@ -19,13 +19,13 @@ from django.utils import timezone
 from pathways.accounts.models import User
 from pathways.accounts.services import current_totp_code
 from pathways.accounts.stepup import STEPPED_UP_AT
-from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households.consent import record_consent
 from pathways.households.tests.helpers import refer
 from pathways.privacy.models import ProcessingRecord
 from pathways.programmes.models import Programme
+from pathways.site.demo import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from pathways.accounts.models import User
-from pathways.core.demo import create_demo
 from pathways.core.tests.browser import assert_accessible, page_text
 from pathways.core.tests.test_browser_journeys import sign_in
 from pathways.households.models import Household
 from pathways.households.tests.factories import HouseholdFactory, PersonFactory
 from pathways.organisations.tests.factories import council_for
 from pathways.programmes.models import Programme
+from pathways.site.demo import create_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -26,7 +26,6 @@ from pathways.audit.models import AuditEvent
 from pathways.budgets.models import Entry
 from pathways.casework.models import Activity, Contact
 from pathways.conftest import World, load_programmes
-from pathways.core.demo import create_demo
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.households.models import Household, Person
@@ -38,6 +37,7 @@ from pathways.programmes.models import Programme
 from pathways.reporting import extract, extract_rows
 from pathways.reporting.profile import age_profile
 from pathways.reporting.scope import make_scope
+from pathways.site.demo import create_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pathways.accounts.models import User
 from pathways.accounts.services import confirmed_totp_device, current_totp_code
-from pathways.core.demo import DEMO_EMAIL_DOMAIN
+from pathways.site.demo import DEMO_EMAIL_DOMAIN
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.audit import services as audit
-from pathways.core import backup
+from pathways.operations import backup
 
 
 def describe(outcome: backup.Outcome) -> str:

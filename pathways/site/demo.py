@@ -19,17 +19,14 @@ from pathways.areas.loaders.shipped import load_shipped
 from pathways.areas.models import Lsoa
 from pathways.areas.services import ensure_liverpool_city_region
 from pathways.assessments.services import load_shipped_instruments
-from pathways.core.demo_households import (
-    HOUSEHOLDS,
-    create_demo_households,
-    create_demo_services,
-)
 from pathways.core.roles import Role
 from pathways.exchange.generate import Settings, generate
 from pathways.exchange.importer import import_bundle
 from pathways.organisations.models import Organisation, Team
 from pathways.programmes import services as programme_services
 from pathways.programmes.models import Programme
+from pathways.site.demo_households import HOUSEHOLDS, create_demo_households
+from pathways.site.demo_services import create_demo_services
 
 # Demo only: `pathways demo` refuses a database that has users who are not demo users.
 DEMO_PASSWORD = "pathways-demo-2026"  # noqa: S105

@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.audit import services as audit
-from pathways.core import backup
-from pathways.core.management.commands.backup import describe
+from pathways.operations import backup
+from pathways.operations.management.commands.backup import describe
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.core.demo import DEMO_PASSWORD, GENERATED, DemoRefused, create_demo
+from pathways.site.demo import DEMO_PASSWORD, GENERATED, DemoRefused, create_demo
 
 
 class Command(BaseCommand):

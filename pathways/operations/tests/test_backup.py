@@ -21,8 +21,8 @@ from pathways.budgets import receipts, spend_requests
 from pathways.budgets.allocation import allocate
 from pathways.budgets.models import Entry, Receipt
 from pathways.conftest import World
-from pathways.core import backup
 from pathways.households.tests.factories import HouseholdFactory
+from pathways.operations import backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -26,13 +26,13 @@ BARE_SERVER_ERROR = """<!DOCTYPE html>
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     record_refusal(request, reason="role or record")
-    return render(request, "core/403.html", status=403)
+    return render(request, "site/403.html", status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid security token (an old page, or a forged request)."""
     record_refusal(request, reason="csrf")
-    return render(request, "core/403_csrf.html", status=403)
+    return render(request, "site/403_csrf.html", status=403)
 
 
 def api_exception(exc: Exception, context: dict[str, Any]) -> Any:
@@ -45,14 +45,14 @@ def api_exception(exc: Exception, context: dict[str, Any]) -> Any:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/404.html", status=404)
+    return render(request, "site/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The error page, with the request id as a reference the error's log line also carries."""
     reference = request_id_of(request) or "none"
     try:
-        return render(request, "core/500.html", {"reference": reference}, status=500)
+        return render(request, "site/500.html", {"reference": reference}, status=500)
     except Exception:  # noqa: BLE001 - the page must be answered whatever else is broken
         logger.exception("The error page could not be drawn; a plain one was sent")
         return HttpResponse(BARE_SERVER_ERROR.format(reference=escape(reference)), status=500)
