@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp.models import Device
@@ -145,3 +145,8 @@ class FailedAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} failed at {self.at:%Y-%m-%d %H:%M}"
+
+
+# Who does something: a signed-in user, an anonymous visitor (the public referral form), or
+# nobody (the system: imports, scheduled jobs).
+Actor = User | AnonymousUser | None

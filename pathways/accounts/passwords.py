@@ -14,10 +14,11 @@ import hashlib
 import logging
 import urllib.error
 import urllib.request
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from pathways.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def too_long(password: str) -> bool:
 class MaximumLengthValidator:
     """No more than PASSWORD_MAX_LENGTH characters (128 unless configured)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User = None) -> None:
         if too_long(password):
             raise ValidationError(
                 f"This password is too long. Choose one of {settings.PASSWORD_MAX_LENGTH} "
@@ -74,7 +75,7 @@ def breach_count(password: str, url: str) -> int | None:
 class BreachedPasswordValidator:
     """Refuse a password known from data breaches, when PATHWAYS_PWNED_PASSWORDS_URL is set."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User = None) -> None:
         url = settings.PWNED_PASSWORDS_URL
         if not url or too_long(password):
             return

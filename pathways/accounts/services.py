@@ -19,8 +19,16 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.accounts import throttle
-from pathways.accounts.models import ApiToken, RecoveryCode, RecoveryDevice, User, new_recovery_code
+from pathways.accounts.models import (
+    Actor,
+    ApiToken,
+    RecoveryCode,
+    RecoveryDevice,
+    User,
+    new_recovery_code,
+)
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 
 RECOVERY_CODE_COUNT = 10
 
@@ -44,7 +52,7 @@ def confirm_totp_device(*, user: User, device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = issue_recovery_codes(user=user)
-    audit.record(actor=user, verb="two_factor.enrolled", target=user, target_label=user.username)
+    audit.record(actor=user, verb=Verb.TWO_FACTOR_ENROLLED, target=user, target_label=user.username)
     return codes
 
 
@@ -63,7 +71,7 @@ def record_two_factor_failure(*, user: User, method: str, address: str | None) -
     throttle.record_code_failure(user=user, address=address)
     audit.record(
         actor=user,
-        verb="two_factor.failed",
+        verb=Verb.TWO_FACTOR_FAILED,
         target=user,
         target_label=user.username,
         data={"method": method},
@@ -71,7 +79,9 @@ def record_two_factor_failure(*, user: User, method: str, address: str | None) -
 
 
 def record_step_up(*, user: User) -> None:
-    audit.record(actor=user, verb="two_factor.stepped_up", target=user, target_label=user.username)
+    audit.record(
+        actor=user, verb=Verb.TWO_FACTOR_STEPPED_UP, target=user, target_label=user.username
+    )
 
 
 def recovery_device(user: User) -> RecoveryDevice | None:
@@ -85,7 +95,7 @@ def current_totp_code(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def set_user_active(*, user: User, active: bool, actor: Any) -> User:
+def set_user_active(*, user: User, active: bool, actor: Actor) -> User:
     """Disable or re-enable an account. Disabling signs the user out everywhere at once, so
     enabling the account again later brings back no session or API token."""
     if user.is_active != active:
@@ -93,7 +103,7 @@ def set_user_active(*, user: User, active: bool, actor: Any) -> User:
         user.save(update_fields=["is_active"])
         audit.record(
             actor=actor,
-            verb="user.enabled" if active else "user.disabled",
+            verb=Verb.USER_ENABLED if active else Verb.USER_DISABLED,
             target=user,
             target_label=user.username,
         )
@@ -112,7 +122,7 @@ def _session_keys_of(user: User) -> list[str]:
 
 
 @transaction.atomic
-def end_sessions(*, user: User, actor: Any = None) -> None:
+def end_sessions(*, user: User, actor: Actor = None) -> None:
     """Sign a user out everywhere: every browser session and every API token ends now."""
     keys = _session_keys_of(user)
     store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -121,7 +131,7 @@ def end_sessions(*, user: User, actor: Any = None) -> None:
     tokens, _ = ApiToken.objects.filter(user=user).delete()
     audit.record(
         actor=actor,
-        verb="user.sessions_ended",
+        verb=Verb.USER_SESSIONS_ENDED,
         target=user,
         target_label=user.username,
         data={"sessions": len(keys), "api_tokens": tokens},
@@ -167,7 +177,7 @@ def set_up_path(user: User) -> str:
 
 @transaction.atomic
 def create_user(
-    *, actor: Any, username: str, programmes: Iterable[Any] = (), **fields: Any
+    *, actor: Actor, username: str, programmes: Iterable[Any] = (), **fields: Any
 ) -> User:
     """Create an account with no usable password; the user sets one through a set-up link."""
     user = User(username=username, **fields)
@@ -176,7 +186,7 @@ def create_user(
     user.programmes.set(programmes)
     audit.record(
         actor=actor,
-        verb="user.created",
+        verb=Verb.USER_CREATED,
         target=user,
         target_label=user.username,
         data={"after": _user_snapshot(user)},
@@ -197,7 +207,7 @@ ACCESS_FIELDS = {"role": "role", "organisation": "organisation", "team": "team"}
 
 
 def _refuse_own_access_change(
-    *, actor: Any, user: User, programmes: Iterable[Any], fields: dict[str, Any]
+    *, actor: Actor, user: User, programmes: Iterable[Any], fields: dict[str, Any]
 ) -> None:
     """An administrator cannot widen their own access (give themselves a casework role, move
     organisation, take on programmes): another administrator has to make that change, so no
@@ -220,7 +230,7 @@ def _refuse_own_access_change(
 
 
 @transaction.atomic
-def update_user(*, actor: Any, user: User, programmes: Iterable[Any], **fields: Any) -> User:
+def update_user(*, actor: Actor, user: User, programmes: Iterable[Any], **fields: Any) -> User:
     """Change an account's details, role, organisation or programmes (audited before/after).
     Nobody changes what their own account may reach (`AccountRefused`)."""
     programmes = list(programmes)
@@ -234,7 +244,7 @@ def update_user(*, actor: Any, user: User, programmes: Iterable[Any], **fields: 
     if before != after:
         audit.record(
             actor=actor,
-            verb="user.changed",
+            verb=Verb.USER_CHANGED,
             target=user,
             target_label=user.username,
             data={"changes": audit.changes(before, after)},
@@ -243,27 +253,27 @@ def update_user(*, actor: Any, user: User, programmes: Iterable[Any], **fields: 
 
 
 @transaction.atomic
-def reset_two_factor(*, actor: Any, user: User) -> None:
+def reset_two_factor(*, actor: Actor, user: User) -> None:
     """Remove a user's authenticator and recovery codes; they set up again at next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryDevice.objects.filter(user=user).delete()
     throttle.forget_code_failures(user)
-    audit.record(actor=actor, verb="two_factor.reset", target=user, target_label=user.username)
+    audit.record(actor=actor, verb=Verb.TWO_FACTOR_RESET, target=user, target_label=user.username)
 
 
 @transaction.atomic
-def issue_set_up_link(*, actor: Any, user: User) -> str:
+def issue_set_up_link(*, actor: Actor, user: User) -> str:
     """Make the current password unusable and return a new set-up link (a forgotten password)."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
     audit.record(
-        actor=actor, verb="user.set_up_link_issued", target=user, target_label=user.username
+        actor=actor, verb=Verb.USER_SET_UP_LINK_ISSUED, target=user, target_label=user.username
     )
     return set_up_path(user)
 
 
 @transaction.atomic
-def set_password(*, user: User, password: str, verb: str = "user.password_set") -> User:
+def set_password(*, user: User, password: str, verb: Verb = Verb.USER_PASSWORD_SET) -> User:
     """Save a new password (already validated) and audit it. Any lock on the account goes:
     the owner has just proved themselves (a set-up link from an administrator, or the old
     password)."""
@@ -275,8 +285,8 @@ def set_password(*, user: User, password: str, verb: str = "user.password_set") 
 
 
 @transaction.atomic
-def unlock(*, actor: Any, user: User) -> None:
+def unlock(*, actor: Actor, user: User) -> None:
     """An administrator lifts the locks on an account (wrong passwords or codes), from every
     address."""
     throttle.clear_lockouts(user)
-    audit.record(actor=actor, verb="user.unlocked", target=user, target_label=user.username)
+    audit.record(actor=actor, verb=Verb.USER_UNLOCKED, target=user, target_label=user.username)

@@ -15,21 +15,23 @@ from django.dispatch import receiver
 
 from pathways.accounts import throttle
 from pathways.accounts.middleware import SIGNED_IN_AT
+from pathways.accounts.models import User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.network import client_address
 
 
 @receiver(user_logged_in)
-def stamp_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def stamp_sign_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = time.time()
-    audit.record(actor=user, verb="user.signed_in", target=user, target_label=user.username)
+    audit.record(actor=user, verb=Verb.USER_SIGNED_IN, target=user, target_label=user.username)
 
 
 @receiver(user_logged_out)
-def audit_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_sign_out(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(actor=user, verb="user.signed_out", target=user, target_label=user.username)
+        audit.record(actor=user, verb=Verb.USER_SIGNED_OUT, target=user, target_label=user.username)
 
 
 def _account(username: Any) -> Any:
@@ -45,7 +47,7 @@ def audit_failed_sign_in(
     account = _account(credentials.get("username"))
     audit.record(
         actor=None,
-        verb="user.sign_in_failed",
+        verb=Verb.USER_SIGN_IN_FAILED,
         target=account,
         target_label=account.username if account else "(no such account)",
     )
@@ -58,7 +60,7 @@ def audit_lockout(sender: Any, request: Any = None, username: Any = None, **kwar
     account = _account(username)
     audit.record(
         actor=None,
-        verb="user.locked_out",
+        verb=Verb.USER_LOCKED_OUT,
         target=account,
         target_label=account.username if account else "(no such account)",
     )

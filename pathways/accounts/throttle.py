@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import FailedAttempt, User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 
 Kind = FailedAttempt.Kind
 
@@ -37,7 +38,9 @@ def _failures(kind: str, minutes: int, **who: Any) -> int:
 
 
 @transaction.atomic
-def _record(kind: str, *, user: User | None, address: str | None, by_user: bool, verb: str) -> None:
+def _record(
+    kind: str, *, user: User | None, address: str | None, by_user: bool, verb: Verb
+) -> None:
     """Keep one failure (forgetting those too old to count); audited once, by the failure
     that reaches the limit of the account (`by_user`) or of the address."""
     attempts, minutes = _limit(kind, by_user=by_user)
@@ -76,7 +79,7 @@ def record_sign_in_failure(*, address: str | None, user: User | None) -> None:
             user=user,
             address=address,
             by_user=False,
-            verb="sign_in.address_throttled",
+            verb=Verb.SIGN_IN_ADDRESS_THROTTLED,
         )
 
 
@@ -91,7 +94,7 @@ def codes_refused(*, user: User, address: str | None) -> bool:
 
 def record_code_failure(*, user: User, address: str | None) -> None:
     """A wrong two-factor code (authenticator, recovery or step-up)."""
-    _record(Kind.CODE, user=user, address=address, by_user=True, verb="two_factor.throttled")
+    _record(Kind.CODE, user=user, address=address, by_user=True, verb=Verb.TWO_FACTOR_THROTTLED)
 
 
 def forget_code_failures(user: User) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pathways.accounts.models import ApiToken, User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 
 MAX_DAYS = 366
 
@@ -46,7 +47,7 @@ def issue(*, user: User, name: str, days: int | None = None, actor: User | None 
     )
     audit.record(
         actor=actor,
-        verb="api_token.issued",
+        verb=Verb.API_TOKEN_ISSUED,
         target=user,
         target_label=user.username,
         data={"token": token.token_key, "name": token.name, "role": token.role, "days": days},
@@ -76,7 +77,7 @@ def revoke(*, user: User, keys: Sequence[str] = (), actor: User | None = None) -
     for token in revoked:
         audit.record(
             actor=actor,
-            verb="api_token.revoked",
+            verb=Verb.API_TOKEN_REVOKED,
             target=user,
             target_label=user.username,
             data={"token": token.token_key, "name": token.name},

@@ -24,6 +24,7 @@ from django_otp.models import Device
 
 from pathways.accounts import services, stepup, throttle
 from pathways.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
+from pathways.audit.verbs import Verb
 from pathways.core.access import any_role, before_two_factor, public
 from pathways.core.network import client_address
 
@@ -217,7 +218,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
         services.set_password(
             user=request.user,
             password=form.cleaned_data["new_password1"],
-            verb="user.password_changed",
+            verb=Verb.USER_PASSWORD_CHANGED,
         )
         update_session_auth_hash(request, request.user)  # stay signed in here, not elsewhere
         messages.success(request, "Your password has been changed.")

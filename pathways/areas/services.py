@@ -8,9 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from pathways.accounts.models import Actor
 from pathways.areas.loaders.reading import LSOA_CODE
 from pathways.areas.models import LocalAuthority, Lsoa, Neighbourhood
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 
 # The six Liverpool City Region authorities (ONS codes, 2019 names), as migration 0002 adds them.
 LIVERPOOL_CITY_REGION = {
@@ -51,7 +53,7 @@ def codes_in(text: str) -> list[str]:
 @transaction.atomic
 def save_neighbourhood(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     codes: list[str],
     description: str = "",
@@ -89,7 +91,7 @@ def save_neighbourhood(
     hood.lsoas.set(lsoas)
     audit.record(
         actor=actor,
-        verb="areas.neighbourhood_saved",
+        verb=Verb.AREAS_NEIGHBOURHOOD_SAVED,
         programme=programme,
         data={"code": code, "lsoas": sorted(codes)},
         target_label=f"Neighbourhood {name}",

@@ -16,6 +16,7 @@ from pathways.areas.forms import HotspotForm
 from pathways.areas.hotspots import AreaError, find_area, find_indicator
 from pathways.areas.models import Neighbourhood
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.access import roles
 from pathways.core.roles import MANAGERS, REPORT_READERS
 
@@ -82,7 +83,7 @@ def hotspots_csv(request: HttpRequest) -> HttpResponse:
         return render(request, "areas/explore.html", {"form": form}, status=400)
     audit.record(
         actor=request.user,
-        verb="areas.hotspots_downloaded",
+        verb=Verb.AREAS_HOTSPOTS_DOWNLOADED,
         data={"area": ranking.area.code, "indicator": ranking.indicator.code},
         target_label=f"Hotspots of {ranking.area}",
     )

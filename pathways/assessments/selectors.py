@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from pathways.accounts.models import User
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.households.selectors import people_visible_to
 
@@ -23,7 +24,7 @@ def point_names(instrument_code: str) -> dict[str, str]:
     )
 
 
-def readings_visible_to(user: Any) -> QuerySet[Reading]:
+def readings_visible_to(user: User) -> QuerySet[Reading]:
     return Reading.objects.filter(person__in=people_visible_to(user))
 
 

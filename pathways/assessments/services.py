@@ -15,8 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.assessments.models import Instrument, InstrumentPoint, Reading, Score
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Person, TimelineEntry
 from pathways.households.writing import records_changed
@@ -99,7 +101,7 @@ def clean_instrument(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_instrument(*, definition: Mapping[str, Any], actor: Any) -> Instrument:
+def save_instrument(*, definition: Mapping[str, Any], actor: Actor) -> Instrument:
     """Create or update an instrument. Points already read keep their identity."""
     cleaned = clean_instrument(definition)
     instrument, created = Instrument.objects.get_or_create(
@@ -127,7 +129,7 @@ def save_instrument(*, definition: Mapping[str, Any], actor: Any) -> Instrument:
         instrument.save()
         audit.record(
             actor=actor,
-            verb="instrument.created" if created else "instrument.changed",
+            verb=Verb.INSTRUMENT_CREATED if created else Verb.INSTRUMENT_CHANGED,
             target=instrument,
             data={"changes": audit.changes(before, after)},
         )
@@ -155,7 +157,7 @@ def _definition_of(instrument: Instrument) -> dict[str, Any]:
     }
 
 
-def load_shipped_instruments(actor: Any = None) -> list[Instrument]:
+def load_shipped_instruments(actor: Actor = None) -> list[Instrument]:
     instruments = []
     for path in shipped_instrument_files():
         with path.open("rb") as handle:
@@ -216,7 +218,7 @@ def _write(reading: Reading, scores: Mapping[str, tuple[int | None, int | None]]
 @transaction.atomic
 def record_reading(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     instrument: Instrument,
     date: dt.date,
@@ -247,7 +249,7 @@ def record_reading(
     )
     audit.record(
         actor=actor,
-        verb="reading.created",
+        verb=Verb.READING_CREATED,
         target=reading,
         programme=household.programme,
         data={
@@ -262,7 +264,7 @@ def record_reading(
 @transaction.atomic
 def amend_reading(
     *,
-    actor: Any,
+    actor: Actor,
     reading: Reading,
     scores: Mapping[str, tuple[int | None, int | None]],
     reason: str,
@@ -306,7 +308,7 @@ def amend_reading(
     }
     audit.record(
         actor=actor,
-        verb="reading.amended",
+        verb=Verb.READING_AMENDED,
         target=amended,
         programme=household.programme,
         data={

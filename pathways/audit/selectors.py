@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
 from pathways.audit.models import AuditEvent
 from pathways.core.roles import Role
 
 
-def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+def events_visible_to(user: AbstractBaseUser) -> QuerySet[AuditEvent]:
     """Programme managers see their programmes' events; administrators see account events."""
     events = AuditEvent.objects.select_related("programme")
     if not (user.is_authenticated and user.is_active):
@@ -24,7 +24,7 @@ def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
 
 
 def search_events(
-    user: Any,
+    user: AbstractBaseUser,
     *,
     actor: str = "",
     verb: str = "",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from pathways.audit.context import current_ip
 from pathways.audit.models import AuditEvent
+from pathways.audit.verbs import Verb
 from pathways.core import reads
 
 # Records whose names are staff's, organisations' or programmes': their own words are a fine label.
@@ -29,8 +32,8 @@ def label_of(target: models.Model) -> str:
 
 def record(
     *,
-    actor: Any,
-    verb: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    verb: Verb,
     target: models.Model | None = None,
     programme: Any = None,
     data: dict | None = None,
@@ -42,7 +45,7 @@ def record(
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "system"),
-        verb=verb,
+        verb=Verb(verb),  # a verb not in the list is refused (ValueError)
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=target_label
@@ -69,7 +72,7 @@ def record_refusal(request: Any, *, reason: str) -> AuditEvent:
     user = getattr(request, "user", None)
     return record(
         actor=user,
-        verb="access.refused",
+        verb=Verb.ACCESS_REFUSED,
         target_label=request.path[:200],
         data={"method": request.method, "reason": reason},
     )

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets.ledger import recorder
 from pathways.budgets.models import Budget, Entry
 from pathways.core import bulk
@@ -41,7 +42,7 @@ ALLOCATION_COLUMNS = (
 
 @transaction.atomic
 def allocate_many(
-    *, actor: Any, households: Sequence[Household], on: dt.date | None = None
+    *, actor: Actor, households: Sequence[Household], on: dt.date | None = None
 ) -> dict[int, int]:
     """Give each started household (saved, with its programme) the programme's budget, once:
     a budget where it has none, and an allocation on `on` (by default the household's start
@@ -97,7 +98,7 @@ def allocate_many(
 
 
 @transaction.atomic
-def allocate(*, actor: Any, household: Household, on: dt.date) -> Budget | None:
+def allocate(*, actor: Actor, household: Household, on: dt.date) -> Budget | None:
     """Give a started household the programme's budget (once; none if the programme has none)."""
     amount = household.programme.budget_per_household_pence
     if amount <= 0:
@@ -109,7 +110,7 @@ def allocate(*, actor: Any, household: Household, on: dt.date) -> Budget | None:
         entry = Entry.objects.get(pk=made[household.pk])
         audit.record(
             actor=actor,
-            verb=f"budget.{Entry.Kind.ALLOCATION}",
+            verb=Verb.BUDGET_ALLOCATION,
             target=entry,
             programme=household.programme,
             data={"household": household.pk, "amount_pence": amount, "description": DESCRIPTION},

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit.models import AuditEvent
 from pathways.budgets import ledger, rules
 from pathways.budgets.models import Budget, Category, Entry
@@ -129,7 +130,7 @@ def import_budget_csv(
     stream: IO[bytes],
     *,
     programme: Any,
-    actor: Any,
+    actor: Actor,
     dry_run: bool = False,
     only: set[str] | None = None,
 ) -> Summary:
@@ -160,7 +161,7 @@ def import_budget_csv(
     return summary
 
 
-def _apply(rows: list[BudgetRow], programme: Any, actor: Any, summary: Summary) -> None:
+def _apply(rows: list[BudgetRow], programme: Any, actor: Actor, summary: Summary) -> None:
     references = {row.household_ref for row in rows}
     # The programme's households the file names, as light instances (a programme may have
     # 100,000: read by the programme, not by a list of references).
@@ -307,7 +308,7 @@ def _apply_fresh(
     rows: list[tuple[BudgetRow, str]],
     households: dict[str, Household],
     programme: Any,
-    actor: Any,
+    actor: Actor,
     summary: Summary,
 ) -> None:
     """The same rules as `ledger.record_past_spending`, applied to each household's rows in
@@ -333,7 +334,7 @@ def _apply_fresh_chunk(
     rows: list[tuple[BudgetRow, str]],
     households: dict[str, Household],
     programme: Any,
-    actor: Any,
+    actor: Actor,
     summary: Summary,
 ) -> None:
     if not rows:
@@ -389,7 +390,7 @@ def _write_entries(
     budgets: dict[str, int],
     households: dict[str, Household],
     programme: Any,
-    actor: Any,
+    actor: Actor,
 ) -> None:
     """The chunk's new entries, their audit events and a line on each household's timeline."""
     # Written as plain rows (COPY on PostgreSQL), then their ids read back for the audit trail.
@@ -448,7 +449,7 @@ def _reverse_missing_rows(
     households: dict[str, Household],
     with_budget: set[str],
     keys: set[str],
-    actor: Any,
+    actor: Actor,
     summary: Summary,
 ) -> None:
     """The file holds each of its households' whole imported spending: a row imported before

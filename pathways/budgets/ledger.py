@@ -18,7 +18,9 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets.models import Budget, Category, Entry
 from pathways.budgets.rules import (
     SPENT,
@@ -62,7 +64,7 @@ def balance(budget: Budget) -> Balance:
     )
 
 
-def recorder(actor: Any) -> Any:
+def recorder(actor: Actor) -> Any:
     """The user to record as having made a change (none for the system)."""
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -76,7 +78,7 @@ def lock(household: Household) -> Budget:
 
 
 def add_entry(
-    budget: Budget, actor: Any, kind: str, amount: int, on: dt.date, **fields: Any
+    budget: Budget, actor: Actor, kind: str, amount: int, on: dt.date, **fields: Any
 ) -> Entry:
     """One new ledger entry, with its audit event."""
     entry = Entry.objects.create(
@@ -90,7 +92,7 @@ def add_entry(
     household = budget.household
     audit.record(
         actor=actor,
-        verb=f"budget.{kind}",
+        verb=Verb(f"budget.{kind}"),
         target=entry,
         programme=household.programme,
         data={
@@ -102,7 +104,7 @@ def add_entry(
     return entry
 
 
-def add_note(household: Household, actor: Any, on: dt.date, summary: str) -> None:
+def add_note(household: Household, actor: Actor, on: dt.date, summary: str) -> None:
     """A line on the household's timeline about its budget."""
     TimelineEntry.objects.create(
         household=household, on=on, kind="budget", summary=summary, actor=recorder(actor)
@@ -137,7 +139,7 @@ def _check_refund(budget: Budget, category: str, amount: int) -> None:
 @transaction.atomic
 def refund(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     amount_pence: int,
     category: str,
@@ -170,7 +172,7 @@ def refund(
 
 @transaction.atomic
 def adjust(
-    *, actor: Any, household: Household, amount_pence: int, reason: str, on: dt.date | None = None
+    *, actor: Actor, household: Household, amount_pence: int, reason: str, on: dt.date | None = None
 ) -> Entry:
     """A manager tops the budget up or reduces it, with a reason; never below what is committed
     and spent."""
@@ -259,7 +261,7 @@ def ledgers_of(budget_ids: Iterable[int]) -> Ledgers:
 @transaction.atomic
 def record_past_spending(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     on: dt.date,
     category: str,

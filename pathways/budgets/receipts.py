@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets.ledger import recorder
 from pathways.budgets.models import Receipt, SpendRequest
 from pathways.core.exceptions import RuleError
@@ -25,7 +27,7 @@ RECEIPT_KINDS = {
 
 
 @transaction.atomic
-def add_receipt(*, actor: Any, request: SpendRequest, upload: Any) -> Receipt:
+def add_receipt(*, actor: Actor, request: SpendRequest, upload: Any) -> Receipt:
     """Keep a receipt for a request, if it is a PDF, JPEG or PNG that is what it says it is."""
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower()
@@ -53,7 +55,7 @@ def add_receipt(*, actor: Any, request: SpendRequest, upload: Any) -> Receipt:
     household = request.budget.household
     audit.record(
         actor=actor,
-        verb="budget.receipt_added",
+        verb=Verb.BUDGET_RECEIPT_ADDED,
         target=receipt,
         programme=household.programme,
         data={"request": request.pk, "name": receipt.original_name, "size": receipt.size},

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from pathways.accounts.models import Actor
 from pathways.budgets.allocation import allocate
 from pathways.households.models import Household
 from pathways.households.signals import household_started
@@ -14,6 +15,6 @@ from pathways.households.signals import household_started
 
 @receiver(household_started)
 def budget_on_start(
-    sender: Any, actor: Any, household: Household, on: dt.date, **kwargs: Any
+    sender: Any, actor: Actor, household: Household, on: dt.date, **kwargs: Any
 ) -> None:
     allocate(actor=actor, household=household, on=on)

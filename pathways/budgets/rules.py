@@ -7,8 +7,7 @@ same rules.
 
 from __future__ import annotations
 
-from typing import Any
-
+from pathways.accounts.models import User
 from pathways.budgets.models import Category, Entry
 from pathways.core.exceptions import RuleError
 from pathways.core.money import pounds
@@ -63,7 +62,7 @@ def refund_problems(category: str, amount: int, *, spent: int) -> dict[str, str]
     return {}
 
 
-def may_approve(user: Any, household: Household) -> bool:
+def may_approve(user: User, household: Household) -> bool:
     """The household's team manager, or a manager of its programme, decides on its budget."""
     role = getattr(user, "role", None)
     if role == Role.TEAM_MANAGER:

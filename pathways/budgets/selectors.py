@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from pathways.accounts.models import User
 from pathways.budgets.models import Category, Entry
 from pathways.households.selectors import households_visible_to
 
@@ -25,7 +26,7 @@ class SpendFilter:
     local_authority: Any = None
 
 
-def entries_visible_to(user: Any, spend: SpendFilter) -> QuerySet[Entry]:
+def entries_visible_to(user: User, spend: SpendFilter) -> QuerySet[Entry]:
     """The ledger entries of the households the user may see, within the filter."""
     households = households_visible_to(user).filter(programme=spend.programme)
     if spend.local_authority is not None:

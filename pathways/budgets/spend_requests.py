@@ -7,12 +7,13 @@ manager. Each step locks the household's budget first (see `budgets.ledger`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets.ledger import add_entry, add_note, balance, check_rules, lock
 from pathways.budgets.models import Budget, Entry, SpendRequest
 from pathways.budgets.rules import check_request, may_approve
@@ -22,7 +23,7 @@ from pathways.households.models import Household
 from pathways.programmes.spending_rules import rules_of
 
 
-def _commit(budget: Budget, actor: Any, request: SpendRequest, on: dt.date) -> None:
+def _commit(budget: Budget, actor: Actor, request: SpendRequest, on: dt.date) -> None:
     available = balance(budget).available
     if request.amount_pence > available:
         raise RuleError(
@@ -46,7 +47,7 @@ def _commit(budget: Budget, actor: Any, request: SpendRequest, on: dt.date) -> N
 @transaction.atomic
 def request_spend(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     category: str,
     amount_pence: int,
@@ -82,7 +83,7 @@ def request_spend(
     )
     audit.record(
         actor=actor,
-        verb="budget.requested",
+        verb=Verb.BUDGET_REQUESTED,
         target=request,
         programme=household.programme,
         data={"amount_pence": amount_pence, "category": category},
@@ -91,7 +92,7 @@ def request_spend(
 
 
 @transaction.atomic
-def approve(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> SpendRequest:
+def approve(*, actor: Actor, request: SpendRequest, on: dt.date | None = None) -> SpendRequest:
     """A manager approves: the money is committed, if it is there."""
     on = on or timezone.localdate()
     budget = lock(request.budget.household)
@@ -121,7 +122,7 @@ def approve(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> 
 
 
 @transaction.atomic
-def reject(*, actor: Any, request: SpendRequest, reason: str) -> SpendRequest:
+def reject(*, actor: Actor, request: SpendRequest, reason: str) -> SpendRequest:
     """A manager turns a request down, with the reason."""
     request = SpendRequest.objects.select_for_update().get(pk=request.pk)
     household = request.budget.household
@@ -150,7 +151,7 @@ def reject(*, actor: Any, request: SpendRequest, reason: str) -> SpendRequest:
     )
     audit.record(
         actor=actor,
-        verb="budget.rejected",
+        verb=Verb.BUDGET_REJECTED,
         target=request,
         programme=household.programme,
         data={"reason": reason.strip()},
@@ -159,7 +160,7 @@ def reject(*, actor: Any, request: SpendRequest, reason: str) -> SpendRequest:
 
 
 @transaction.atomic
-def pay(*, actor: Any, request: SpendRequest, on: dt.date | None = None) -> SpendRequest:
+def pay(*, actor: Actor, request: SpendRequest, on: dt.date | None = None) -> SpendRequest:
     """The approved money is paid: the commitment is released and the spend recorded."""
     on = on or timezone.localdate()
     budget = lock(request.budget.household)

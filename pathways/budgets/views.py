@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets import exports, forms, ledger, receipts, rules, selectors, spend_requests
 from pathways.budgets.models import Budget, Receipt, SpendRequest
 from pathways.core.access import roles
@@ -183,7 +184,7 @@ def download_receipt(request: HttpRequest, pk: int, receipt_pk: int) -> FileResp
         raise Http404("No such receipt")
     audit.record(
         actor=request.user,
-        verb="budget.receipt_viewed",
+        verb=Verb.BUDGET_RECEIPT_VIEWED,
         target=receipt,
         programme=household.programme,
         data={"request": receipt.request_id},
@@ -212,7 +213,7 @@ def _download(
 ) -> HttpResponse:
     audit.record(
         actor=request.user,
-        verb="budget.ledger_exported",
+        verb=Verb.BUDGET_LEDGER_EXPORTED,
         target=programme,
         programme=programme,
         data={"format": kind, **scope},

@@ -8,8 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.assessments.models import InstrumentPoint
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.casework.models import Activity, Goal
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, Person, TimelineEntry
@@ -25,13 +27,13 @@ def star_points(household: Household) -> dict[str, str]:
     )
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def add_goal(
-    *, actor: Any, person: Person, description: str, star_point: str = "", agreed_date: dt.date
+    *, actor: Actor, person: Person, description: str, star_point: str = "", agreed_date: dt.date
 ) -> Goal:
     household = person.household
     problems = {}
@@ -59,7 +61,7 @@ def add_goal(
     )
     audit.record(
         actor=actor,
-        verb="goal.created",
+        verb=Verb.GOAL_CREATED,
         target=goal,
         programme=household.programme,
         data={"person": person.pk},
@@ -94,7 +96,7 @@ def check_activity(facts: dict[str, Any], *, today: dt.date) -> dict[str, str]:
 
 
 @transaction.atomic
-def add_activity(*, actor: Any, person: Person, **facts: Any) -> Activity:
+def add_activity(*, actor: Actor, person: Person, **facts: Any) -> Activity:
     """An agreed activity on a person's action plan."""
     household = person.household
     facts = {k: v for k, v in facts.items() if v not in ("", None) or k == "hours"}
@@ -120,7 +122,7 @@ def add_activity(*, actor: Any, person: Person, **facts: Any) -> Activity:
     )
     audit.record(
         actor=actor,
-        verb="activity.created",
+        verb=Verb.ACTIVITY_CREATED,
         target=activity,
         programme=household.programme,
         data={"person": person.pk},
@@ -130,7 +132,7 @@ def add_activity(*, actor: Any, person: Person, **facts: Any) -> Activity:
 
 @transaction.atomic
 def update_activity(
-    *, actor: Any, activity: Activity, status: str, completed_date: dt.date | None = None
+    *, actor: Actor, activity: Activity, status: str, completed_date: dt.date | None = None
 ) -> Activity:
     """Move an activity on: in progress, completed (with its date) or dropped."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -163,7 +165,7 @@ def update_activity(
         )
     audit.record(
         actor=actor,
-        verb="activity.changed",
+        verb=Verb.ACTIVITY_CHANGED,
         target=activity,
         programme=household.programme,
         data={

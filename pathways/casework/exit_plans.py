@@ -8,20 +8,22 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.casework.models import ExitStep
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, TimelineEntry
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def add_exit_step(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     description: str,
     due_date: dt.date,
@@ -53,7 +55,7 @@ def add_exit_step(
     )
     audit.record(
         actor=actor,
-        verb="exit_step.created",
+        verb=Verb.EXIT_STEP_CREATED,
         target=step,
         programme=household.programme,
         data={"due_date": due_date.isoformat()},
@@ -62,7 +64,7 @@ def add_exit_step(
 
 
 @transaction.atomic
-def complete_exit_step(*, actor: Any, step: ExitStep, done_date: dt.date) -> ExitStep:
+def complete_exit_step(*, actor: Actor, step: ExitStep, done_date: dt.date) -> ExitStep:
     if done_date > timezone.localdate():
         raise RuleError({"done_date": "The date must be today or in the past"})
     step.done_date = done_date
@@ -76,7 +78,7 @@ def complete_exit_step(*, actor: Any, step: ExitStep, done_date: dt.date) -> Exi
     )
     audit.record(
         actor=actor,
-        verb="exit_step.done",
+        verb=Verb.EXIT_STEP_DONE,
         target=step,
         programme=step.household.programme,
         data={"done_date": done_date.isoformat()},

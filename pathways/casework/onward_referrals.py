@@ -8,7 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor, User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.casework.models import OnwardReferral, Service, ServiceType
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Person, TimelineEntry
@@ -16,17 +18,17 @@ from pathways.privacy.models import Purpose
 from pathways.privacy.services import people_shared_for
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def may_keep_directory(user: Any) -> bool:
+def may_keep_directory(user: User) -> bool:
     return getattr(user, "role", None) in ("team_manager", "programme_manager")
 
 
 @transaction.atomic
 def save_service(
-    *, actor: Any, service: Service | None, fields: dict[str, Any], local_authorities: Any
+    *, actor: Actor, service: Service | None, fields: dict[str, Any], local_authorities: Any
 ) -> Service:
     """Add or change a directory entry (managers only)."""
     if not may_keep_directory(actor):
@@ -54,7 +56,7 @@ def save_service(
     service.local_authorities.set(local_authorities)
     audit.record(
         actor=actor,
-        verb="service.created" if created else "service.changed",
+        verb=Verb.SERVICE_CREATED if created else Verb.SERVICE_CHANGED,
         target=service,
         data={k: (v if not hasattr(v, "pk") else str(v)) for k, v in fields.items()},
     )
@@ -64,7 +66,7 @@ def save_service(
 @transaction.atomic
 def record_onward_referral(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     date: dt.date,
     service_type: str = "",
@@ -103,7 +105,7 @@ def record_onward_referral(
     )
     audit.record(
         actor=actor,
-        verb="onward_referral.created",
+        verb=Verb.ONWARD_REFERRAL_CREATED,
         target=referral,
         programme=household.programme,
         data={
@@ -116,7 +118,9 @@ def record_onward_referral(
 
 
 @transaction.atomic
-def update_onward_referral(*, actor: Any, referral: OnwardReferral, status: str) -> OnwardReferral:
+def update_onward_referral(
+    *, actor: Actor, referral: OnwardReferral, status: str
+) -> OnwardReferral:
     if status not in OnwardReferral.Status.values:
         raise RuleError({"status": "Choose a status"})
     before = referral.status
@@ -132,7 +136,7 @@ def update_onward_referral(*, actor: Any, referral: OnwardReferral, status: str)
     )
     audit.record(
         actor=actor,
-        verb="onward_referral.changed",
+        verb=Verb.ONWARD_REFERRAL_CHANGED,
         target=referral,
         programme=household.programme,
         data={"before": before, "after": status},
@@ -140,7 +144,7 @@ def update_onward_referral(*, actor: Any, referral: OnwardReferral, status: str)
     return referral
 
 
-def share_with_partner(*, actor: Any, referral: OnwardReferral) -> dict[str, Any]:
+def share_with_partner(*, actor: Actor, referral: OnwardReferral) -> dict[str, Any]:
     """What the partner needs to take a referral on: the person's name, date of birth and
     contact details, and the household's address (the page adds the referral and who sends it).
 
@@ -175,7 +179,7 @@ def share_with_partner(*, actor: Any, referral: OnwardReferral) -> dict[str, Any
     }
     audit.record(
         actor=actor,
-        verb="onward_referral.shared",
+        verb=Verb.ONWARD_REFERRAL_SHARED,
         target=person,  # so the person's subject access answer names the recipient
         programme=household.programme,
         data={

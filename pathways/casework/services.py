@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from pathways.accounts.models import Actor, User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.casework.models import Appointment, Contact
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Household, Person, TimelineEntry
@@ -22,7 +24,7 @@ from pathways.households.models import Household, Person, TimelineEntry
 @transaction.atomic
 def record_contact(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     date: dt.date,
     method: str,
@@ -63,7 +65,7 @@ def record_contact(
     )
     audit.record(
         actor=actor,
-        verb="contact.created",
+        verb=Verb.CONTACT_CREATED,
         target=contact,
         programme=household.programme,
         data={"household": household.pk, "date": date.isoformat(), "method": method},
@@ -71,14 +73,14 @@ def record_contact(
     return contact
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def book_appointment(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     starts_at: dt.datetime,
     method: str,
@@ -107,7 +109,7 @@ def book_appointment(
     )
     audit.record(
         actor=actor,
-        verb="appointment.created",
+        verb=Verb.APPOINTMENT_CREATED,
         target=appointment,
         programme=household.programme,
         data={"household": household.pk, "starts_at": starts_at.isoformat()},
@@ -117,7 +119,7 @@ def book_appointment(
 
 @transaction.atomic
 def record_attendance(
-    *, actor: Any, appointment: Appointment, attendance: str, notes: str = ""
+    *, actor: Actor, appointment: Appointment, attendance: str, notes: str = ""
 ) -> Appointment:
     """Attended, did not attend or cancelled. An attended appointment is a contact."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -156,7 +158,7 @@ def record_attendance(
     appointment.save(update_fields=["attendance", "contact"])
     audit.record(
         actor=actor,
-        verb="appointment.attendance",
+        verb=Verb.APPOINTMENT_ATTENDANCE,
         target=appointment,
         programme=household.programme,
         data={"attendance": attendance},
@@ -174,7 +176,7 @@ def did_not_attend_rate(household: Household) -> float | None:
     return counts["missed"] / total if total else None
 
 
-def may_read_note(user: Any, contact: Contact) -> bool:
+def may_read_note(user: User, contact: Contact) -> bool:
     """A sensitive note is for the household's advocate, whoever wrote it, and managers."""
     if not contact.sensitive:
         return True

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -82,14 +83,14 @@ def is_api_view(view_func: Callable[..., Any]) -> bool:
     return getattr(view_func, "cls", None) is not None
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: AbstractBaseUser) -> bool:
     """Whether a user finished two-factor sign-in in this session. Only a session's user can
     have: one authenticated by an API token never did (and has no `is_verified`)."""
     check = getattr(user, "is_verified", None)
     return bool(check is not None and check())
 
 
-def user_may(user: Any, access: Access) -> bool:
+def user_may(user: AbstractBaseUser, access: Access) -> bool:
     """Whether a user's role is one the access rule allows."""
     return bool(user.is_authenticated and user.is_active and user.role in access.roles)
 

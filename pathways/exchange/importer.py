@@ -11,12 +11,13 @@ unchanged.
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from django.db import connection, transaction
 
+from pathways.accounts.models import Actor
 from pathways.assessments.models import Reading, Score
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets.models import Budget, Entry
 from pathways.casework.due_dates import refresh_due_dates
 from pathways.casework.models import Activity, OnwardReferral
@@ -48,7 +49,7 @@ ANALYSE_FROM = 50_000  # rows written, from which PostgreSQL's planner is told o
 def import_bundle(
     path: Path,
     *,
-    actor: Any = None,
+    actor: Actor = None,
     dry_run: bool = False,
     progress: Callable[[str, str, int], None] | None = None,
     programmes: set[str] | None = None,
@@ -124,7 +125,7 @@ def _write(state: ImportState) -> None:
     state.summary.timings["due dates"] = time.perf_counter() - began
     audit.record(
         actor=state.actor,
-        verb="exchange.imported",
+        verb=Verb.EXCHANGE_IMPORTED,
         data={name: dict(c) for name, c in state.summary.counts.items()},
         target_label=state.bundle.path.name,
     )

@@ -26,7 +26,9 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.files import local_copy, modified_at, private_storage, read_text
 from pathways.core.limits import upload_refusal
@@ -49,7 +51,7 @@ def _notes() -> Storage:
     return private_storage("imports", overwrite=True)
 
 
-def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
+def start_import(*, actor: Actor, upload: Any, dry_run: bool) -> ImportRun:
     """Keep the uploaded .zip and queue its import; refused (RuleError), with nothing kept or
     queued, if it is not a .zip or it or its files are over the import's limits."""
     name = Path(upload.name or "").name
@@ -76,7 +78,7 @@ def start_import(*, actor: Any, upload: Any, dry_run: bool) -> ImportRun:
         )
         audit.record(
             actor=actor,
-            verb="exchange.import_started",
+            verb=Verb.EXCHANGE_IMPORT_STARTED,
             target=run,
             data={"file": run.original_name, "bytes": run.size, "dry_run": dry_run},
         )
@@ -167,7 +169,7 @@ def mark_interrupted() -> list[ImportRun]:
             if changed:
                 audit.record(
                     actor=None,
-                    verb="exchange.import_interrupted",
+                    verb=Verb.EXCHANGE_IMPORT_INTERRUPTED,
                     target=run,
                     data={"file": run.original_name, "stage": progress.get("stage", "")},
                 )
@@ -212,7 +214,7 @@ def carry_out(run: ImportRun, path: Path, programmes: set[str] | None) -> Any:
         run.error = INTERRUPTED_IN_OUTCOMES if in_outcomes else INTERRUPTED
         audit.record(
             actor=None,
-            verb="exchange.import_interrupted",
+            verb=Verb.EXCHANGE_IMPORT_INTERRUPTED,
             target=run,
             data={"file": run.original_name, "stage": progress.stage},
         )

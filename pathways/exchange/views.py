@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.access import roles
 from pathways.core.forms import carried_out
 from pathways.core.roles import MANAGERS, Role
@@ -59,7 +60,7 @@ def download(request: HttpRequest) -> HttpResponse:
     )
     audit.record(
         actor=request.user,
-        verb="exchange.exported",
+        verb=Verb.EXCHANGE_EXPORTED,
         target=programme,
         programme=programme,
         data={"rows": rows, "names": names},

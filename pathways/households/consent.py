@@ -4,11 +4,12 @@ start."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.households import signals, writing
 from pathways.households.codes import ADULT_ROLES
@@ -28,7 +29,7 @@ def people_needing_consent(household: Household) -> list[Person]:
 
 
 @transaction.atomic
-def record_consent(*, actor: Any, person: Person, given_on: dt.date) -> Consent:
+def record_consent(*, actor: Actor, person: Person, given_on: dt.date) -> Consent:
     """Record that a person consented to the programme's current privacy notice."""
     today = writing.today()
     if given_on > today:
@@ -51,7 +52,7 @@ def record_consent(*, actor: Any, person: Person, given_on: dt.date) -> Consent:
     )
     audit.record(
         actor=actor,
-        verb="person.consent_recorded",
+        verb=Verb.PERSON_CONSENT_RECORDED,
         target=person,
         programme=household.programme,
         data={"given_on": given_on.isoformat(), "notice_version": consent.notice_version},

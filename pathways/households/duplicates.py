@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from pathways.accounts.models import User
 from pathways.core.postcodes import postcode_key
 from pathways.households import rules
 from pathways.households.models import Household, Person
@@ -45,7 +46,7 @@ def _date_variants(born: dt.date) -> list[dt.date]:
 
 
 def find_duplicates(
-    user: Any,
+    user: User,
     *,
     programme: Any,
     members: list[dict[str, Any]],
@@ -132,7 +133,7 @@ def _why_alike(person: Person, given: str, family: str, born: dt.date | None, ke
 
 
 def _at_same_address(
-    user: Any,
+    user: User,
     programme: Any,
     key: str,
     address_line_1: str,

@@ -9,8 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor, User
 from pathways.areas.models import LocalAuthority
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import MANAGERS
 from pathways.households import rules, writing
@@ -67,7 +69,7 @@ def evaluate(
 
 @transaction.atomic
 def check_eligibility(
-    *, actor: Any, household: Household, on: dt.date | None = None
+    *, actor: Actor, household: Household, on: dt.date | None = None
 ) -> rules.EligibilityResult:
     """Evaluate the programme's rule now and keep the answer with its reasons. `on` is the
     day it is checked as at (the referral's date at intake; today otherwise)."""
@@ -94,7 +96,7 @@ def check_eligibility(
         )
     audit.record(
         actor=actor,
-        verb="household.eligibility_checked",
+        verb=Verb.HOUSEHOLD_ELIGIBILITY_CHECKED,
         target=household,
         programme=household.programme,
         data={"outcome": result.outcome, "before": before, "reasons": result.as_json()},
@@ -102,12 +104,12 @@ def check_eligibility(
     return result
 
 
-def may_override_eligibility(user: Any) -> bool:
+def may_override_eligibility(user: User) -> bool:
     return getattr(user, "role", None) in MANAGERS
 
 
 @transaction.atomic
-def override_eligibility(*, actor: Any, household: Household, decision: str, reason: str) -> None:
+def override_eligibility(*, actor: Actor, household: Household, decision: str, reason: str) -> None:
     """A manager's decision that stands over the rule's answer, with the reason recorded."""
     if not may_override_eligibility(actor):
         raise RuleError({"decision": "Only a team manager or programme manager can override"})
@@ -132,7 +134,7 @@ def override_eligibility(*, actor: Any, household: Household, decision: str, rea
     )
     audit.record(
         actor=actor,
-        verb="household.eligibility_overridden",
+        verb=Verb.HOUSEHOLD_ELIGIBILITY_OVERRIDDEN,
         target=household,
         programme=household.programme,
         data={"before": before, "after": decision, "reason": reason},

@@ -9,8 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.accounts.models import User
+from pathways.accounts.models import Actor, User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
 from pathways.households import rules, signals, writing
@@ -39,7 +40,7 @@ def _check_advocate(household: Household, advocate: User) -> None:
 
 
 @transaction.atomic
-def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: User) -> Household:
+def enrol(*, actor: Actor, household: Household, start_date: dt.date, advocate: User) -> Household:
     """Accept a referral: the household starts, with an advocate and a support end date."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     problems: dict[str, str] = {}
@@ -96,7 +97,7 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
     )
     audit.record(
         actor=actor,
-        verb="household.started",
+        verb=Verb.HOUSEHOLD_STARTED,
         target=household,
         programme=household.programme,
         data={
@@ -108,7 +109,7 @@ def enrol(*, actor: Any, household: Household, start_date: dt.date, advocate: Us
     return household
 
 
-def may_reassign(user: Any, household: Household) -> bool:
+def may_reassign(user: User, household: Household) -> bool:
     if getattr(user, "role", None) == Role.TEAM_MANAGER:
         return (
             household.organisation_id is not None
@@ -118,7 +119,7 @@ def may_reassign(user: Any, household: Household) -> bool:
 
 
 @transaction.atomic
-def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> Household:
+def reassign(*, actor: Actor, household: Household, advocate: User, note: str) -> Household:
     """A manager gives the household to another advocate, with a note to them. The new
     advocate sees it from now on; the old one no longer does."""
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -157,7 +158,7 @@ def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> 
     )
     audit.record(
         actor=actor,
-        verb="household.reassigned",
+        verb=Verb.HOUSEHOLD_REASSIGNED,
         target=household,
         programme=household.programme,
         data={
@@ -171,7 +172,7 @@ def reassign(*, actor: Any, household: Household, advocate: User, note: str) -> 
 
 @transaction.atomic
 def end_support(
-    *, actor: Any, household: Household, end_date: dt.date, exit_reason: str
+    *, actor: Actor, household: Household, end_date: dt.date, exit_reason: str
 ) -> Household:
     """Support ends: the household leaves the caseload, with the reason."""
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -196,7 +197,7 @@ def end_support(
     )
     audit.record(
         actor=actor,
-        verb="household.ended",
+        verb=Verb.HOUSEHOLD_ENDED,
         target=household,
         programme=household.programme,
         data={"end_date": end_date.isoformat(), "exit_reason": exit_reason},

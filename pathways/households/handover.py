@@ -4,16 +4,15 @@ reassigning."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from pathways.accounts.models import User
 from pathways.core.roles import Role
 from pathways.households.models import Household
 from pathways.households.selectors import households_visible_to
 
 
-def needs_reassigning(manager: Any) -> QuerySet[Household]:
+def needs_reassigning(manager: User) -> QuerySet[Household]:
     """Open households the manager oversees whose advocate no longer works on them here."""
     gone = (
         Q(advocate__is_active=False)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 
+from pathways.accounts.models import User
 from pathways.core.postcodes import POSTCODE_PATTERN, looks_like_postcode, postcode_key
 from pathways.households import rules
 from pathways.households.models import Household, Person
@@ -61,7 +61,7 @@ def _starts_with(field: str, prefix: str, *, upper: bool = False) -> Q:
     return condition & Q(**{f"{field}__lt": high}) if high else condition
 
 
-def search(user: Any, query: str) -> QuerySet[Household]:
+def search(user: User, query: str) -> QuerySet[Household]:
     """Households the user may see that match a name, reference, postcode or date of birth.
 
     Each kind of query reads one index: names by prefix of the family or given name, dates of

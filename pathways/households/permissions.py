@@ -6,11 +6,12 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 
+from pathways.accounts.models import User
 from pathways.households.models import Household
 from pathways.households.selectors import households_visible_to
 
 
-def get_household_for_user(user: Any, pk: int) -> Household:
+def get_household_for_user(user: User, pk: int) -> Household:
     """The household if the user may see it, else Http404 (never a hint that it exists)."""
     return get_object_or_404(
         households_visible_to(user).select_related(
@@ -20,7 +21,7 @@ def get_household_for_user(user: Any, pk: int) -> Household:
     )
 
 
-def get_person_for_user(user: Any, pk: int, person_pk: int) -> tuple[Household, Any]:
+def get_person_for_user(user: User, pk: int, person_pk: int) -> tuple[Household, Any]:
     """A member of a household the user may see, else Http404."""
     from django.http import Http404
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from pathways.accounts.models import Actor
 from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.postcodes import clean_postcode, postcode_key
 from pathways.households import rules
@@ -66,7 +68,7 @@ def locate(
 
 
 @transaction.atomic
-def place_unplaced_households(*, actor: Any = None) -> int:
+def place_unplaced_households(*, actor: Actor = None) -> int:
     """Every household with no LSOA whose postcode the postcode directory now knows, placed
     (after loading a directory). Returns how many; audited as one event."""
     unplaced = Household.objects.filter(lsoa="").exclude(postcode_key="")
@@ -79,7 +81,7 @@ def place_unplaced_households(*, actor: Any = None) -> int:
     if placed:
         audit.record(
             actor=actor,
-            verb="household.placed",
+            verb=Verb.HOUSEHOLD_PLACED,
             data={"households": placed},
             target_label=f"{placed} households placed in their LSOA by postcode",
         )

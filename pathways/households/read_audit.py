@@ -16,7 +16,9 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core import reads
 from pathways.core.access import access_of
 from pathways.core.roles import CASEWORK_ROLES
@@ -73,7 +75,7 @@ def record_read(request: HttpRequest, shown: reads.Shown) -> None:
     for programme, households in by_programme.items() or {None: []}.items():
         audit.record(
             actor=request.user,
-            verb="records.read",
+            verb=Verb.RECORDS_READ,
             programme=programme,
             target_label=request.path[:200],
             data=data | {"households": sorted(households)},
@@ -97,29 +99,29 @@ class ReadAuditMiddleware:
         request.pathways_view = view_func  # type: ignore[attr-defined]
 
 
-def record_household_viewed(*, actor: Any, household: Household) -> None:
+def record_household_viewed(*, actor: Actor, household: Household) -> None:
     """Audit that a user opened a household's record (and so its people's)."""
     audit.record(
         actor=actor,
-        verb="household.viewed",
+        verb=Verb.HOUSEHOLD_VIEWED,
         target=household,
         programme=household.programme,
         data={"people": [person.pk for person in household.members.all()]},
     )
 
 
-def record_person_viewed(*, actor: Any, person: Person) -> None:
+def record_person_viewed(*, actor: Actor, person: Person) -> None:
     """Audit that a user opened one person's full record (the page to change it)."""
     audit.record(
         actor=actor,
-        verb="person.viewed",
+        verb=Verb.PERSON_VIEWED,
         target=person,
         programme=person.household.programme,
         data={"household": person.household_id},
     )
 
 
-def record_search(*, actor: Any, query: str, households: Sequence[Household]) -> None:
+def record_search(*, actor: Actor, query: str, households: Sequence[Household]) -> None:
     """Audit a search and the households it showed (their people's names and dates of birth),
     once for each programme they belong to. The audit keeps what kind of search it was, not
     what was typed: a name or date of birth is personal data, and the log holds metadata."""
@@ -131,7 +133,7 @@ def record_search(*, actor: Any, query: str, households: Sequence[Household]) ->
     for shown in by_programme.values():
         audit.record(
             actor=actor,
-            verb="household.searched",
+            verb=Verb.HOUSEHOLD_SEARCHED,
             programme=shown[0].programme,
             data={"by": kind, "households": [h.pk for h in shown]},
             target_label=f"search by {kind}",

@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import EDIT_CONFLICT, RuleError
 from pathways.households import rules, writing
 from pathways.households.eligibility import check_eligibility
@@ -44,7 +46,7 @@ def _lock_for_edit(
 @transaction.atomic
 def update_household(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     changes: Mapping[str, Any],
     version: int | None = None,
@@ -77,7 +79,7 @@ def update_household(
     )
     audit.record(
         actor=actor,
-        verb="household.changed",
+        verb=Verb.HOUSEHOLD_CHANGED,
         target=household,
         programme=household.programme,
         data={"changes": diff},
@@ -88,7 +90,7 @@ def update_household(
 
 
 @transaction.atomic
-def add_member(*, actor: Any, household: Household, member: Mapping[str, Any]) -> Person:
+def add_member(*, actor: Actor, household: Household, member: Mapping[str, Any]) -> Person:
     """A person joins the household."""
     today = writing.today()
     member = dict(member)
@@ -113,7 +115,7 @@ def add_member(*, actor: Any, household: Household, member: Mapping[str, Any]) -
     )
     audit.record(
         actor=actor,
-        verb="person.created",
+        verb=Verb.PERSON_CREATED,
         target=person,
         programme=household.programme,
         data={"household": household.pk, "fields": writing.snapshot(person, writing.PERSON_FIELDS)},
@@ -125,7 +127,7 @@ def add_member(*, actor: Any, household: Household, member: Mapping[str, Any]) -
 
 @transaction.atomic
 def update_member(
-    *, actor: Any, person: Person, changes: Mapping[str, Any], version: int | None = None
+    *, actor: Actor, person: Person, changes: Mapping[str, Any], version: int | None = None
 ) -> Person:
     """Change a person's facts; a left-on date records them leaving the household. `version`
     is the one the user's form was opened at."""
@@ -177,7 +179,7 @@ def update_member(
         )
     audit.record(
         actor=actor,
-        verb="person.changed",
+        verb=Verb.PERSON_CHANGED,
         target=person,
         programme=household.programme,
         data={"household": household.pk, "changes": diff},
@@ -188,7 +190,7 @@ def update_member(
 
 
 @transaction.atomic
-def create_household(*, actor: Any, members: list[dict[str, Any]], **fields: Any) -> Household:
+def create_household(*, actor: Actor, members: list[dict[str, Any]], **fields: Any) -> Household:
     """Create a household with its members as they stand (tests and fixtures; the demo and
     importer call the referral and enrolment functions instead)."""
     household = Household(**fields)
@@ -197,7 +199,7 @@ def create_household(*, actor: Any, members: list[dict[str, Any]], **fields: Any
     writing.create_people(household, members)
     audit.record(
         actor=actor,
-        verb="household.created",
+        verb=Verb.HOUSEHOLD_CREATED,
         target=household,
         programme=household.programme,
         data={"members": len(members), "reference": household.reference},

@@ -10,9 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.accounts.models import User
+from pathways.accounts.models import Actor, User
 from pathways.areas.models import LocalAuthority
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
 from pathways.households import rules, writing
@@ -78,7 +79,7 @@ def _keeps_it(user: User | None, organisation: Organisation | None) -> User | No
 @transaction.atomic
 def record_referral(
     *,
-    actor: Any,
+    actor: Actor,
     programme: Programme,
     referral: Mapping[str, Any],
     household: Mapping[str, Any],
@@ -139,7 +140,7 @@ def record_referral(
     )
     audit.record(
         actor=actor,
-        verb="household.referred",
+        verb=Verb.HOUSEHOLD_REFERRED,
         target=new,
         programme=programme,
         data={
@@ -155,7 +156,7 @@ def record_referral(
 
 
 @transaction.atomic
-def add_referral(*, actor: Any, household: Household, referral: Mapping[str, Any]) -> Referral:
+def add_referral(*, actor: Actor, household: Household, referral: Mapping[str, Any]) -> Referral:
     """Record a referral of a household already known (linking instead of duplicating)."""
     problems = rules.check_dates_in_order(referral.get("date"), None, today=writing.today())
     if problems:
@@ -176,7 +177,7 @@ def add_referral(*, actor: Any, household: Household, referral: Mapping[str, Any
     )
     audit.record(
         actor=actor,
-        verb="household.referred_again",
+        verb=Verb.HOUSEHOLD_REFERRED_AGAIN,
         target=household,
         programme=household.programme,
         data={"referral": added.pk, "source": added.source},
@@ -186,7 +187,7 @@ def add_referral(*, actor: Any, household: Household, referral: Mapping[str, Any
 
 @transaction.atomic
 def close_referral(
-    *, actor: Any, household: Household, outcome: str, reason: str, on: dt.date
+    *, actor: Actor, household: Household, outcome: str, reason: str, on: dt.date
 ) -> Household:
     """Decline a referral, or record that the household could not be contacted."""
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -207,7 +208,7 @@ def close_referral(
     writing.note(household, outcome, f"{words}: {reason.strip()}", actor, on)
     audit.record(
         actor=actor,
-        verb=f"household.{outcome}",
+        verb=Verb(f"household.{outcome}"),
         target=household,
         programme=household.programme,
         data={"reason": reason.strip(), "on": on.isoformat()},

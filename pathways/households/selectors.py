@@ -33,7 +33,7 @@ NO_CONTACT_DAYS = 30
 EXIT_PLANNING_WEEKS = 8
 
 
-def households_visible_to(user: Any) -> QuerySet[Household]:
+def households_visible_to(user: User) -> QuerySet[Household]:
     """The households a user may see; none unless their role grants some (deny by default).
 
     Advocates and team managers see only households of their own organisation: an advocate
@@ -60,7 +60,7 @@ class Counted:
     published_only: bool
 
 
-def households_counted_for(user: Any, programme: Any) -> Counted | None:
+def households_counted_for(user: User, programme: Any) -> Counted | None:
     """What one programme's reports may count for this user, or None (deny by default).
 
     Programme managers count their programmes; team managers their organisation's households
@@ -82,7 +82,7 @@ def households_counted_for(user: Any, programme: Any) -> Counted | None:
     return None
 
 
-def advocates_managed_by(user: Any) -> list[User]:
+def advocates_managed_by(user: User) -> list[User]:
     """The advocates a manager may filter by: a team manager's organisation's, a programme
     manager's with cases on their programmes."""
     if user.role == Role.TEAM_MANAGER:
@@ -94,12 +94,12 @@ def advocates_managed_by(user: Any) -> list[User]:
     return []
 
 
-def people_visible_to(user: Any) -> QuerySet[Person]:
+def people_visible_to(user: User) -> QuerySet[Person]:
     """The people a user may see: members of the households they may see."""
     return Person.objects.filter(household__in=households_visible_to(user))
 
 
-def household_list(user: Any) -> QuerySet[Household]:
+def household_list(user: User) -> QuerySet[Household]:
     """Households for a list page, with what each row shows fetched up front."""
     return (
         households_visible_to(user)
@@ -109,7 +109,7 @@ def household_list(user: Any) -> QuerySet[Household]:
     )
 
 
-def household_record(user: Any, pk: int) -> Household | None:
+def household_record(user: User, pk: int) -> Household | None:
     """One household with everything its page shows, or None if the user may not see it."""
     return (
         households_visible_to(user)
@@ -200,7 +200,7 @@ def _member_count() -> Subquery:
 
 
 def caseload(
-    user: Any, *, advocate: User | None = None, today: dt.date | None = None
+    user: User, *, advocate: User | None = None, today: dt.date | None = None
 ) -> QuerySet[Household]:
     """Open households (referred or on the programme) with their flags, most urgent first.
 
@@ -222,7 +222,7 @@ def caseload(
     )
 
 
-def caseload_summary(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+def caseload_summary(user: User, *, today: dt.date | None = None) -> dict[str, int]:
     """How many of the user's open households carry each flag (one query)."""
     today = today or timezone.localdate()
     households = with_flags(
@@ -242,7 +242,7 @@ def caseload_summary(user: Any, *, today: dt.date | None = None) -> dict[str, in
     )
 
 
-def team_caseloads(manager: Any, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+def team_caseloads(manager: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     """For a team manager: each advocate of their organisation with caseload size and flag
     counts, in two queries whatever the number of advocates or households."""
     today = today or timezone.localdate()
@@ -286,7 +286,7 @@ def team_caseloads(manager: Any, *, today: dt.date | None = None) -> list[dict[s
     return [{"advocate": a, **{k: counts.get(a.pk, empty)[k] for k in empty}} for a in advocates]
 
 
-def triage_queue(user: Any) -> QuerySet[Household]:
+def triage_queue(user: User) -> QuerySet[Household]:
     """Referrals waiting for a decision and for an advocate: a manager's triage queue."""
     return (
         households_visible_to(user)

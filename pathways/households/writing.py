@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.accounts.models import User
+from pathways.accounts.models import Actor, User
 from pathways.households import rules, signals
 from pathways.households.models import Household, Person, TimelineEntry
 
@@ -51,11 +51,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def actor_of(actor: Any) -> User | None:
+def actor_of(actor: Actor) -> User | None:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def note(household: Household, kind: str, summary: str, actor: Any, on: dt.date) -> None:
+def note(household: Household, kind: str, summary: str, actor: Actor, on: dt.date) -> None:
     TimelineEntry.objects.create(
         household=household, on=on, kind=kind, summary=summary[:500], actor=actor_of(actor)
     )

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from pathways.accounts import services as accounts
-from pathways.accounts.models import User
+from pathways.accounts.models import Actor, User
 from pathways.areas.models import LocalAuthority
 from pathways.core.roles import Role
 from pathways.organisations import services
@@ -99,7 +99,7 @@ def _validated(row: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
     return (form.cleaned_data if not problems else None), problems
 
 
-def _create(actor: Any, cleaned: dict[str, Any]) -> NewUser:
+def _create(actor: Actor, cleaned: dict[str, Any]) -> NewUser:
     user = accounts.create_user(actor=actor, **cleaned)
     return NewUser(user, f"{settings.BASE_URL}{accounts.set_up_path(user)}")
 
@@ -128,7 +128,7 @@ def first_organisation(*, name: str, type: str, local_authority: str = "") -> Or
 
 
 @transaction.atomic
-def add_user(*, actor: Any, row: dict[str, Any], organisation_type: str = "") -> NewUser:
+def add_user(*, actor: Actor, row: dict[str, Any], organisation_type: str = "") -> NewUser:
     """One user from names; with `organisation_type`, on an empty database, their organisation
     is made first (the first administrator's). Refused with every problem, changing nothing."""
     name = (row.get("organisation") or "").strip()
@@ -165,7 +165,7 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
 
 
 @transaction.atomic
-def import_users(*, actor: Any, rows: Iterable[tuple[int, dict[str, str]]]) -> list[NewUser]:
+def import_users(*, actor: Actor, rows: Iterable[tuple[int, dict[str, str]]]) -> list[NewUser]:
     """Every row's user, or none: refused with each problem named by line."""
     problems, valid, seen = [], [], {}
     for line, row in rows:

@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
 from pathways.outcomes.models import Claim, ClaimLine, Outcome
@@ -56,7 +58,7 @@ def claimable(programme: Programme, start: dt.date, end: dt.date) -> tuple[Any, 
 
 @transaction.atomic
 def make_claim(
-    *, actor: Any, programme: Programme, funder: str, start: dt.date, end: dt.date
+    *, actor: Actor, programme: Programme, funder: str, start: dt.date, end: dt.date
 ) -> Claim:
     """Claim every claimable outcome of the period, once. Two managers at once: the programme row
     is locked first, then the outcomes (so a recompute cannot change them half-way), and the
@@ -98,7 +100,7 @@ def make_claim(
     Outcome.objects.filter(pk__in=[o.pk for o in reversals]).update(reversal_due=False)
     audit.record(
         actor=actor,
-        verb="claim.made",
+        verb=Verb.CLAIM_MADE,
         target=claim,
         programme=programme,
         data={"outcomes": [o.pk for o in new], "reversals": [o.pk for o in reversals]},
@@ -107,7 +109,7 @@ def make_claim(
 
 
 def _check_claim(
-    actor: Any, programme: Programme, funder: str, start: dt.date, end: dt.date
+    actor: Actor, programme: Programme, funder: str, start: dt.date, end: dt.date
 ) -> None:
     """Only the programme's managers claim, for a period that ends after it starts, from a
     named funder."""

@@ -25,6 +25,7 @@ from django.utils import timezone
 from pathways.assessments.selectors import point_names
 from pathways.audit import services as audit
 from pathways.audit.models import AuditEvent
+from pathways.audit.verbs import Verb
 from pathways.core import bulk
 from pathways.households.models import Household, TimelineEntry
 from pathways.outcomes import rules
@@ -366,7 +367,7 @@ def _record(programme: Programme, notes: list[tuple[Outcome, str]], today: dt.da
             AuditEvent(
                 actor=None,
                 actor_label="system",
-                verb=f"outcome.{what.split(':')[0]}",
+                verb=Verb(f"outcome.{what.split(':')[0]}"),
                 target_type="outcomes.outcome",
                 target_id=str(outcome.pk),
                 target_label=outcome.get_kind_display(),
@@ -392,7 +393,7 @@ def _record_batch(programme: Programme, household_ids: list[int], notes: Notes) 
         changed[what.split(":")[0]].append(outcome.pk)
     audit.record(
         actor=None,
-        verb="outcome.recomputed",
+        verb=Verb.OUTCOME_RECOMPUTED,
         programme=programme,
         data={"households": len(household_ids), **changed},
         target_label=f"{len(household_ids)} households of {programme.code}",

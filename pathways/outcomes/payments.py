@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+from pathways.accounts.models import Actor
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.money import parse_pounds, pounds
 from pathways.outcomes.models import Outcome, ParticipantPayment
@@ -50,7 +52,7 @@ def paid_then_withdrawn(programme: Programme) -> Any:
 
 
 @transaction.atomic
-def record_payment(*, actor: Any, outcome: Outcome, paid_on: dt.date) -> ParticipantPayment:
+def record_payment(*, actor: Actor, outcome: Outcome, paid_on: dt.date) -> ParticipantPayment:
     """The participant was paid for this outcome: once only."""
     outcome = locked(outcome)
     amount = payments_of(outcome.household.programme, "participant").get(outcome.kind)
@@ -66,7 +68,7 @@ def record_payment(*, actor: Any, outcome: Outcome, paid_on: dt.date) -> Partici
     outcome_note(
         outcome,
         actor,
-        "outcome.participant_paid",
+        Verb.OUTCOME_PARTICIPANT_PAID,
         f"{pounds(amount)} paid to {outcome.person} for {outcome.get_kind_display().lower()}",
         {"amount_pence": amount},
     )

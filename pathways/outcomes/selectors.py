@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
+from pathways.accounts.models import User
 from pathways.assessments.models import Reading
 from pathways.casework.models import Activity
 from pathways.core.roles import Role
@@ -13,11 +14,11 @@ from pathways.households.selectors import households_visible_to
 from pathways.outcomes.models import Claim, ClaimLine, EmploymentSpell, Outcome
 
 
-def outcomes_visible_to(user: Any) -> QuerySet[Outcome]:
+def outcomes_visible_to(user: User) -> QuerySet[Outcome]:
     return Outcome.objects.filter(household__in=households_visible_to(user))
 
 
-def claims_visible_to(user: Any) -> QuerySet[Claim]:
+def claims_visible_to(user: User) -> QuerySet[Claim]:
     """Claims are the programme team's: a programme manager sees their programmes' claims."""
     if not (user.is_authenticated and user.role == Role.PROGRAMME_MANAGER):
         return Claim.objects.none()

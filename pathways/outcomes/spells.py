@@ -10,7 +10,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Person, TimelineEntry
 from pathways.outcomes.engine import recompute_household
@@ -52,7 +54,9 @@ def _check_spell(data: dict[str, Any], person: Person) -> None:
         raise RuleError(problems)
 
 
-def _spell_event(actor: Any, spell: EmploymentSpell, verb: str, data: dict, summary: str) -> None:
+def _spell_event(
+    actor: Actor, spell: EmploymentSpell, verb: Verb, data: dict, summary: str
+) -> None:
     household = spell.person.household
     audit.record(actor=actor, verb=verb, target=spell, programme=household.programme, data=data)
     TimelineEntry.objects.create(
@@ -66,7 +70,7 @@ def _spell_event(actor: Any, spell: EmploymentSpell, verb: str, data: dict, summ
 
 @transaction.atomic
 def record_spell(
-    *, actor: Any, person: Person, recompute: bool = True, **data: Any
+    *, actor: Actor, person: Person, recompute: bool = True, **data: Any
 ) -> EmploymentSpell:
     """A spell of paid work (or self-employment); outcomes of the household are recomputed."""
     _check_spell(data, person)
@@ -78,7 +82,7 @@ def record_spell(
     _spell_event(
         actor,
         spell,
-        "work.spell_recorded",
+        Verb.WORK_SPELL_RECORDED,
         {name: str(getattr(spell, name)) for name in SPELL_FIELDS},
         f"Work recorded for {person}: {spell}",
     )
@@ -89,7 +93,7 @@ def record_spell(
 
 @transaction.atomic
 def correct_spell(
-    *, actor: Any, spell: EmploymentSpell, recompute: bool = True, **data: Any
+    *, actor: Actor, spell: EmploymentSpell, recompute: bool = True, **data: Any
 ) -> EmploymentSpell:
     """Correct a spell (a wrong date or hours); what changed is audited and outcomes follow."""
     spell = EmploymentSpell.objects.select_for_update().get(pk=spell.pk)
@@ -106,7 +110,7 @@ def correct_spell(
         _spell_event(
             actor,
             spell,
-            "work.spell_corrected",
+            Verb.WORK_SPELL_CORRECTED,
             {"changes": changed},
             f"Work of {spell.person} corrected: {', '.join(k.replace('_', ' ') for k in changed)}",
         )
@@ -117,7 +121,7 @@ def correct_spell(
 
 @transaction.atomic
 def change_hours(
-    *, actor: Any, spell: EmploymentSpell, from_date: dt.date, hours_per_week: Decimal
+    *, actor: Actor, spell: EmploymentSpell, from_date: dt.date, hours_per_week: Decimal
 ) -> EmploymentSpell:
     """Hours change from a date: the spell ends the day before and a new one begins."""
     spell = EmploymentSpell.objects.select_for_update().get(pk=spell.pk)

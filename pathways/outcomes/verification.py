@@ -3,12 +3,12 @@ to verified (a manager checked it, never the one who recorded the evidence or th
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor, User
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.core.roles import Role
 from pathways.households.models import TimelineEntry
@@ -25,7 +25,7 @@ def locked(outcome: Outcome) -> Outcome:
     )
 
 
-def outcome_note(outcome: Outcome, actor: Any, verb: str, summary: str, data: dict) -> None:
+def outcome_note(outcome: Outcome, actor: Actor, verb: Verb, summary: str, data: dict) -> None:
     """An audit event and a timeline entry for a step of an outcome."""
     audit.record(
         actor=actor, verb=verb, target=outcome, programme=outcome.household.programme, data=data
@@ -40,7 +40,7 @@ def outcome_note(outcome: Outcome, actor: Any, verb: str, summary: str, data: di
 
 
 @transaction.atomic
-def record_evidence(*, actor: Any, outcome: Outcome, evidence: str, note: str = "") -> Outcome:
+def record_evidence(*, actor: Actor, outcome: Outcome, evidence: str, note: str = "") -> Outcome:
     """Evidence seen or held for an outcome (a payslip, a letter…): achieved -> evidenced."""
     outcome = locked(outcome)
     if outcome.status == Outcome.Status.WITHDRAWN:
@@ -69,14 +69,14 @@ def record_evidence(*, actor: Any, outcome: Outcome, evidence: str, note: str = 
     outcome_note(
         outcome,
         actor,
-        "outcome.evidenced",
+        Verb.OUTCOME_EVIDENCED,
         f"{outcome.get_kind_display()} evidenced: {outcome.get_evidence_display().lower()}",
         {"evidence": evidence, "note": outcome.evidence_note},
     )
     return outcome
 
 
-def may_verify(user: Any, outcome: Outcome) -> bool:
+def may_verify(user: User, outcome: Outcome) -> bool:
     """Whether `user` may verify it: the household's team manager, or a manager of its programme."""
     household = outcome.household
     if user.role == Role.TEAM_MANAGER:
@@ -91,7 +91,7 @@ def may_verify(user: Any, outcome: Outcome) -> bool:
 
 
 @transaction.atomic
-def verify(*, actor: Any, outcome: Outcome) -> Outcome:
+def verify(*, actor: Actor, outcome: Outcome) -> Outcome:
     """A manager checked the evidence: evidenced -> verified. Never the person who recorded the
     evidence or the work it rests on."""
     outcome = locked(outcome)
@@ -120,6 +120,10 @@ def verify(*, actor: Any, outcome: Outcome) -> Outcome:
     outcome.verified_by, outcome.verified_at = actor, timezone.now()
     outcome.save(update_fields=["status", "verified_by", "verified_at"])
     outcome_note(
-        outcome, actor, "outcome.verified", f"{outcome.get_kind_display()} verified by {actor}", {}
+        outcome,
+        actor,
+        Verb.OUTCOME_VERIFIED,
+        f"{outcome.get_kind_display()} verified by {actor}",
+        {},
     )
     return outcome

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pathways.accounts.stepup import needs_step_up
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.access import roles
 from pathways.core.exceptions import RuleError
 from pathways.core.forms import carried_out
@@ -119,7 +120,7 @@ def outcome_detail(request: HttpRequest, pk: int, outcome_pk: int) -> HttpRespon
     household, outcome = _outcome(request, pk, outcome_pk)
     audit.record(
         actor=request.user,
-        verb="outcome.viewed",
+        verb=Verb.OUTCOME_VIEWED,
         target=outcome,
         programme=household.programme,
     )
@@ -293,7 +294,7 @@ def _claim_download(request: HttpRequest, claim_pk: int, kind: str) -> HttpRespo
     claim = _claim(request, claim_pk)
     audit.record(
         actor=request.user,
-        verb="claim.exported",
+        verb=Verb.CLAIM_EXPORTED,
         target=claim,
         programme=claim.programme,
         data={"format": kind},

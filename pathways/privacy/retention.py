@@ -23,7 +23,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.households.codes import AgeBand
 from pathways.households.models import Household, Person
 from pathways.privacy.models import RetentionTombstone
@@ -223,7 +225,7 @@ def _blank(model: Any, name: str) -> Any:
 
 
 @transaction.atomic
-def anonymise(household: Household, *, actor: Any = None) -> RetentionTombstone | None:
+def anonymise(household: Household, *, actor: Actor = None) -> RetentionTombstone | None:
     """Remove the household's identifying data; None if it was done already."""
     locked = Household.objects.select_for_update().get(pk=household.pk)
     if locked.anonymised_at is not None:
@@ -260,7 +262,7 @@ def anonymise(household: Household, *, actor: Any = None) -> RetentionTombstone 
     )
     audit.record(
         actor=actor,
-        verb="household.anonymised",
+        verb=Verb.HOUSEHOLD_ANONYMISED,
         target=locked,
         programme=locked.programme,
         target_label=locked.reference,
@@ -274,7 +276,7 @@ def anonymise(household: Household, *, actor: Any = None) -> RetentionTombstone 
     return tombstone
 
 
-def apply(today: dt.date | None = None, *, actor: Any = None) -> Applied:
+def apply(today: dt.date | None = None, *, actor: Actor = None) -> Applied:
     """Anonymise every household due, each in its own transaction (so a failure part-way
     keeps what was finished, and a second run carries on)."""
     applied = Applied()

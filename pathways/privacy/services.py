@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.exceptions import RuleError
 from pathways.households.models import Person
 from pathways.privacy.models import LawfulBasis, ProcessingRecord, Purpose, SpecialCondition
@@ -24,14 +26,14 @@ NOTICE_BASES = {
 }
 
 
-def _actor(actor: Any) -> Any:
+def _actor(actor: Actor) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     purpose: str,
     lawful_basis: str,
@@ -77,7 +79,7 @@ def record(
         ) from None
     audit.record(
         actor=actor,
-        verb="person.basis_recorded",
+        verb=Verb.PERSON_BASIS_RECORDED,
         target=person,
         programme=person.household.programme,
         data={
@@ -90,7 +92,7 @@ def record(
     return made
 
 
-def record_notice_bases(*, actor: Any, person: Person, given_on: dt.date) -> None:
+def record_notice_bases(*, actor: Actor, person: Person, given_on: dt.date) -> None:
     """On consent to the privacy notice: the bases it states, where none is active yet."""
     active = set(person.processing_records.active().values_list("purpose", flat=True))
     for purpose, (basis, condition) in NOTICE_BASES.items():
@@ -107,7 +109,7 @@ def record_notice_bases(*, actor: Any, person: Person, given_on: dt.date) -> Non
 
 @transaction.atomic
 def withdraw(
-    *, actor: Any, record: ProcessingRecord, reason: str, on: dt.date | None = None
+    *, actor: Actor, record: ProcessingRecord, reason: str, on: dt.date | None = None
 ) -> ProcessingRecord:
     """Consent withdrawn, or an objection upheld: from now on this purpose has no basis."""
     if not reason.strip():
@@ -122,7 +124,7 @@ def withdraw(
     locked.save(update_fields=["withdrawn_on", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     audit.record(
         actor=actor,
-        verb="person.basis_withdrawn",
+        verb=Verb.PERSON_BASIS_WITHDRAWN,
         target=locked.person,
         programme=locked.person.household.programme,
         data={"purpose": locked.purpose, "on": locked.withdrawn_on.isoformat()},
@@ -139,7 +141,7 @@ def people_shared_for(purpose: str, people: QuerySet[Person] | None = None) -> Q
 
 
 @transaction.atomic
-def record_subject_access(*, actor: Any, person: Person, received_on: dt.date) -> Any:
+def record_subject_access(*, actor: Actor, person: Person, received_on: dt.date) -> Any:
     """A request for a copy of their data: recorded with its due date (the ICO's month)."""
     from pathways.privacy.models import SubjectAccessRequest
     from pathways.privacy.subject_access import due_date
@@ -154,7 +156,7 @@ def record_subject_access(*, actor: Any, person: Person, received_on: dt.date) -
     )
     audit.record(
         actor=actor,
-        verb="person.subject_access_requested",
+        verb=Verb.PERSON_SUBJECT_ACCESS_REQUESTED,
         target=person,
         programme=person.household.programme,
         data={"received_on": received_on.isoformat(), "due_on": made.due_on.isoformat()},
@@ -162,11 +164,11 @@ def record_subject_access(*, actor: Any, person: Person, received_on: dt.date) -
     return made
 
 
-def record_extract(*, actor: Any, programme: Any, made: Any) -> None:
+def record_extract(*, actor: Actor, programme: Any, made: Any) -> None:
     """Audit an evaluation extract (a `reporting.extract.Extract`): its project, people and coarsening."""
     audit.record(
         actor=actor,
-        verb="evaluation.extracted",
+        verb=Verb.EVALUATION_EXTRACTED,
         target=programme,
         programme=programme,
         data=made.described(),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core.access import roles
 from pathways.core.forms import carried_out
 from pathways.core.roles import CASEWORK_ROLES, MANAGERS
@@ -111,7 +112,7 @@ def subject_access_export(
     asked.save(update_fields=["exported_at"])
     audit.record(
         actor=request.user,
-        verb="person.subject_access_exported",
+        verb=Verb.PERSON_SUBJECT_ACCESS_EXPORTED,
         target=person,
         programme=household.programme,
         data={"format": form, "request": asked.pk},

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from pathways.accounts.models import Actor
 from pathways.areas.models import Neighbourhood
 from pathways.areas.services import NeighbourhoodError, save_neighbourhood
 from pathways.programmes.models import Programme
@@ -11,7 +10,7 @@ from pathways.programmes.selectors import managed_programmes
 
 
 def save_programme_area(
-    *, actor: Any, programme: Programme, name: str, codes: list[str], description: str = ""
+    *, actor: Actor, programme: Programme, name: str, codes: list[str], description: str = ""
 ) -> Neighbourhood:
     """A neighbourhood saved as `programme`'s chosen area; the actor must manage the programme
     (NeighbourhoodError otherwise, as for a neighbourhood that cannot be saved). Audited."""

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from pathways.accounts.models import User
 from pathways.core.roles import PROGRAMME_ROLES, Role
 from pathways.programmes.models import Programme
 
 
-def programmes_for(user: Any) -> QuerySet[Programme]:
+def programmes_for(user: User) -> QuerySet[Programme]:
     """The programmes a user works on: their own, or those their organisation delivers."""
     programmes = Programme.objects.prefetch_related("local_authorities").order_by("name")
     if not (user.is_authenticated and user.is_active):
@@ -23,7 +22,7 @@ def programmes_for(user: Any) -> QuerySet[Programme]:
     return programmes.none()
 
 
-def managed_programmes(user: Any) -> QuerySet[Programme]:
+def managed_programmes(user: User) -> QuerySet[Programme]:
     """Programmes whose settings the user may change: a programme manager's own."""
     if not (user.is_authenticated and user.is_active and user.role == Role.PROGRAMME_MANAGER):
         return Programme.objects.none()

@@ -10,8 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.accounts.models import Actor
 from pathways.areas.models import LocalAuthority
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.programmes.definition import DefinitionError, clean_definition
 from pathways.programmes.models import Programme, ProgrammeVersion
 from pathways.programmes.signals import definition_saving, programme_changed
@@ -37,7 +39,11 @@ def shipped_definition_files() -> list[Path]:
 
 @transaction.atomic
 def save_definition(
-    *, definition: dict[str, Any], actor: Any, reason: str = "", programme: Programme | None = None
+    *,
+    definition: dict[str, Any],
+    actor: Actor,
+    reason: str = "",
+    programme: Programme | None = None,
 ) -> tuple[Programme, bool]:
     """Create or update a programme from a definition; return it and whether it changed.
 
@@ -91,7 +97,7 @@ def save_definition(
     )
     audit.record(
         actor=actor,
-        verb="programme.created" if created else "programme.changed",
+        verb=Verb.PROGRAMME_CREATED if created else Verb.PROGRAMME_CHANGED,
         target=programme,
         programme=programme,
         data={

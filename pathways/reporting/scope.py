@@ -22,6 +22,8 @@ from django.db.models import (
 from django.db.models.fields import TextField
 from django.db.models.functions import Cast, Concat
 
+from pathways.accounts.models import User
+
 # The age band at start is the households app's rule, shared with the evaluation extract;
 # NOT_KNOWN and AGE_AT_START stay importable from here for the tables.
 from pathways.households.age_bands import AGE_AT_START as AGE_AT_START
@@ -65,7 +67,7 @@ class Scope:
     date_from: dt.date
     area: Any = None  # a LocalAuthority
     team: Any = None
-    advocate: Any = None
+    advocate: User = None
     subgroup: Subgroup = field(default_factory=Subgroup)
     published: bool = False
     neighbourhood: Any = None  # an areas.Neighbourhood: households living in its LSOAs
@@ -93,7 +95,7 @@ def make_scope(
     date_from: dt.date | None = None,
     area: Any = None,
     team: Any = None,
-    advocate: Any = None,
+    advocate: User = None,
     subgroup: Subgroup | None = None,
     published: bool = False,
     neighbourhood: Any = None,

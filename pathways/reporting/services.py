@@ -8,8 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from pathways.accounts.models import Actor, User
 from pathways.areas.models import LocalAuthority, Neighbourhood
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.households.selectors import households_counted_for
 from pathways.programmes.models import Programme
 from pathways.reporting import formats
@@ -78,7 +80,7 @@ def check_format(name: str, form: str) -> str:
 
 
 def scope_for_user(
-    user: Any,
+    user: User,
     programme: Programme,
     *,
     date_to: dt.date | None = None,
@@ -103,10 +105,10 @@ def scope_for_user(
     )
 
 
-def record_download(actor: Any, scope: Scope, name: str, form: str, via: str) -> None:
+def record_download(actor: Actor, scope: Scope, name: str, form: str, via: str) -> None:
     audit.record(
         actor=actor,
-        verb="report.downloaded",
+        verb=Verb.REPORT_DOWNLOADED,
         programme=scope.programme,
         data={
             "report": name,

@@ -8,6 +8,7 @@ from typing import Any
 
 from pathways.areas.selectors import lsoas_for_postcodes
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets.allocation import allocate_many
 from pathways.core import bulk
 from pathways.core.postcodes import postcode_key
@@ -110,7 +111,7 @@ def _update(
     household.save()
     audit.record(
         actor=state.actor,
-        verb="household.imported_change",
+        verb=Verb.HOUSEHOLD_IMPORTED_CHANGE,
         target=household,
         programme=programme,
         data={"changes": changed},

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core import bulk
 from pathways.exchange import schema
 from pathways.exchange.writers.state import Chunk, ImportState, values_of
@@ -118,7 +119,7 @@ def _update(
     obj.save()
     audit.record(
         actor=state.actor,
-        verb=f"{model._meta.model_name}.imported_change",
+        verb=Verb(f"{model._meta.model_name}.imported_change"),
         target=obj,
         data={"changes": changed},
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.core import bulk
 from pathways.exchange import schema
 from pathways.exchange.writers.state import Chunk, ImportState, values_of
@@ -88,7 +89,7 @@ def _update(
     person.save()
     audit.record(
         actor=state.actor,
-        verb="person.imported_change",
+        verb=Verb.PERSON_IMPORTED_CHANGE,
         target=person,
         programme=state.household_programme[household_id],
         data={"changes": changed},

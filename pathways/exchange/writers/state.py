@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.accounts.models import User
+from pathways.accounts.models import Actor, User
 from pathways.areas.models import LocalAuthority
 from pathways.assessments.models import Instrument
 from pathways.core.roles import Role
@@ -53,7 +53,7 @@ def values_of(spec: schema.FileSpec, cells: dict[str, str]) -> dict[str, Any]:
 
 class ImportState:
     def __init__(
-        self, bundle: Bundle, checked: Checked, actor: Any, summary: Summary, progress: Callable
+        self, bundle: Bundle, checked: Checked, actor: Actor, summary: Summary, progress: Callable
     ) -> None:
         self.bundle, self.checked, self.summary, self.progress = bundle, checked, summary, progress
         self.actor = actor if getattr(actor, "is_authenticated", False) else None

@@ -32,6 +32,7 @@ from pathways.areas.loaders.reading import AreaDataRefused, Loaded
 from pathways.areas.loaders.shipped import load_shipped
 from pathways.areas.models import Indicator
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 
 FILE_LOADS = {
     "load-imd": load_imd,
@@ -110,7 +111,7 @@ class Command(BaseCommand):
         if any(loaded.changed for loaded in done):
             audit.record(
                 actor=None,
-                verb="areas.loaded",
+                verb=Verb.AREAS_LOADED,
                 data={loaded.what: loaded.counts for loaded in done},
                 target_label=", ".join(loaded.what for loaded in done),
             )

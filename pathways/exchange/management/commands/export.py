@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.exchange.export import export_bundle
 from pathways.households.models import Household
 from pathways.programmes.models import Programme
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         )
         audit.record(
             actor=None,
-            verb="exchange.exported",
+            verb=Verb.EXCHANGE_EXPORTED,
             programme=programme,
             data={"rows": rows, "names": options["names"], "to": str(out)},
             target_label=f"{programme.code} bundle",

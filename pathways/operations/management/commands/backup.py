@@ -19,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.operations import backup
 
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         if options["check"]:
             audit.record(
                 actor=None,
-                verb="backup.checked",
+                verb=Verb.BACKUP_CHECKED,
                 target_label=str(outcome.path)[:200],
                 data={"differences": len(outcome.differences)},
             )
@@ -76,7 +77,9 @@ class Command(BaseCommand):
                 f"{describe(outcome)} match its manifest"
             )
             return
-        audit.record(actor=None, verb="backup.made", target_label=str(outcome.path)[:200], data={})
+        audit.record(
+            actor=None, verb=Verb.BACKUP_MADE, target_label=str(outcome.path)[:200], data={}
+        )
         size = outcome.path.stat().st_size
         self.stdout.write(f"Backed up to {outcome.path} ({size:,} bytes): {describe(outcome)}")
         if options["keep"]:

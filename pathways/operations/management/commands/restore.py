@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.operations import backup
 from pathways.operations.management.commands.backup import describe
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         # Audited after the comparison, so the restored count is the backup's own.
         audit.record(
             actor=None,
-            verb="backup.restored",
+            verb=Verb.BACKUP_RESTORED,
             target_label=str(outcome.path)[:200],
             data={"made_at": outcome.manifest["made_at"]},
         )
