@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from pathways.audit import services as audit
+from pathways.audit.verbs import Verb
 from pathways.budgets import receipts, spend_requests
 from pathways.budgets.allocation import allocate
 from pathways.budgets.models import Entry, Receipt
@@ -66,7 +67,7 @@ def test_a_backup_restores_to_exactly_what_it_held(world: World, money: Receipt,
     # The day goes on: new records, a receipt file lost.
     household = HouseholdFactory(programme=world.hiw, organisation=world.knowsley)
     allocate(actor=world.manager_k, household=household, on=household.start_date)
-    audit.record(actor=world.manager_k, verb="test.after_backup")
+    audit.record(actor=world.manager_k, verb=Verb.HOUSEHOLD_VIEWED, target=household)
     Path(money.file.path).unlink()
 
     # The drill leaves the live database alone.
