@@ -22,6 +22,7 @@ from pathways.households import (
     referrals,
     rules,
     selectors,
+    writing,
 )
 from pathways.households.api import MemberSerializer
 from pathways.households.codes import (
@@ -159,17 +160,7 @@ class ReferralViewSet(
                     actor=request.user,
                     programme=data["programme"],
                     referral={k: data.get(k, "") for k in referrals.REFERRAL_FIELDS},
-                    household={
-                        k: data.get(k, "")
-                        for k in (
-                            "address_line_1",
-                            "address_line_2",
-                            "town",
-                            "postcode",
-                            "local_authority",
-                            "lsoa",
-                        )
-                    },
+                    household={k: data.get(k, "") for k in writing.ADDRESS_FIELDS},
                     members=members,
                 )
             except RuleError as error:

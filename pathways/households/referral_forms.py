@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from pathways.core.forms import DateField
-from pathways.households import rules
+from pathways.households import referrals, rules, writing
 from pathways.households.codes import (
     AgeBand,
     MemberRole,
@@ -140,30 +140,10 @@ class ReferralForm(AddressFields):
         return value
 
     def referral(self) -> dict[str, Any]:
-        return {
-            k: self.cleaned_data.get(k, "")
-            for k in (
-                "source",
-                "date",
-                "referring_organisation",
-                "referrer_name",
-                "referrer_contact",
-                "notes",
-            )
-        }
+        return {k: self.cleaned_data.get(k, "") for k in referrals.REFERRAL_FIELDS}
 
     def household(self) -> dict[str, Any]:
-        return {
-            k: self.cleaned_data.get(k, "")
-            for k in (
-                "address_line_1",
-                "address_line_2",
-                "town",
-                "postcode",
-                "local_authority",
-                "lsoa",
-            )
-        }
+        return {k: self.cleaned_data.get(k, "") for k in writing.ADDRESS_FIELDS}
 
 
 OTHER_ADULTS = 3

@@ -14,13 +14,10 @@ from pathways.accounts.models import Actor, User
 from pathways.households import rules, signals
 from pathways.households.models import Household, Person, TimelineEntry
 
+# Where the household lives, as a referral gives it.
+ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town", "postcode", "local_authority", "lsoa")
 HOUSEHOLD_FIELDS = (
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "local_authority",
-    "lsoa",
+    *ADDRESS_FIELDS,
     "income_band",
     "debt_band",
     "tenure",
